@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { localeSchema, tierSchema } from "./events.ts";
+
+/** The alert rules the engine knows. Each has an explanation template in both locales. */
+export const ruleIds = [
+  "purchases.decline",
+  "purchases.silence",
+  "payments.overdue",
+  "payments.slipping",
+  "complaints.spike",
+] as const;
+export const ruleIdSchema = z.enum(ruleIds);
+export type RuleId = z.infer<typeof ruleIdSchema>;
+
+export const levels = ["low", "medium", "high", "critical"] as const;
+export const levelSchema = z.enum(levels);
+export type Level = z.infer<typeof levelSchema>;
+export const levelRank: Record<Level, number> = { low: 0, medium: 1, high: 2, critical: 3 };
+
+/** Units tell the renderer how to format a number; money is a decimal string in major units. */
+export const unitSchema = z.enum(["money", "count", "days", "points", "percent"]);
+export type Unit = z.infer<typeof unitSchema>;
+
+export const evidenceSchema = z.object({
+  signal: z.string(),
+  unit: unitSchema,
+  value: z.string(),
+  baseline: z.string().optional(),
+  threshold: z.string().optional(),
+  windowDays: z.number().int().positive().optional(),
+  /** Relative change against the baseline in percent, e.g. -71. */
+  changePct: z.number().optional(),
+});
+export type Evidence = z.infer<typeof evidenceSchema>;
+
+const recipient = z.object({ name: z.string(), email: z.email() });
+
+/** What the signal worker enqueues and the notifier turns into one email. */
+export const alertNotificationSchema = z.object({
+  notificationId: z.string().min(1),
+  kind: z.enum(["firing", "escalated"]),
+  alertId: z.string().min(1),
+  accountId: z.string().min(1),
+  rule: ruleIdSchema,
+  level: levelSchema,
+  score: z.number().min(0).max(100),
+  firedAt: z.iso.datetime({ offset: true }),
+  evaluatedAt: z.iso.datetime({ offset: true }),
+  configVersion: z.string(),
+  evidence: z.array(evidenceSchema).min(1),
+  eventIds: z.array(z.string()),
+  account: z.object({
+    name: z.string(),
+    tier: tierSchema.optional(),
+    region: z.string().optional(),
+    currency: z.string().optional(),
+    timezone: z.string().optional(),
+    locale: localeSchema,
+    owner: recipient.optional(),
+  }),
+});
+export type AlertNotification = z.infer<typeof alertNotificationSchema>;
+
+export const ALERT_QUEUE = "churnwatch-alerts";
+export const ALERT_JOB = "notify-owner";
+
+/**
+ * Retry policy for alert emails: exponential backoff with jitter from 1 s, 15 attempts (about nine hours
+ * in all), so an SMTP outage of hours still delivers. Failed jobs are kept for operations to inspect.
+ */
+export const alertJobOptions = {
+  attempts: 15,
+  backoff: { type: "exponential", delay: 1_000, jitter: 0.5 },
+  removeOnComplete: { age: 14 * 24 * 3600, count: 50_000 },
+  removeOnFail: false,
+} as const;

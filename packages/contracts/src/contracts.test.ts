@@ -1,0 +1,67 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { decodeEvent, eventTypes } from "./index.ts";
+import { renderSchemaFiles, schemasDir } from "./writeSchemas.ts";
+
+const example = {
+  eventId: "e-81f3",
+  type: "order.placed",
+  accountId: "acc-042",
+  occurredAt: "2026-03-02T09:15:00+08:00",
+  schemaVersion: 1,
+  data: { orderId: "o-9921", amount: 125000.5, currency: "CNY", grossMargin: 0.23, categories: ["packaging"] },
+};
+const bytes = (v: unknown) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v));
+
+describe("decodeEvent", () => {
+  it("accepts the documented example line", () => {
+    const r = decodeEvent(bytes(example));
+    expect(r.ok && r.event.type === "order.placed" && r.event.data.amount).toBe(125000.5);
+  });
+
+  it("accepts decimal strings and keeps optional fields optional", () => {
+    const r = decodeEvent(bytes({ ...example, data: { orderId: "o-1", amount: "99.95", currency: "USD" } }));
+    expect(r.ok).toBe(true);
+  });
+
+  it.each([
+    ["bad-json", "{not json"],
+    ["bad-json", null],
+    ["unknown-type", { ...example, type: "order.exploded" }],
+    ["schema", { ...example, occurredAt: "2026-03-02 09:15" }],
+    ["schema", { ...example, occurredAt: "2026-03-02T09:15:00" }],
+    ["schema", { ...example, data: { ...example.data, amount: -5 } }],
+    ["schema", { ...example, data: { ...example.data, amount: "1e5" } }],
+    ["schema", { ...example, schemaVersion: 2 }],
+  ])("rejects with reason %s: %j", (reason, input) => {
+    const r = decodeEvent(input === null ? null : bytes(input));
+    expect(r.ok ? "accepted" : r.reason).toBe(reason);
+  });
+
+  it("rejects an oversize message before parsing it", () => {
+    const r = decodeEvent(Buffer.alloc(2_000, 32), 1_000);
+    expect(r.ok ? "accepted" : r.reason).toBe("oversize");
+  });
+
+  it("rejects an invalid timezone on account.upserted with a readable message", () => {
+    const r = decodeEvent(
+      bytes({
+        ...example,
+        type: "account.upserted",
+        data: { name: "A", tier: "strategic", owner: { name: "Li", email: "li@x.example" }, region: "East", timezone: "Mars/Olympus", currency: "CNY", locale: "zh-CN" },
+      }),
+    );
+    expect(r.ok ? "" : r.detail).toContain("IANA timezone");
+  });
+});
+
+describe("published JSON Schemas", () => {
+  it("docs/schemas matches the zod contract (run `pnpm schemas` after changing it)", () => {
+    const files = renderSchemaFiles();
+    expect(Object.keys(files)).toHaveLength(eventTypes.length);
+    for (const [name, text] of Object.entries(files)) {
+      expect(readFileSync(join(schemasDir, name), "utf8"), name).toBe(text);
+    }
+  });
+});

@@ -1,0 +1,109 @@
+import { z } from "zod";
+
+/**
+ * The wire contract: every event other systems produce to Churnwatch.
+ * Amounts are decimal numbers or decimal strings in major units; they are never summed as floats
+ * (the engine converts them to integer minor units).
+ */
+export const SCHEMA_VERSION = 1 as const;
+
+const id = z.string().min(1).max(200);
+const isoWithOffset = z.iso.datetime({ offset: true });
+export const decimalAmount = z.union([
+  z.number().finite().nonnegative().max(1e15),
+  z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, "a non-negative decimal string such as \"1250.50\""),
+]);
+const currency = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as CNY");
+const person = z.object({ name: z.string().min(1).max(200), email: z.email() });
+
+export const tiers = ["strategic", "partner", "ordinary"] as const;
+export const tierSchema = z.enum(tiers);
+export type Tier = z.infer<typeof tierSchema>;
+export const localeSchema = z.enum(["zh-CN", "en"]);
+export type Locale = z.infer<typeof localeSchema>;
+export const severities = ["low", "medium", "high", "critical"] as const;
+export const severitySchema = z.enum(severities);
+export type Severity = z.infer<typeof severitySchema>;
+
+const timezone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "an IANA timezone such as Asia/Shanghai" },
+);
+
+export const eventData = {
+  "account.upserted": z.object({
+    name: z.string().min(1).max(300),
+    tier: tierSchema,
+    owner: person,
+    manager: person.optional(),
+    region: z.string().min(1).max(100),
+    timezone,
+    currency,
+    locale: localeSchema,
+  }),
+  "order.placed": z.object({
+    orderId: id,
+    amount: decimalAmount,
+    currency,
+    grossMargin: z.number().min(-1).max(1).optional(),
+    categories: z.array(z.string().min(1).max(100)).max(100).optional(),
+  }),
+  "order.cancelled": z.object({ orderId: id }),
+  "invoice.issued": z.object({ invoiceId: id, amount: decimalAmount, currency, dueAt: isoWithOffset }),
+  "payment.received": z.object({ invoiceId: id, amount: decimalAmount }),
+  "complaint.opened": z.object({
+    complaintId: id,
+    severity: severitySchema,
+    category: z.string().min(1).max(100),
+    text: z.string().max(10_000),
+  }),
+  "complaint.resolved": z.object({
+    complaintId: id,
+    satisfaction: z.number().int().min(1).max(5).optional(),
+  }),
+} as const;
+
+export type EventType = keyof typeof eventData;
+export const eventTypes = Object.keys(eventData) as EventType[];
+
+function envelope<T extends EventType>(type: T) {
+  return z.object({
+    eventId: id.describe("Idempotency key: the same eventId is counted once"),
+    type: z.literal(type),
+    accountId: id,
+    occurredAt: isoWithOffset.describe("ISO 8601 with an offset, e.g. 2026-03-02T09:15:00+08:00"),
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    data: eventData[type],
+  });
+}
+
+export const eventSchemas = {
+  "account.upserted": envelope("account.upserted"),
+  "order.placed": envelope("order.placed"),
+  "order.cancelled": envelope("order.cancelled"),
+  "invoice.issued": envelope("invoice.issued"),
+  "payment.received": envelope("payment.received"),
+  "complaint.opened": envelope("complaint.opened"),
+  "complaint.resolved": envelope("complaint.resolved"),
+} as const;
+
+export const churnEventSchema = z.discriminatedUnion("type", [
+  eventSchemas["account.upserted"],
+  eventSchemas["order.placed"],
+  eventSchemas["order.cancelled"],
+  eventSchemas["invoice.issued"],
+  eventSchemas["payment.received"],
+  eventSchemas["complaint.opened"],
+  eventSchemas["complaint.resolved"],
+]);
+
+export type ChurnEvent = z.infer<typeof churnEventSchema>;
+export type EventOf<T extends EventType> = Extract<ChurnEvent, { type: T }>;
+export type AccountProfile = EventOf<"account.upserted">["data"];

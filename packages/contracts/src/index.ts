@@ -1,0 +1,5 @@
+export * from "./events.ts";
+export * from "./topics.ts";
+export * from "./validate.ts";
+export * from "./alerts.ts";
+export * from "./jsonSchema.ts";

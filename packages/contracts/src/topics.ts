@@ -1,0 +1,22 @@
+import type { EventType } from "./events.ts";
+
+/** Logical topics; their real names come from configuration (see each service's env.ts). */
+export type TopicRole = "accounts" | "orders" | "payments" | "complaints";
+
+export const topicRoleOf: Record<EventType, TopicRole> = {
+  "account.upserted": "accounts",
+  "order.placed": "orders",
+  "order.cancelled": "orders",
+  "invoice.issued": "payments",
+  "payment.received": "payments",
+  "complaint.opened": "complaints",
+  "complaint.resolved": "complaints",
+};
+
+export const defaultTopicNames = {
+  accounts: "accounts",
+  orders: "orders",
+  payments: "payments",
+  complaints: "complaints",
+  deadLetter: "churnwatch.dead-letter",
+} as const;

@@ -1,0 +1,42 @@
+import { Kafka, logLevel, Partitioners, type Admin, type ITopicConfig, type LogEntry } from "kafkajs";
+import type { Logger } from "pino";
+
+/** A kafkajs client whose own logs go through pino, at warn and above. */
+export function createKafka(options: { clientId: string; brokers: string[]; logger: Logger }): Kafka {
+  const log = options.logger.child({ component: "kafkajs" });
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }: LogEntry) => {
+        const { message, ...extra } = entry;
+        if (level <= logLevel.ERROR) log.error(extra, message);
+        else log.warn(extra, message);
+      },
+  });
+}
+
+/** The partitioner is chosen explicitly: keys (account ids) must always map to the same partition. */
+export const partitioner = Partitioners.DefaultPartitioner;
+
+export interface TopicSpec {
+  topic: string;
+  partitions: number;
+  compacted?: boolean;
+}
+
+/** Creates the topics that are missing; existing ones are left as the operator configured them. */
+export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing: ITopicConfig[] = specs
+    .filter((s) => !existing.has(s.topic))
+    .map((s) => ({
+      topic: s.topic,
+      numPartitions: s.partitions,
+      replicationFactor: -1,
+      configEntries: s.compacted ? [{ name: "cleanup.policy", value: "compact" }] : [],
+    }));
+  if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+}
