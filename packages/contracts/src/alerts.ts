@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import { localeSchema, tierSchema } from "./events.ts";
 
@@ -64,13 +65,24 @@ export type AlertNotification = z.infer<typeof alertNotificationSchema>;
 export const ALERT_QUEUE = "churnwatch-alerts";
 export const ALERT_JOB = "notify-owner";
 
+/** The custom backoff the notifier's worker implements: exponential with jitter, capped by its settings. */
+export const JITTER_BACKOFF = "jitter";
+
 /**
- * Retry policy for alert emails: exponential backoff with jitter from 1 s, 15 attempts (about nine hours
- * in all), so an SMTP outage of hours still delivers. Failed jobs are kept for operations to inspect.
+ * Options every producer of ALERT_JOB uses. 20 attempts with the notifier's default 5 s base and 30 min cap
+ * cover about six hours of SMTP outage; failed jobs are kept so every undelivered alert stays visible.
  */
 export const alertJobOptions = {
-  attempts: 15,
-  backoff: { type: "exponential", delay: 1_000, jitter: 0.5 },
+  attempts: 20,
+  backoff: { type: JITTER_BACKOFF },
   removeOnComplete: { age: 14 * 24 * 3600, count: 50_000 },
   removeOnFail: false,
 } as const;
+
+/**
+ * BullMQ job id of a notification. BullMQ refuses ids containing ":" (its key separator), which account
+ * ids may hold, so the id is a digest: the same notification always maps to the same job, deduping enqueues.
+ */
+export function alertJobId(notificationId: string): string {
+  return `n-${createHash("sha256").update(notificationId).digest("hex").slice(0, 40)}`;
+}

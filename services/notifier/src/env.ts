@@ -1,0 +1,71 @@
+import { z } from "zod";
+import { ALERT_QUEUE } from "@churnwatch/contracts";
+import { envFields, parseEnv } from "@churnwatch/platform";
+
+const noLineBreaks = (s: string) => !/[\r\n]/.test(s);
+
+export const envSchema = z.object({
+  REDIS_URL: envFields.redisUrl,
+  SMTP_URL: envFields.smtpUrl,
+  MAIL_FROM: z
+    .string()
+    .min(3)
+    .refine(noLineBreaks, "a single line such as 'Churnwatch <alerts@example.com>'")
+    .default("Churnwatch <alerts@churnwatch.local>"),
+  ALERT_QUEUE: envFields.name.default(ALERT_QUEUE),
+  CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  APP_BASE_URL: z
+    .url({ protocol: /^https?$/, error: "an http:// or https:// URL, e.g. https://churnwatch.example.com" })
+    .default("http://localhost:8080")
+    .transform((u) => u.replace(/\/+$/, "")),
+  LINK_SECRET: z
+    .string({ error: "required: a random secret of at least 32 characters (e.g. `openssl rand -hex 32`)" })
+    .min(32, "at least 32 characters (e.g. `openssl rand -hex 32`)"),
+  LINK_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  LOG_LEVEL: envFields.logLevel,
+  /** Retry delays of the custom "jitter" backoff; the number of attempts is a job option set by the producer. */
+  RETRY_BACKOFF_BASE_MS: envFields.durationMs.default(5_000),
+  RETRY_BACKOFF_MAX_MS: envFields.durationMs.default(30 * 60_000),
+  SMTP_TIMEOUT_MS: envFields.durationMs.default(30_000),
+  /** Namespace of the notifier's own Redis keys (the `sent:<notificationId>` markers). */
+  KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,100}$/, "letters, digits, ':', '.', '_' or '-'").default("churnwatch:notifier:"),
+  SENT_MARKER_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+});
+
+export interface NotifierConfig {
+  redisUrl: string;
+  smtpUrl: string;
+  mailFrom: string;
+  queueName: string;
+  concurrency: number;
+  appBaseUrl: string;
+  linkSecret: string;
+  linkTtlSeconds: number;
+  logLevel: string;
+  retry: { baseMs: number; maxMs: number };
+  smtpTimeoutMs: number;
+  keyPrefix: string;
+  sentMarkerTtlSeconds: number;
+}
+
+const DAY_S = 24 * 60 * 60;
+
+/** Parsed once at start-up; a bad value throws a ConfigError naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotifierConfig {
+  const e = parseEnv(envSchema, env);
+  return {
+    redisUrl: e.REDIS_URL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    queueName: e.ALERT_QUEUE,
+    concurrency: e.CONCURRENCY,
+    appBaseUrl: e.APP_BASE_URL,
+    linkSecret: e.LINK_SECRET,
+    linkTtlSeconds: e.LINK_TTL_DAYS * DAY_S,
+    logLevel: e.LOG_LEVEL,
+    retry: { baseMs: e.RETRY_BACKOFF_BASE_MS, maxMs: Math.max(e.RETRY_BACKOFF_MAX_MS, e.RETRY_BACKOFF_BASE_MS) },
+    smtpTimeoutMs: e.SMTP_TIMEOUT_MS,
+    keyPrefix: e.KEY_PREFIX,
+    sentMarkerTtlSeconds: e.SENT_MARKER_TTL_DAYS * DAY_S,
+  };
+}

@@ -1,0 +1,24 @@
+import { levelRank, type Level, type RuleId, type Tier } from "@churnwatch/contracts";
+
+/** Steps of the prevention ladder (domain brief §4) a notification can suggest. */
+export type ActionKey = "call" | "visit" | "greenChannel" | "finance" | "financeWithManager" | "executive";
+
+const byRule: Record<RuleId, { base: ActionKey[]; high: ActionKey[] }> = {
+  "purchases.decline": { base: ["call"], high: ["visit"] },
+  "purchases.silence": { base: ["call"], high: ["visit"] },
+  "payments.overdue": { base: ["finance"], high: ["financeWithManager"] },
+  "payments.slipping": { base: ["finance"], high: ["financeWithManager", "call"] },
+  "complaints.spike": { base: ["greenChannel", "call"], high: ["greenChannel", "visit"] },
+};
+
+/**
+ * The suggested actions for a rule at a level: a call for early signs, a visit once the risk is high,
+ * finance for payment signs, the green channel for complaints, and executive contact for strategic accounts
+ * at high or critical risk (their relationship runs up to the executives).
+ */
+export function suggestedActions(rule: RuleId, level: Level, tier?: Tier): ActionKey[] {
+  const high = levelRank[level] >= levelRank.high;
+  const actions = [...(high ? byRule[rule].high : byRule[rule].base)];
+  if (high && tier === "strategic") actions.push("executive");
+  return actions;
+}

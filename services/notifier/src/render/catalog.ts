@@ -1,0 +1,154 @@
+import type { Level, Locale, RuleId, Tier } from "@churnwatch/contracts";
+import type { ActionKey } from "./actions.ts";
+
+type SignalLabel = (windowDays: number | undefined) => string;
+
+export interface SentenceParts {
+  label: string;
+  value: string;
+  baseline?: string | undefined;
+  threshold?: string | undefined;
+  change?: string | undefined;
+}
+
+export interface Messages {
+  levels: Record<Level, string>;
+  tiers: Record<Tier, string>;
+  rules: Record<RuleId, { title: string; summary: string }>;
+  /** Known evidence signals; an unknown one falls back to `fallbackSignal`. */
+  signals: Record<string, SignalLabel>;
+  fallbackSignal: (signal: string, windowDays: number | undefined) => string;
+  sentence: (p: SentenceParts) => string;
+  actions: Record<ActionKey, string>;
+  subject: (p: { account: string; level: string; title: string; escalated: boolean }) => string;
+  ui: {
+    greeting: (name: string) => string;
+    scoreLine: (p: { level: string; score: string; when: string }) => string;
+    escalated: string;
+    account: string;
+    evidence: string;
+    columns: { signal: string; value: string; baseline: string; change: string };
+    threshold: (value: string) => string;
+    actions: string;
+    open: string;
+    linkExpires: (when: string) => string;
+    footer: string;
+    refs: string;
+    /** ": " or the full-width "：". */
+    colon: string;
+  };
+}
+
+const enWindow = (w: number | undefined) => (w ? ` in the last ${w} days` : "");
+const zhWindow = (w: number | undefined) => (w ? `近${w}天` : "");
+
+const en: Messages = {
+  levels: { low: "Low", medium: "Medium", high: "High", critical: "Critical" },
+  tiers: { strategic: "Strategic key account", partner: "Partner key account", ordinary: "Ordinary key account" },
+  rules: {
+    "purchases.decline": { title: "Purchases declining", summary: "Purchases have dropped well below this account's usual level." },
+    "purchases.silence": { title: "No recent orders", summary: "This account has not ordered for longer than its usual rhythm." },
+    "payments.overdue": { title: "Overdue invoices", summary: "This account has invoices that are past due." },
+    "payments.slipping": { title: "Payments slipping", summary: "This account is paying later than it used to." },
+    "complaints.spike": { title: "Complaints rising", summary: "Complaints from this account are rising." },
+  },
+  signals: {
+    "orders.amount": (w) => `Orders${enWindow(w)}`,
+    "orders.count": (w) => `Number of orders${enWindow(w)}`,
+    "orders.categories": (w) => `Categories bought${enWindow(w)}`,
+    "orders.daysSinceLast": () => "Days since the last order",
+    "invoices.overdueAmount": () => "Overdue invoice amount",
+    "invoices.overdueCount": () => "Overdue invoices",
+    "invoices.maxDaysOverdue": () => "Longest overdue invoice",
+    "payments.daysLate": (w) => `Average days late on payment${enWindow(w)}`,
+    "complaints.count": (w) => `Complaints${enWindow(w)}`,
+    "complaints.unresolved": () => "Unresolved complaints",
+    "complaints.highSeverity": (w) => `High-severity complaints${enWindow(w)}`,
+    "satisfaction.average": (w) => `Average satisfaction (1–5)${enWindow(w)}`,
+  },
+  fallbackSignal: (signal, w) => `${signal}${w ? ` (last ${w} days)` : ""}`,
+  sentence: ({ label, value, baseline, threshold, change }) =>
+    `${label}: ${value}${baseline ? ` vs ${baseline} baseline` : ""}${threshold ? ` (threshold ${threshold})` : ""}` +
+    `${change ? `, ${change}` : ""}`,
+  actions: {
+    call: "Call the account this week to understand what has changed: keep deep communication and confirm its service and benefit are guaranteed.",
+    visit: "Visit the account in person within three working days and agree concrete next steps with its decision makers.",
+    greenChannel: "Open the green channel (priority service) so the account's open complaints are handled first and resolved fast.",
+    finance: "Ask finance to follow up on the overdue invoices and confirm a payment date with the account.",
+    financeWithManager: "Follow up on the overdue invoices together with finance and agree a payment plan before credit terms are reviewed.",
+    executive: "Strategic account: arrange executive contact between our leadership and the account's leadership.",
+  },
+  subject: ({ account, level, title, escalated }) =>
+    `[Churnwatch] ${escalated ? `Escalated to ${level}` : level} risk · ${account}: ${title}`,
+  ui: {
+    greeting: (name) => (name ? `Hello ${name},` : "Hello,"),
+    scoreLine: ({ level, score, when }) => `Risk level ${level}, score ${score}/100, detected ${when}.`,
+    escalated: "This alert was escalated since you were last notified.",
+    account: "Account",
+    evidence: "Evidence",
+    columns: { signal: "Signal", value: "Current", baseline: "Baseline", change: "Change" },
+    threshold: (value) => `threshold ${value}`,
+    actions: "Suggested actions",
+    open: "Open the account in Churnwatch",
+    linkExpires: (when) => `This link expires on ${when}.`,
+    footer: "You receive this email because you own this account in Churnwatch.",
+    refs: "References",
+    colon: ": ",
+  },
+};
+
+const zh: Messages = {
+  levels: { low: "低", medium: "中", high: "高", critical: "严重" },
+  tiers: { strategic: "战略性大客户", partner: "伙伴式大客户", ordinary: "普通大客户" },
+  rules: {
+    "purchases.decline": { title: "采购下降", summary: "该客户的采购额明显低于其正常水平。" },
+    "purchases.silence": { title: "长期未下单", summary: "该客户未下单的时间已超过其惯常周期。" },
+    "payments.overdue": { title: "发票逾期", summary: "该客户有已逾期未付的发票。" },
+    "payments.slipping": { title: "回款变慢", summary: "该客户的回款比以往更慢。" },
+    "complaints.spike": { title: "投诉上升", summary: "该客户的投诉正在增加。" },
+  },
+  signals: {
+    "orders.amount": (w) => `${zhWindow(w)}订单金额`,
+    "orders.count": (w) => `${zhWindow(w)}订单数`,
+    "orders.categories": (w) => `${zhWindow(w)}采购品种数`,
+    "orders.daysSinceLast": () => "距最近一次采购天数",
+    "invoices.overdueAmount": () => "逾期发票金额",
+    "invoices.overdueCount": () => "逾期发票数",
+    "invoices.maxDaysOverdue": () => "最长逾期天数",
+    "payments.daysLate": (w) => `${zhWindow(w)}平均回款延迟`,
+    "complaints.count": (w) => `${zhWindow(w)}投诉数`,
+    "complaints.unresolved": () => "未解决投诉数",
+    "complaints.highSeverity": (w) => `${zhWindow(w)}严重投诉数`,
+    "satisfaction.average": (w) => `${zhWindow(w)}平均满意度（1–5）`,
+  },
+  fallbackSignal: (signal, w) => `${signal}${w ? `（近${w}天）` : ""}`,
+  sentence: ({ label, value, baseline, threshold, change }) =>
+    `${label}：${value}${baseline ? `，基线 ${baseline}` : ""}${threshold ? `，阈值 ${threshold}` : ""}${change ? `，${change}` : ""}`,
+  actions: {
+    call: "本周内致电客户，了解变化原因：保持深度沟通，确认服务质量和客户利益得到保证（一个沟通，两个保证）。",
+    visit: "三个工作日内上门走访客户，与客户决策层商定具体的后续措施。",
+    greenChannel: "为该客户开通绿色通道（优先服务），优先处理并尽快解决未结投诉。",
+    finance: "请财务跟进逾期发票，并与客户确认付款日期。",
+    financeWithManager: "与财务一起跟进逾期发票，在调整信用条件之前与客户商定还款计划。",
+    executive: "战略性大客户：安排我方高层与客户高层直接沟通。",
+  },
+  subject: ({ account, level, title, escalated }) =>
+    `【Churnwatch】${escalated ? `升级为${level}风险` : `${level}风险`} · ${account}：${title}`,
+  ui: {
+    greeting: (name) => (name ? `${name}，您好：` : "您好："),
+    scoreLine: ({ level, score, when }) => `风险等级：${level}，风险评分 ${score}/100，发现时间 ${when}。`,
+    escalated: "自上次通知以来，该预警已升级。",
+    account: "客户",
+    evidence: "预警依据",
+    columns: { signal: "指标", value: "当前值", baseline: "基线", change: "变化" },
+    threshold: (value) => `阈值 ${value}`,
+    actions: "建议措施",
+    open: "在 Churnwatch 中查看该客户",
+    linkExpires: (when) => `此链接有效期至 ${when}。`,
+    footer: "您收到此邮件，是因为您是该客户在 Churnwatch 中的负责人。",
+    refs: "参考编号",
+    colon: "：",
+  },
+};
+
+export const catalogs: Record<Locale, Messages> = { en, "zh-CN": zh };

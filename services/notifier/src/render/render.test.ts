@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { alertNotificationSchema } from "@churnwatch/contracts";
+import { sampleNotification } from "../fixtures.ts";
+import { messageIdFor, renderAlertEmail } from "./index.ts";
+
+const opts = { accountUrl: "http://localhost:8080/accounts/acc-42?exp=1775000000&sig=ab", linkExpiresAt: "2026-03-16T01:15:00Z" };
+
+describe("renderAlertEmail", () => {
+  it("fixture is a valid contract payload", () => {
+    expect(alertNotificationSchema.safeParse(sampleNotification()).success).toBe(true);
+  });
+
+  it("renders English with the numbers, the explanation and the suggested actions", () => {
+    const mail = renderAlertEmail(sampleNotification(), opts);
+    expect(mail.subject).toBe("[Churnwatch] High risk · Huadong Precision Parts: Purchases declining");
+    expect(mail.text).toContain("Orders in the last 90 days: CN¥120,000.00 vs CN¥410,000.00 baseline, \u221271%");
+    expect(mail.text).toContain("Number of orders in the last 90 days: 4 vs 15 baseline, \u221273.3%");
+    expect(mail.text).toContain("Visit the account in person");
+    expect(mail.text).toContain("executive contact"); // strategic account at high risk
+    expect(mail.text).toContain("2 Mar 2026, 09:15 (Asia/Shanghai)");
+    expect(mail.html).toContain("CN¥120,000.00");
+    expect(mail.html).toContain("CN¥410,000.00");
+    expect(mail.html).toContain("Visit the account in person");
+    expect(mail.html).toContain('href="http://localhost:8080/accounts/acc-42?exp=1775000000&amp;sig=ab"');
+    expect(mail.html).not.toMatch(/<script/i);
+  });
+
+  it("renders Simplified Chinese with the numbers and the suggested actions", () => {
+    const n = sampleNotification({ rule: "complaints.spike", level: "medium", account: { locale: "zh-CN" } });
+    n.evidence = [{ signal: "orders.amount", unit: "money", value: "120000", baseline: "410000", windowDays: 90, changePct: -71 }];
+    const mail = renderAlertEmail(n, opts);
+    expect(mail.subject).toBe("【Churnwatch】中风险 · Huadong Precision Parts：投诉上升");
+    expect(mail.text).toContain("近90天订单金额：¥120,000.00，基线 ¥410,000.00，下降71%");
+    expect(mail.text).toContain("绿色通道");
+    expect(mail.text).toContain("2026年3月2日 09:15 (Asia/Shanghai)");
+    expect(mail.text).not.toContain("高层"); // executive contact only at high/critical
+    expect(mail.html).toContain("¥120,000.00");
+    expect(mail.html).toContain('lang="zh-CN"');
+  });
+
+  it("suggests finance follow-up for overdue invoices", () => {
+    const n = sampleNotification({
+      rule: "payments.overdue",
+      level: "low",
+      account: { tier: "ordinary", currency: "USD" },
+      evidence: [{ signal: "invoices.overdueAmount", unit: "money", value: "1234567.5", threshold: "100000" }],
+    });
+    const mail = renderAlertEmail(n, opts);
+    expect(mail.text).toContain("Overdue invoice amount: $1,234,567.50 (threshold $100,000.00)");
+    expect(mail.text).toContain("Ask finance to follow up on the overdue invoices");
+  });
+
+  it("escapes a malicious account name, owner name and ids in the HTML", () => {
+    const n = sampleNotification({
+      accountId: 'acc"><img src=x onerror=alert(1)>',
+      account: { name: "<script>alert(1)</script>", owner: { name: "<b>Mallory</b>", email: "m@example.com" } },
+      evidence: [{ signal: "<i>sig</i>", unit: "count", value: "<svg/onload=1>" }],
+    });
+    const mail = renderAlertEmail(n, opts);
+    expect(mail.html).not.toContain("<script");
+    expect(mail.html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(mail.html).not.toContain("<b>Mallory");
+    expect(mail.html).not.toContain("<img");
+    expect(mail.html).not.toContain("<i>sig");
+    expect(mail.html).not.toContain("<svg");
+    expect(mail.html).toContain("&lt;svg/onload=1&gt;");
+  });
+
+  it("cannot inject headers through the account name or ids", () => {
+    const n = sampleNotification({
+      notificationId: "n1\r\nBcc: x@y.z",
+      alertId: "a\nX-Evil: 1",
+      account: { name: "Evil\r\nBcc: x@y.z" },
+    });
+    const mail = renderAlertEmail(n, opts);
+    expect(mail.subject).not.toMatch(/[\r\n]/);
+    expect(mail.subject).toContain("Evil Bcc: x@y.z");
+    for (const [name, value] of Object.entries(mail.headers)) {
+      expect(name).toMatch(/^[A-Za-z-]+$/);
+      expect(value).not.toMatch(/[\r\n]/);
+    }
+    expect(mail.text).not.toContain("Evil\r\n");
+  });
+
+  it("derives a deterministic Message-ID from the notificationId", () => {
+    const a = renderAlertEmail(sampleNotification(), opts).headers["Message-ID"];
+    expect(a).toBe(messageIdFor("acc-42:purchases.decline:1772414100000:high"));
+    expect(a).toMatch(/^<[0-9a-f]{64}@churnwatch>$/);
+    expect(messageIdFor("ntf-0002")).not.toBe(a);
+  });
+
+  it("marks an escalation and falls back for an unknown signal, currency and timezone", () => {
+    const n = sampleNotification({
+      kind: "escalated",
+      level: "critical",
+      account: { currency: "XX1", timezone: "Mars/Olympus" },
+      evidence: [{ signal: "custom.metric", unit: "days", value: "45", baseline: "14", windowDays: 30, changePct: 221.4 }],
+    });
+    const mail = renderAlertEmail(n, opts);
+    expect(mail.subject).toContain("Escalated to Critical risk");
+    expect(mail.text).toContain("custom.metric (last 30 days): 45 days vs 14 days baseline, +221.4%");
+    expect(mail.text).toContain("(UTC)");
+  });
+});

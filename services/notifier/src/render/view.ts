@@ -1,0 +1,86 @@
+import type { AlertNotification, Evidence, Locale } from "@churnwatch/contracts";
+import { suggestedActions } from "./actions.ts";
+import { catalogs, type Messages } from "./catalog.ts";
+import { headerSafe } from "./escape.ts";
+import { formatChange, formatDateTime, formatDecimal, formatQuantity } from "./format.ts";
+
+export interface EvidenceRow {
+  label: string;
+  value: string;
+  /** The baseline, or the threshold when there is no baseline. */
+  reference: string;
+  change: string;
+  trend: "down" | "up" | "flat" | "none";
+  sentence: string;
+}
+
+/** Everything an email shows, as plain (unescaped) strings; html.ts and text.ts only lay it out. */
+export interface EmailView {
+  locale: Locale;
+  messages: Messages;
+  title: string;
+  subject: string;
+  greeting: string;
+  accountLine: string;
+  summary: string;
+  scoreLine: string;
+  escalated: boolean;
+  rows: EvidenceRow[];
+  actions: string[];
+  accountUrl: string;
+  linkExpires: string;
+  refs: string;
+}
+
+/** Untrusted free text shown on one line: control characters (CR/LF included) become spaces. */
+const oneLine = (s: string, max = 300) => headerSafe(s, max);
+
+function evidenceRow(e: Evidence, n: AlertNotification, m: Messages): EvidenceRow {
+  const { locale, currency } = n.account;
+  const known = m.signals[e.signal];
+  const label = known ? known(e.windowDays) : m.fallbackSignal(oneLine(e.signal, 80), e.windowDays);
+  const value = formatQuantity(e.value, e.unit, locale, currency);
+  const baseline = e.baseline === undefined ? undefined : formatQuantity(e.baseline, e.unit, locale, currency);
+  const threshold = e.threshold === undefined ? undefined : formatQuantity(e.threshold, e.unit, locale, currency);
+  const change = e.changePct === undefined ? "" : formatChange(e.changePct, locale);
+  const trend = e.changePct === undefined ? "none" : e.changePct < 0 ? "down" : e.changePct > 0 ? "up" : "flat";
+  return {
+    label,
+    value,
+    reference: baseline ?? (threshold ? m.ui.threshold(threshold) : "—"),
+    change: change || "—",
+    trend,
+    sentence: m.sentence({ label, value, baseline, threshold, change: change || undefined }),
+  };
+}
+
+export function buildView(n: AlertNotification, accountUrl: string, linkExpiresAt: string): EmailView {
+  const { account } = n;
+  const m = catalogs[account.locale];
+  const rule = m.rules[n.rule];
+  const level = m.levels[n.level];
+  const escalated = n.kind === "escalated";
+  const accountName = oneLine(account.name, 200);
+  const ownerName = account.owner ? oneLine(account.owner.name, 100) : "";
+  const details = [account.tier ? m.tiers[account.tier] : undefined, account.region ? oneLine(account.region, 100) : undefined];
+  return {
+    locale: account.locale,
+    messages: m,
+    title: rule.title,
+    subject: oneLine(m.subject({ account: accountName, level, title: rule.title, escalated }), 250),
+    greeting: m.ui.greeting(ownerName),
+    accountLine: [accountName, ...details.filter(Boolean), `ID ${oneLine(n.accountId, 200)}`].join(" · "),
+    summary: rule.summary,
+    scoreLine: m.ui.scoreLine({
+      level,
+      score: formatDecimal(String(Math.round(n.score)), account.locale),
+      when: formatDateTime(n.firedAt, account.locale, account.timezone),
+    }),
+    escalated,
+    rows: n.evidence.map((e) => evidenceRow(e, n, m)),
+    actions: suggestedActions(n.rule, n.level, account.tier).map((key) => m.actions[key]),
+    accountUrl,
+    linkExpires: m.ui.linkExpires(formatDateTime(linkExpiresAt, account.locale, account.timezone)),
+    refs: `${m.ui.refs}${m.ui.colon}alert ${oneLine(n.alertId, 200)} · notification ${oneLine(n.notificationId, 200)} · ${n.rule} · config ${oneLine(n.configVersion, 100)}`,
+  };
+}
