@@ -28,7 +28,7 @@ export interface TopicSpec {
 }
 
 /** Creates the topics that are missing; existing ones are left as the operator configured them. */
-export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<void> {
+export async function ensureTopics(admin: Admin, specs: TopicSpec[], timeoutMs = 30_000): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing: ITopicConfig[] = specs
     .filter((s) => !existing.has(s.topic))
@@ -38,5 +38,24 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[]): Promise<vo
       replicationFactor: -1,
       configEntries: s.compacted ? [{ name: "cleanup.policy", value: "compact" }] : [],
     }));
-  if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+  if (missing.length === 0) return;
+  // kafkajs' own waitForLeaders gives up when a KRaft broker briefly answers "unknown topic" for a topic it
+  // has just created, so creation is followed by our own poll until every partition has a leader.
+  await admin.createTopics({ topics: missing, waitForLeaders: false });
+  await waitForLeaders(admin, missing.map((t) => t.topic), timeoutMs);
+}
+
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = "no leader yet";
+  for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      lastError = (err as Error).message;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${topics.join(", ")} have no leader after ${timeoutMs} ms (${lastError})`);
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
 }

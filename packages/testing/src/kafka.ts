@@ -1,5 +1,6 @@
 // Kafka fixtures for tests against the real broker: explicit topics, produce, read-back.
 import { Kafka, logLevel, Partitioners, type Admin, type IHeaders, type Message } from "kafkajs";
+import { ensureTopics } from "@churnwatch/platform";
 import { DEFAULT_KAFKA_BROKERS } from "../../../infra/dev/kafka.ts";
 import { uniqueName } from "./names.ts";
 
@@ -21,12 +22,8 @@ export interface CreateTopicsOptions {
 
 /** Create topics and wait until they have leaders, so the next produce cannot race the creation. */
 export async function createTopics(brokers: string[] | string, topics: string[], opts: CreateTopicsOptions = {}): Promise<void> {
-  const configEntries = opts.compacted ? [{ name: "cleanup.policy", value: "compact" }] : [];
   await withAdmin(brokers, (admin) =>
-    admin.createTopics({
-      waitForLeaders: true,
-      topics: topics.map((topic) => ({ topic, numPartitions: opts.numPartitions ?? 1, replicationFactor: 1, configEntries })),
-    }),
+    ensureTopics(admin, topics.map((topic) => ({ topic, partitions: opts.numPartitions ?? 1, compacted: opts.compacted ?? false }))),
   );
 }
 

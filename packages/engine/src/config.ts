@@ -1,0 +1,173 @@
+import type { Severity, Tier } from "@churnwatch/contracts";
+
+/** purchases.decline: thresholds are percent decline of 90-day order value against the own baseline. */
+export interface DeclineThresholds {
+  windowDays: number;
+  /** The baseline window reaches back this far (days before asOf). */
+  baselineDays: number;
+  /** Shorter histories may serve as baseline, but not shorter than this many days. */
+  minBaselineDays: number;
+  minBaselineOrders: number;
+  medium: number;
+  high: number;
+  critical: number;
+  resolve: number;
+}
+
+/** purchases.silence: multiples of the usual (median) gap between orders. */
+export interface SilenceThresholds {
+  minOrders: number;
+  /** Floor of the medium threshold in days; higher levels scale with it. */
+  minDays: number;
+  medium: number;
+  high: number;
+  critical: number;
+  resolve: number;
+}
+
+/** payments.overdue: days past due beyond the account's usual lateness. */
+export interface OverdueThresholds {
+  minPaidInvoices: number;
+  medium: number;
+  high: number;
+  critical: number;
+  resolve: number;
+}
+
+/** payments.slipping: days the recent mean lateness exceeds the earlier median. */
+export interface SlippingThresholds {
+  windowDays: number;
+  minBaselineInvoices: number;
+  minRecentInvoices: number;
+  medium: number;
+  high: number;
+  critical: number;
+  resolve: number;
+}
+
+/** A threshold of max(multiple × baseline, floor), in weighted complaint points. */
+export interface MultipleWithFloor {
+  multiple: number;
+  floor: number;
+}
+
+/** complaints.spike: severity-weighted complaints against the account's own complaint rate. */
+export interface ComplaintThresholds {
+  windowDays: number;
+  baselineDays: number;
+  minBaselineDays: number;
+  weights: Record<Severity, number>;
+  medium: MultipleWithFloor;
+  high: MultipleWithFloor;
+  /** Only shapes the score; the critical level comes from an ageing unresolved critical complaint. */
+  scoreCeiling: MultipleWithFloor;
+  resolve: MultipleWithFloor;
+  criticalUnresolvedDays: number;
+}
+
+export interface RuleThresholds {
+  "purchases.decline": DeclineThresholds;
+  "purchases.silence": SilenceThresholds;
+  "payments.overdue": OverdueThresholds;
+  "payments.slipping": SlippingThresholds;
+  "complaints.spike": ComplaintThresholds;
+}
+
+export type RuleOverrides = { [R in keyof RuleThresholds]?: Partial<RuleThresholds[R]> };
+
+export interface EngineConfig {
+  /** Stamped on notifications, so an email can be traced to the thresholds that produced it. */
+  version: string;
+  /** History older than this (relative to the evaluation instant) is pruned. */
+  retentionDays: number;
+  /** Cap on eventIds carried per alert. */
+  maxEventIds: number;
+  rules: RuleThresholds;
+  /** Per-tier overrides, merged per rule over `rules`. */
+  tiers: Partial<Record<Tier, RuleOverrides>>;
+}
+
+export const defaultConfig: EngineConfig = deepFreeze({
+  version: "2026-11-25.1",
+  retentionDays: 400,
+  maxEventIds: 20,
+  rules: {
+    "purchases.decline": {
+      windowDays: 90,
+      baselineDays: 360,
+      minBaselineDays: 90,
+      minBaselineOrders: 4,
+      medium: 40,
+      high: 60,
+      critical: 85,
+      resolve: 25,
+    },
+    "purchases.silence": { minOrders: 4, minDays: 14, medium: 3, high: 5, critical: 8, resolve: 2 },
+    "payments.overdue": { minPaidInvoices: 3, medium: 10, high: 30, critical: 60, resolve: 5 },
+    "payments.slipping": {
+      windowDays: 120,
+      minBaselineInvoices: 3,
+      minRecentInvoices: 2,
+      medium: 15,
+      high: 30,
+      critical: 60,
+      resolve: 7,
+    },
+    "complaints.spike": {
+      windowDays: 30,
+      baselineDays: 180,
+      minBaselineDays: 90,
+      weights: { low: 1, medium: 2, high: 4, critical: 8 },
+      medium: { multiple: 3, floor: 8 },
+      high: { multiple: 5, floor: 16 },
+      scoreCeiling: { multiple: 8, floor: 32 },
+      resolve: { multiple: 2, floor: 5 },
+      criticalUnresolvedDays: 7,
+    },
+  },
+  tiers: {
+    // A strategic account is worth an earlier call: every rule fires sooner (resolve bands move too).
+    strategic: {
+      "purchases.decline": { medium: 30, high: 50, critical: 75, resolve: 18 },
+      "purchases.silence": { minDays: 10, medium: 2.5, high: 4, critical: 6, resolve: 1.5 },
+      "payments.overdue": { medium: 5, high: 20, critical: 45, resolve: 2 },
+      "payments.slipping": { medium: 10, high: 21, critical: 45, resolve: 5 },
+      "complaints.spike": { medium: { multiple: 2.5, floor: 6 }, high: { multiple: 4, floor: 12 } },
+    },
+  },
+});
+
+// Frozen: thresholds are memoised per config object, so a config must never change in place.
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+const merged = new WeakMap<EngineConfig, Map<string, RuleThresholds>>();
+
+/** Thresholds for an account's tier, memoised per config object (configs are treated as immutable). */
+export function thresholdsFor(config: EngineConfig, tier: Tier | undefined): RuleThresholds {
+  const key = tier ?? "";
+  let byTier = merged.get(config);
+  if (!byTier) {
+    byTier = new Map();
+    merged.set(config, byTier);
+  }
+  const hit = byTier.get(key);
+  if (hit) return hit;
+  const overrides = tier ? config.tiers[tier] : undefined;
+  const r = config.rules;
+  const o = overrides ?? {};
+  const result: RuleThresholds = {
+    "purchases.decline": { ...r["purchases.decline"], ...o["purchases.decline"] },
+    "purchases.silence": { ...r["purchases.silence"], ...o["purchases.silence"] },
+    "payments.overdue": { ...r["payments.overdue"], ...o["payments.overdue"] },
+    "payments.slipping": { ...r["payments.slipping"], ...o["payments.slipping"] },
+    "complaints.spike": { ...r["complaints.spike"], ...o["complaints.spike"] },
+  };
+  byTier.set(key, result);
+  return result;
+}

@@ -1,0 +1,98 @@
+import { levelRank, ruleIds, type Evidence, type RuleId } from "@churnwatch/contracts";
+import { thresholdsFor, type EngineConfig } from "./config.ts";
+import { rules, type RuleOutcome } from "./rules/index.ts";
+import type { AccountState, AlertChange, AlertRecord } from "./state.ts";
+import { toIso } from "./time.ts";
+import { buildView } from "./view.ts";
+
+/** Re-evaluates every rule at `asOfMs` and moves each alert through fire / update / resolve. */
+export function evaluate(
+  state: AccountState,
+  asOfMs: number,
+  config: EngineConfig,
+): { alerts: AccountState["alerts"]; changes: AlertChange[] } {
+  const ctx = {
+    state,
+    view: buildView(state),
+    asOfMs,
+    thresholds: thresholdsFor(config, state.profile?.tier),
+    maxEventIds: config.maxEventIds,
+  };
+  const at = toIso(asOfMs);
+  const alerts: AccountState["alerts"] = {};
+  const changes: AlertChange[] = [];
+  let changed = false;
+  for (const rule of ruleIds) {
+    const current = state.alerts[rule];
+    const { record, change } = transition(state.accountId, rule, current, rules[rule](ctx), at);
+    if (record) alerts[rule] = record;
+    if (change) changes.push(change);
+    if (record !== current) changed = true;
+  }
+  return { alerts: changed ? alerts : state.alerts, changes };
+}
+
+/**
+ * One alert's lifecycle. Fires only when eligible and past the fire threshold; once firing it is
+ * updated in place (one alert per episode) until the signal recovers past the resolve threshold.
+ */
+export function transition(
+  accountId: string,
+  rule: RuleId,
+  current: AlertRecord | undefined,
+  outcome: RuleOutcome,
+  at: string,
+): { record: AlertRecord | undefined; change: AlertChange | undefined } {
+  if (!current) {
+    if (outcome.kind === "none" || !outcome.eligible || !outcome.fires) return { record: undefined, change: undefined };
+    const record: AlertRecord = {
+      alertId: `${accountId}:${rule}:${Date.parse(at)}`,
+      rule,
+      level: outcome.level,
+      score: outcome.score,
+      firedAt: at,
+      lastEvaluatedAt: at,
+      evidence: outcome.evidence,
+      eventIds: outcome.eventIds,
+    };
+    return { record, change: { type: "fired", alert: record, at } };
+  }
+  if (outcome.kind === "none" || outcome.recovered) {
+    const final: AlertRecord =
+      outcome.kind === "none"
+        ? { ...current, lastEvaluatedAt: at }
+        : { ...current, score: outcome.score, evidence: outcome.evidence, eventIds: outcome.eventIds, lastEvaluatedAt: at };
+    return { record: undefined, change: { type: "resolved", alert: final, at } };
+  }
+  const record: AlertRecord = {
+    ...current,
+    level: outcome.level,
+    score: outcome.score,
+    evidence: outcome.evidence,
+    eventIds: outcome.eventIds,
+    lastEvaluatedAt: at,
+  };
+  if (levelRank[record.level] > levelRank[current.level]) return { record, change: { type: "escalated", alert: record, at } };
+  const same =
+    record.level === current.level &&
+    record.score === current.score &&
+    sameList(record.evidence, current.evidence, sameEvidence) &&
+    sameList(record.eventIds, current.eventIds, (a, b) => a === b);
+  return { record, change: same ? undefined : { type: "updated", alert: record, at } };
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
+  return a.length === b.length && a.every((x, i) => same(x, b[i] as T));
+}
+
+function sameEvidence(a: Evidence, b: Evidence): boolean {
+  return (
+    a.signal === b.signal &&
+    a.unit === b.unit &&
+    a.value === b.value &&
+    a.baseline === b.baseline &&
+    a.threshold === b.threshold &&
+    a.windowDays === b.windowDays &&
+    a.changePct === b.changePct
+  );
+}

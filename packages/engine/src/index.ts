@@ -1,0 +1,32 @@
+export { step, type EngineInput } from "./engine.ts";
+export { collectNotifications } from "./notifications.ts";
+export { applyEvent } from "./apply.ts";
+export {
+  emptyState,
+  accountCurrency,
+  findComplaint,
+  findInvoice,
+  findOrder,
+  type AccountState,
+  type AlertChange,
+  type AlertRecord,
+  type ComplaintRecord,
+  type InvoiceRecord,
+  type OrderRecord,
+  type PaymentRecord,
+} from "./state.ts";
+export {
+  defaultConfig,
+  thresholdsFor,
+  type ComplaintThresholds,
+  type DeclineThresholds,
+  type EngineConfig,
+  type MultipleWithFloor,
+  type OverdueThresholds,
+  type RuleOverrides,
+  type RuleThresholds,
+  type SilenceThresholds,
+  type SlippingThresholds,
+} from "./config.ts";
+export { addMoney, formatMoney, parseAmount, MICROS_PER_UNIT } from "./money.ts";
+export { scoreFor, type Bands } from "./score.ts";

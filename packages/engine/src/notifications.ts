@@ -1,0 +1,65 @@
+import { levelRank, ruleIds, type AlertNotification } from "@churnwatch/contracts";
+import type { EngineConfig } from "./config.ts";
+import type { AccountState, AlertRecord } from "./state.ts";
+import { parseInstant, toIso } from "./time.ts";
+
+/**
+ * Notifications owed for the account: every firing alert not yet announced at its current level.
+ * Marks them announced, so calling again yields nothing until an alert escalates. The live worker
+ * calls this only once caught up, so a replayed history builds state without sending old emails.
+ */
+export function collectNotifications(
+  state: AccountState,
+  config: EngineConfig,
+  evaluatedAt: string,
+): { state: AccountState; notifications: AlertNotification[] } {
+  const evaluated = toIso(parseInstant(evaluatedAt));
+  const notifications: AlertNotification[] = [];
+  // Nobody to tell until the account record (and its owner) arrives; the alert stays unannounced, so the
+  // first evaluation after the profile lands announces it. Nothing is lost, nothing fails for lack of an address.
+  if (!state.profile) return { state, notifications };
+  let alerts: AccountState["alerts"] | undefined;
+  for (const rule of ruleIds) {
+    const alert = state.alerts[rule];
+    if (!alert) continue;
+    const announced = alert.announcedLevel;
+    if (announced !== undefined && levelRank[announced] >= levelRank[alert.level]) continue;
+    notifications.push(toNotification(state, alert, announced === undefined ? "firing" : "escalated", config, evaluated));
+    alerts ??= { ...state.alerts };
+    alerts[rule] = { ...alert, announcedLevel: alert.level };
+  }
+  return { state: alerts ? { ...state, alerts } : state, notifications };
+}
+
+function toNotification(
+  state: AccountState,
+  alert: AlertRecord,
+  kind: AlertNotification["kind"],
+  config: EngineConfig,
+  evaluatedAt: string,
+): AlertNotification {
+  const p = state.profile;
+  const account: AlertNotification["account"] = { name: p?.name ?? state.accountId, locale: p?.locale ?? "en" };
+  if (p) {
+    account.tier = p.tier;
+    account.region = p.region;
+    account.currency = p.currency;
+    account.timezone = p.timezone;
+    account.owner = { name: p.owner.name, email: p.owner.email };
+  }
+  return {
+    notificationId: `${alert.alertId}:${alert.level}`,
+    kind,
+    alertId: alert.alertId,
+    accountId: state.accountId,
+    rule: alert.rule,
+    level: alert.level,
+    score: alert.score,
+    firedAt: alert.firedAt,
+    evaluatedAt,
+    configVersion: config.version,
+    evidence: alert.evidence.map((e) => ({ ...e })),
+    eventIds: [...alert.eventIds],
+    account,
+  };
+}

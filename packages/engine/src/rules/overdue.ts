@@ -1,0 +1,54 @@
+import { formatMoney } from "../money.ts";
+import { levelFor, scoreFor } from "../score.ts";
+import { median, num } from "../stats.ts";
+import { calendarDaysBetween } from "../time.ts";
+import { NONE, type RuleContext, type RuleOutcome } from "./types.ts";
+
+/**
+ * payments.overdue: the worst open invoice's calendar days past due (account timezone) beyond the
+ * account's usual lateness (median days late of its paid invoices, never below zero).
+ */
+export function paymentsOverdue({ state, view, asOfMs, thresholds, maxEventIds }: RuleContext): RuleOutcome {
+  const t = thresholds["payments.overdue"];
+  const tz = state.profile?.timezone;
+  const usual = Math.max(0, median(view.paid.map((p) => p.daysLate)) ?? 0);
+
+  let worstDays: number | undefined;
+  let overdueMicros = 0n;
+  let overdueCount = 0;
+  const ids: string[] = [];
+  for (const inv of view.open) {
+    if (inv.dueAtMs >= asOfMs) continue;
+    const days = calendarDaysBetween(inv.dueAtMs, asOfMs, tz);
+    if (worstDays === undefined || days > worstDays) worstDays = days;
+    if (days - usual <= t.resolve) continue;
+    overdueMicros += inv.openMicros;
+    overdueCount++;
+    ids.push(...inv.eventIds);
+  }
+  if (worstDays === undefined) return NONE;
+  const excess = worstDays - usual;
+  const bands = { resolve: t.resolve, medium: t.medium, high: t.high, critical: t.critical };
+  const level = levelFor(excess, bands, false);
+  return {
+    kind: "measured",
+    eligible: view.paid.length >= t.minPaidInvoices,
+    fires: excess > t.medium,
+    recovered: excess <= t.resolve,
+    level,
+    score: scoreFor(excess, bands, level),
+    evidence: [
+      {
+        signal: "invoices.daysPastDue",
+        unit: "days",
+        value: String(worstDays),
+        baseline: num(usual),
+        threshold: num(usual + t.medium),
+      },
+      { signal: "invoices.usualDaysLate", unit: "days", value: num(usual) },
+      { signal: "invoices.openOverdueAmount", unit: "money", value: formatMoney(overdueMicros) },
+      { signal: "invoices.openOverdueCount", unit: "count", value: String(overdueCount) },
+    ],
+    eventIds: [...new Set(ids)].sort().slice(0, maxEventIds),
+  };
+}

@@ -1,0 +1,46 @@
+import { levelFor, scoreFor } from "../score.ts";
+import { changePct, median, num, optionalPct } from "../stats.ts";
+import { DAY_MS } from "../time.ts";
+import { NONE, type RuleContext, type RuleOutcome } from "./types.ts";
+
+/**
+ * purchases.silence: days since the last order in multiples of the account's usual gap (median gap
+ * between consecutive orders). The gap is floored at minDays / medium so the medium threshold is never
+ * under minDays, and the higher levels keep their distance from it. Silence produces no event, so
+ * ticks drive this rule.
+ */
+export function purchasesSilence({ view, asOfMs, thresholds }: RuleContext): RuleOutcome {
+  const t = thresholds["purchases.silence"];
+  const orders = view.orders;
+  const last = orders[orders.length - 1];
+  if (!last || orders.length < 2) return NONE;
+  const gaps = new Float64Array(orders.length - 1);
+  for (let i = 1; i < orders.length; i++) {
+    gaps[i - 1] = ((orders[i] as { atMs: number }).atMs - (orders[i - 1] as { atMs: number }).atMs) / DAY_MS;
+  }
+  const usualGap = median(gaps) ?? 0;
+  const unit = Math.max(usualGap, t.minDays / t.medium);
+  const days = (asOfMs - last.atMs) / DAY_MS;
+  const ratio = days / unit;
+  const bands = { resolve: t.resolve, medium: t.medium, high: t.high, critical: t.critical };
+  const level = levelFor(ratio, bands, false);
+  return {
+    kind: "measured",
+    eligible: orders.length >= t.minOrders,
+    fires: ratio > t.medium,
+    recovered: ratio < t.resolve,
+    level,
+    score: scoreFor(ratio, bands, level),
+    evidence: [
+      {
+        signal: "orders.daysSinceLast",
+        unit: "days",
+        value: num(days),
+        baseline: num(usualGap),
+        threshold: num(unit * t.medium),
+        ...optionalPct(changePct(days, usualGap)),
+      },
+    ],
+    eventIds: last.eventId === undefined ? [] : [last.eventId],
+  };
+}

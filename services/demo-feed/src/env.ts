@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { defaultTopicNames } from "@churnwatch/contracts";
+import { envFields, parseEnv } from "@churnwatch/platform";
+
+const schema = z.object({
+  KAFKA_BROKERS: envFields.kafkaBrokers,
+  LOG_LEVEL: envFields.logLevel,
+  TOPIC_ACCOUNTS: envFields.name.default(defaultTopicNames.accounts),
+  TOPIC_ORDERS: envFields.name.default(defaultTopicNames.orders),
+  TOPIC_PAYMENTS: envFields.name.default(defaultTopicNames.payments),
+  TOPIC_COMPLAINTS: envFields.name.default(defaultTopicNames.complaints),
+  DEMO_SEED: z.string().min(1).default("7"),
+  DEMO_ACCOUNTS: z.coerce.number().int().min(1).max(100_000).default(40),
+  DEMO_MONTHS: z.coerce.number().int().min(9).max(120).default(13),
+  DEMO_DEFECTOR_SHARE: z.coerce.number().min(0).max(1).default(0.2),
+  /** The present of the simulated world; history ends here and the live stream continues from it. */
+  DEMO_END: z.iso.datetime({ offset: true }).optional(),
+  /** How long the live stream keeps going after DEMO_END, in days of wall-clock time. */
+  DEMO_LIVE_DAYS: z.coerce.number().min(0).max(3650).default(30),
+  DEMO_ID_PREFIX: envFields.name.default("demo"),
+  /** Where to write what was produced (counts, defectors), for the demo launcher's progress display. */
+  DEMO_MANIFEST: z.string().optional(),
+});
+
+export type DemoFeedConfig = z.infer<typeof schema>;
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): DemoFeedConfig => parseEnv(schema, env);

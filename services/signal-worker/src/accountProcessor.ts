@@ -1,0 +1,116 @@
+import type { ChurnEvent } from "@churnwatch/contracts";
+import {
+  collectNotifications,
+  emptyState,
+  step,
+  type AccountState,
+  type EngineConfig,
+  type EngineInput,
+} from "@churnwatch/engine";
+import type { SignalStore } from "./redisSignalStore.ts";
+
+export interface ProcessOutcome {
+  applied: number;
+  duplicates: number;
+  notifications: number;
+}
+
+export interface AccountProcessorDeps {
+  store: SignalStore;
+  config: () => EngineConfig;
+  /** Decides whether notifications may be sent for what was just applied (caught up, event recent). */
+  isLive: (lastInputAt: string) => boolean;
+  maxAttempts?: number;
+}
+
+/** The engine threw on an input: a bug or an input it cannot handle, never worth retrying as is. */
+export class EngineError extends Error {
+  override readonly name = "EngineError";
+}
+
+export class ConcurrentUpdateError extends Error {
+  override readonly name = "ConcurrentUpdateError";
+}
+
+/**
+ * Applies inputs to one account with optimistic concurrency: load, run the pure engine, commit with
+ * compare-and-set. A conflict (a sweep or another consumer wrote in between) reloads and recomputes, so an
+ * event is never lost and never counted twice.
+ */
+export function createAccountProcessor(deps: AccountProcessorDeps) {
+  const maxAttempts = deps.maxAttempts ?? 20;
+
+  async function run(accountId: string, inputs: EngineInput[], eventIds: string[], lastInputAt: string) {
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const fresh = await deps.store.unseen(eventIds);
+      const pending = inputs.filter((i) => i.kind === "tick" || fresh.has(i.event.eventId));
+      const freshIds = eventIds.filter((id) => fresh.has(id));
+      if (pending.length === 0) return { applied: 0, duplicates: eventIds.length, notifications: 0 };
+
+      const stored = await deps.store.load(accountId);
+      const config = deps.config();
+      let state: AccountState = stored.state ?? emptyState(accountId);
+      let changes = 0;
+      for (const input of pending) {
+        const result = safeStep(state, input, config);
+        state = result.state;
+        changes += result.changes.length;
+      }
+      let notifications: ReturnType<typeof collectNotifications>["notifications"] = [];
+      if (deps.isLive(lastInputAt)) {
+        ({ state, notifications } = collectNotifications(state, config, lastInputAt));
+      }
+      // A quiet tick changes nothing worth a write; skipping it keeps sweeps cheap.
+      if (freshIds.length === 0 && changes === 0 && notifications.length === 0) {
+        return { applied: 0, duplicates: 0, notifications: 0 };
+      }
+      const committed = await deps.store.commit({
+        accountId,
+        expectedVersion: stored.version,
+        state,
+        eventIds: freshIds,
+        notifications,
+      });
+      if (committed) {
+        return { applied: freshIds.length, duplicates: eventIds.length - freshIds.length, notifications: notifications.length };
+      }
+    }
+    throw new ConcurrentUpdateError(`account ${accountId}: ${maxAttempts} concurrent updates in a row`);
+  }
+
+  return {
+    /** Applies a run of events of one account, in the order given; already-seen event ids are skipped. */
+    async applyEvents(accountId: string, events: ChurnEvent[]): Promise<ProcessOutcome> {
+      const unique = new Map(events.map((e) => [e.eventId, e] as const));
+      const inputs: EngineInput[] = [...unique.values()].map((event) => ({ kind: "event", event }));
+      const last = latest(events.map((e) => e.occurredAt));
+      const outcome = await run(accountId, inputs, [...unique.keys()], last);
+      return { ...outcome, duplicates: outcome.duplicates + (events.length - unique.size) };
+    },
+    /** Advances an account's clock to `at` (wall-clock sweeps find silence this way). */
+    async tick(accountId: string, at: string): Promise<ProcessOutcome> {
+      return run(accountId, [{ kind: "tick", at }], [], at);
+    },
+  };
+}
+
+export type AccountProcessor = ReturnType<typeof createAccountProcessor>;
+
+function safeStep(state: AccountState, input: EngineInput, config: EngineConfig) {
+  try {
+    return step(state, input, config);
+  } catch (err) {
+    const what = input.kind === "event" ? `event ${input.event.eventId}` : `tick at ${input.at}`;
+    throw new EngineError(`engine failed on ${what}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function latest(isoTimes: string[]): string {
+  let best = isoTimes[0] ?? new Date(0).toISOString();
+  let bestMs = Date.parse(best);
+  for (const t of isoTimes) {
+    const ms = Date.parse(t);
+    if (ms > bestMs) [best, bestMs] = [t, ms];
+  }
+  return best;
+}

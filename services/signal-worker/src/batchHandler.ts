@@ -1,0 +1,64 @@
+import type { EachBatchPayload } from "kafkajs";
+import { decodeEvent, type ChurnEvent } from "@churnwatch/contracts";
+import type { Logger } from "@churnwatch/platform";
+import { EngineError, type AccountProcessor } from "./accountProcessor.ts";
+import { forEachLimit } from "./concurrency.ts";
+import type { DeadLetter } from "./deadLetter.ts";
+
+export interface BatchHandlerDeps {
+  processor: AccountProcessor;
+  writeDeadLetters: (letters: DeadLetter[]) => Promise<void>;
+  logger: Logger;
+  maxEventBytes: number;
+  accountConcurrency: number;
+  onProcessed?: (stats: { topic: string; valid: number; invalid: number; duplicates: number }) => void;
+}
+
+/**
+ * Handles one fetched batch of one partition: invalid messages go to the dead-letter topic, valid ones are
+ * grouped per account (keeping their order) and applied; offsets are committed only after both are durable,
+ * so a crash anywhere means redelivery, and redelivery is absorbed by event-id dedupe.
+ */
+export function createBatchHandler(deps: BatchHandlerDeps) {
+  return async function handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (batch.isEmpty()) return;
+    const letters: DeadLetter[] = [];
+    const byAccount = new Map<string, { events: ChurnEvent[]; offsets: string[] }>();
+    for (const message of batch.messages) {
+      const decoded = decodeEvent(message.value, deps.maxEventBytes);
+      if (!decoded.ok) {
+        letters.push({ topic: batch.topic, partition: batch.partition, message, reason: decoded.reason, detail: decoded.detail });
+        deps.logger.warn({ topic: batch.topic, partition: batch.partition, offset: message.offset, reason: decoded.reason }, "invalid event dead-lettered");
+        continue;
+      }
+      const group = byAccount.get(decoded.event.accountId) ?? { events: [], offsets: [] };
+      group.events.push(decoded.event);
+      group.offsets.push(message.offset);
+      byAccount.set(decoded.event.accountId, group);
+    }
+
+    let duplicates = 0;
+    await forEachLimit([...byAccount.entries()], deps.accountConcurrency, async ([accountId, group]) => {
+      try {
+        const outcome = await deps.processor.applyEvents(accountId, group.events);
+        duplicates += outcome.duplicates;
+        if (outcome.duplicates > 0) deps.logger.info({ accountId, duplicates: outcome.duplicates }, "duplicate events skipped");
+      } catch (err) {
+        if (!(err instanceof EngineError)) throw err; // infrastructure trouble: let Kafka redeliver
+        deps.logger.error({ err, accountId }, "events the engine cannot apply were dead-lettered");
+        for (const [i, event] of group.events.entries()) {
+          const message = batch.messages.find((m) => m.offset === group.offsets[i]);
+          if (message) letters.push({ topic: batch.topic, partition: batch.partition, message, reason: "processing", detail: `${event.eventId}: ${err.message}` });
+        }
+      }
+    });
+    await deps.writeDeadLetters(letters);
+
+    // The consumer runs with autoCommitThreshold 1, so this commits the batch now, not on a timer.
+    payload.resolveOffset(batch.lastOffset());
+    await payload.commitOffsetsIfNecessary();
+    await payload.heartbeat();
+    deps.onProcessed?.({ topic: batch.topic, valid: batch.messages.length - letters.length, invalid: letters.length, duplicates });
+  };
+}

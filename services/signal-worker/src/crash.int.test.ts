@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { ChurnEvent } from "@churnwatch/contracts";
+import { testKafka, waitFor } from "@churnwatch/testing";
+import { accountUpserted, orderPlaced } from "../../../test/support/events.ts";
+import { startService, stopService, type RunningService } from "../../../test/support/processes.ts";
+import { isolatedEnvironment } from "./testSupport.ts";
+
+const DAY = 86_400_000;
+const ACCOUNTS = 20;
+const ORDERS_PER_ACCOUNT = 150;
+
+let running: RunningService[] = [];
+let cleanup: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  for (const s of running) await stopService(s, "SIGKILL");
+  running = [];
+  await cleanup?.();
+});
+
+async function groupLag(env: Awaited<ReturnType<typeof isolatedEnvironment>>): Promise<number> {
+  const admin = testKafka(env.config.KAFKA_BROKERS).admin();
+  await admin.connect();
+  try {
+    const topics = Object.values(env.topics);
+    const committed = await admin.fetchOffsets({ groupId: env.config.CONSUMER_GROUP, topics });
+    let lag = 0;
+    for (const topic of topics) {
+      for (const end of await admin.fetchTopicOffsets(topic)) {
+        const at = Number(committed.find((c) => c.topic === topic)?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1);
+        lag += Number(end.high) - Math.max(at, Number(end.low));
+      }
+    }
+    return lag;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+describe("signal worker crash", () => {
+  it("SIGKILLed mid-stream and restarted, it counts every event exactly once", async () => {
+    const env = await isolatedEnvironment("sw-crash", { LOG_LEVEL: "info" });
+    cleanup = () => env.cleanup();
+    const now = Date.now();
+    const events: ChurnEvent[] = [];
+    const expectedMicros = new Map<string, bigint>();
+    for (let a = 0; a < ACCOUNTS; a++) {
+      const accountId = `acc-crash-${a}`;
+      events.push(accountUpserted(accountId, now - 380 * DAY));
+      let micros = 0n;
+      for (let i = 0; i < ORDERS_PER_ACCOUNT; i++) {
+        const cents = 1_000_01 + a * 100 + i; // distinct amounts with cents, summed exactly below
+        events.push(orderPlaced(accountId, now - (360 - i * 2) * DAY, (cents / 100).toFixed(2)));
+        micros += BigInt(cents) * 10_000n;
+      }
+      expectedMicros.set(accountId, micros);
+    }
+    await env.produceEvents(events);
+    const total = async () => {
+      let n = 0;
+      for (let a = 0; a < ACCOUNTS; a++) n += await env.appliedCount(`acc-crash-${a}`);
+      return n;
+    };
+
+    const first = startService("signal-worker", env.env, "crash-1");
+    running.push(first);
+    const before = await waitFor(total, { until: (n) => n >= events.length / 4, timeoutMs: 60_000, description: "a quarter applied" });
+    await stopService(first, "SIGKILL");
+    const atKill = await total();
+    expect(atKill).toBeLessThan(events.length); // it really died mid-stream
+    expect(before).toBeGreaterThan(0);
+
+    const second = startService("signal-worker", env.env, "crash-2");
+    running.push(second);
+    await waitFor(() => groupLag(env), { until: (lag) => lag === 0, timeoutMs: 90_000, description: "group lag 0 after restart" });
+    expect(await total()).toBe(events.length);
+    for (let a = 0; a < ACCOUNTS; a++) {
+      const accountId = `acc-crash-${a}`;
+      const { state, applied } = await env.store.load(accountId);
+      expect(applied, accountId).toBe(ORDERS_PER_ACCOUNT + 1);
+      const orders = state?.orders ?? [];
+      expect(orders, accountId).toHaveLength(ORDERS_PER_ACCOUNT);
+      expect(orders.reduce((sum, o) => sum + BigInt(o.amountMicros), 0n), accountId).toBe(expectedMicros.get(accountId));
+    }
+  });
+});

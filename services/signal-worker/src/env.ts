@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { ALERT_QUEUE, defaultTopicNames, MAX_EVENT_BYTES } from "@churnwatch/contracts";
+import { envFields, parseEnv } from "@churnwatch/platform";
+
+const schema = z.object({
+  KAFKA_BROKERS: envFields.kafkaBrokers,
+  REDIS_URL: envFields.redisUrl,
+  LOG_LEVEL: envFields.logLevel,
+  KAFKA_CLIENT_ID: envFields.name.default("churnwatch-signal-worker"),
+  CONSUMER_GROUP: envFields.name.default("churnwatch-signal-worker"),
+  TOPIC_ACCOUNTS: envFields.name.default(defaultTopicNames.accounts),
+  TOPIC_ORDERS: envFields.name.default(defaultTopicNames.orders),
+  TOPIC_PAYMENTS: envFields.name.default(defaultTopicNames.payments),
+  TOPIC_COMPLAINTS: envFields.name.default(defaultTopicNames.complaints),
+  TOPIC_DEAD_LETTER: envFields.name.default(defaultTopicNames.deadLetter),
+  /** Create missing topics at start-up (partitions below); off where an operator manages topics. */
+  CREATE_TOPICS: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  ALERT_QUEUE: envFields.name.default(ALERT_QUEUE),
+  /** Namespace for every Redis key, so several deployments (or tests) can share one Redis. */
+  KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{0,100}$/).default("cw:"),
+  /** Events older than this are history: they build state but never notify on their own. */
+  LIVE_WINDOW_MS: envFields.durationMs.default(60 * 60 * 1000),
+  /** Total consumer-group lag at or below which the worker counts as caught up with the present. */
+  CAUGHT_UP_MAX_LAG: z.coerce.number().int().min(0).default(50),
+  LAG_CHECK_INTERVAL_MS: envFields.durationMs.default(5_000),
+  SWEEP_INTERVAL_MS: envFields.durationMs.default(60_000),
+  SEEN_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(45),
+  MAX_EVENT_BYTES: z.coerce.number().int().min(256).max(10_000_000).default(MAX_EVENT_BYTES),
+  ACCOUNT_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+});
+
+export type SignalWorkerConfig = z.infer<typeof schema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): SignalWorkerConfig {
+  return parseEnv(schema, env);
+}
+
+export function eventTopics(config: SignalWorkerConfig): string[] {
+  return [config.TOPIC_ACCOUNTS, config.TOPIC_ORDERS, config.TOPIC_PAYMENTS, config.TOPIC_COMPLAINTS];
+}

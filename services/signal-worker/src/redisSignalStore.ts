@@ -1,0 +1,104 @@
+import type { Redis } from "ioredis";
+import type { AccountState } from "@churnwatch/engine";
+import type { AlertNotification } from "@churnwatch/contracts";
+
+export interface StoredAccount {
+  /** How many distinct events have been applied to this account, counted atomically with the state. */
+  applied?: number;
+  state: AccountState | undefined;
+  /** Compare-and-set token: 0 when the account has never been written. */
+  version: number;
+}
+
+export interface Commit {
+  accountId: string;
+  expectedVersion: number;
+  state: AccountState;
+  /** Event ids applied in this commit; marked seen atomically with the state. */
+  eventIds: string[];
+  notifications: AlertNotification[];
+}
+
+/** The port the processor needs: per-account state with atomic commit, dedupe and an outbox. */
+export interface SignalStore {
+  load(accountId: string): Promise<StoredAccount>;
+  unseen(eventIds: string[]): Promise<Set<string>>;
+  commit(commit: Commit): Promise<boolean>;
+  accountIds(): AsyncIterable<string[]>;
+}
+
+/*
+ * One Lua script makes a commit atomic: state, version bump, seen-markers and outbox entries land together
+ * or not at all. A version mismatch means another writer (a sweep, a rebalanced consumer) got there first.
+ * KEYS: account hash, outbox list, account index, seen keys...; ARGV: expected version, state, ttl, account id,
+ * number of notifications, notifications...
+ */
+const COMMIT_SCRIPT = `
+local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+if current ~= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'v', current + 1, 's', ARGV[2])
+redis.call('HINCRBY', KEYS[1], 'n', #KEYS - 3)
+redis.call('SADD', KEYS[3], ARGV[4])
+for i = 4, #KEYS do redis.call('SET', KEYS[i], '1', 'EX', tonumber(ARGV[3])) end
+local n = tonumber(ARGV[5])
+for i = 1, n do redis.call('RPUSH', KEYS[2], ARGV[5 + i]) end
+return 1
+`;
+
+export interface RedisSignalStoreOptions {
+  prefix: string;
+  seenTtlSeconds: number;
+}
+
+export function createRedisSignalStore(redis: Redis, options: RedisSignalStoreOptions): SignalStore & {
+  keys: ReturnType<typeof keyspace>;
+} {
+  const keys = keyspace(options.prefix);
+  return {
+    keys,
+    async load(accountId) {
+      const [v, s, n] = await redis.hmget(keys.account(accountId), "v", "s", "n");
+      return { version: v ? Number(v) : 0, applied: n ? Number(n) : 0, state: s ? (JSON.parse(s) as AccountState) : undefined };
+    },
+    async unseen(eventIds) {
+      if (eventIds.length === 0) return new Set();
+      const flags = await redis.mget(eventIds.map(keys.seen));
+      return new Set(eventIds.filter((_, i) => flags[i] === null));
+    },
+    async commit(c) {
+      const result = await redis.eval(
+        COMMIT_SCRIPT,
+        3 + c.eventIds.length,
+        keys.account(c.accountId),
+        keys.outbox,
+        keys.accountIndex,
+        ...c.eventIds.map(keys.seen),
+        String(c.expectedVersion),
+        JSON.stringify(c.state),
+        String(options.seenTtlSeconds),
+        c.accountId,
+        String(c.notifications.length),
+        ...c.notifications.map((n) => JSON.stringify(n)),
+      );
+      return result === 1;
+    },
+    async *accountIds() {
+      let cursor = "0";
+      do {
+        const [next, ids] = await redis.sscan(keys.accountIndex, cursor, "COUNT", 500);
+        cursor = next;
+        if (ids.length > 0) yield ids;
+      } while (cursor !== "0");
+    },
+  };
+}
+
+export function keyspace(prefix: string) {
+  return {
+    account: (accountId: string) => `${prefix}account:${accountId}`,
+    seen: (eventId: string) => `${prefix}seen:${eventId}`,
+    outbox: `${prefix}outbox`,
+    accountIndex: `${prefix}accounts`,
+    sweepLock: `${prefix}sweep-lock`,
+  };
+}

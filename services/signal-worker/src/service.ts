@@ -1,0 +1,131 @@
+import { Redis } from "ioredis";
+import { Queue } from "bullmq";
+import type { Consumer } from "kafkajs";
+import { defaultConfig, type EngineConfig } from "@churnwatch/engine";
+import {
+  closeAll,
+  createKafka,
+  ensureTopics,
+  once,
+  partitioner,
+  startLoop,
+  type Logger,
+  type Loop,
+} from "@churnwatch/platform";
+import { createAccountProcessor } from "./accountProcessor.ts";
+import { createBatchHandler } from "./batchHandler.ts";
+import { createDeadLetterWriter } from "./deadLetter.ts";
+import { eventTopics, type SignalWorkerConfig } from "./env.ts";
+import { createLagMonitor } from "./lagMonitor.ts";
+import { createOutboxRelay } from "./outboxRelay.ts";
+import { createRedisSignalStore } from "./redisSignalStore.ts";
+import { createSweeper } from "./sweeper.ts";
+
+export interface SignalWorkerDeps {
+  logger: Logger;
+  now?: () => Date;
+  engineConfig?: EngineConfig;
+}
+
+/** Composition root: builds every collaborator, starts them in order and stops them intake-first. */
+export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorkerDeps) {
+  const { logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const engineConfig = deps.engineConfig ?? defaultConfig;
+  const topics = eventTopics(config);
+
+  const kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID, brokers: config.KAFKA_BROKERS, logger });
+  const admin = kafka.admin();
+  const producer = kafka.producer({ createPartitioner: partitioner, idempotent: true, maxInFlightRequests: 1 });
+  const consumer: Consumer = kafka.consumer({ groupId: config.CONSUMER_GROUP, allowAutoTopicCreation: false });
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
+  const queueConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
+  const queue = new Queue(config.ALERT_QUEUE, { connection: queueConnection });
+  redis.on("error", (err) => logger.error({ err }, "redis connection error"));
+  queueConnection.on("error", (err) => logger.error({ err }, "redis (queue) connection error"));
+
+  const store = createRedisSignalStore(redis, { prefix: config.KEY_PREFIX, seenTtlSeconds: config.SEEN_TTL_DAYS * 86_400 });
+  const lag = createLagMonitor({ admin, groupId: config.CONSUMER_GROUP, topics, maxLag: config.CAUGHT_UP_MAX_LAG, logger });
+  const relay = createOutboxRelay({ redis, queue, outboxKey: store.keys.outbox, logger });
+  const loops: Loop[] = [];
+  let relayLoop: Loop | undefined;
+
+  const processor = createAccountProcessor({
+    store,
+    config: () => engineConfig,
+    isLive: (at) => lag.isCaughtUp() && Date.parse(at) >= now().getTime() - config.LIVE_WINDOW_MS,
+  });
+  const handleBatch = createBatchHandler({
+    processor,
+    writeDeadLetters: createDeadLetterWriter(producer, config.TOPIC_DEAD_LETTER, now),
+    logger,
+    maxEventBytes: config.MAX_EVENT_BYTES,
+    accountConcurrency: config.ACCOUNT_CONCURRENCY,
+    onProcessed: () => relayLoop?.kick(),
+  });
+  const sweep = createSweeper({
+    store,
+    processor,
+    redis,
+    lockKey: store.keys.sweepLock,
+    leaseMs: 10 * 60_000,
+    now,
+    logger,
+  });
+
+  async function start(): Promise<void> {
+    await admin.connect();
+    if (config.CREATE_TOPICS) {
+      await ensureTopics(admin, [
+        { topic: config.TOPIC_ACCOUNTS, partitions: config.TOPIC_PARTITIONS, compacted: true },
+        ...[config.TOPIC_ORDERS, config.TOPIC_PAYMENTS, config.TOPIC_COMPLAINTS].map((topic) => ({ topic, partitions: config.TOPIC_PARTITIONS })),
+        { topic: config.TOPIC_DEAD_LETTER, partitions: 1 },
+      ]);
+    }
+    await producer.connect();
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    relayLoop = startLoop("outbox-relay", 1_000, () => relay.drain(), logger);
+    let wasCaughtUp = false;
+    loops.push(
+      relayLoop,
+      startLoop("lag-monitor", config.LAG_CHECK_INTERVAL_MS, async () => {
+        await lag.measure();
+        const caughtUp = lag.isCaughtUp();
+        if (caughtUp && !wasCaughtUp) {
+          logger.info({ lag: lag.totalLag() }, "caught up with the present; alerts may notify");
+          sweepLoop.kick();
+        }
+        wasCaughtUp = caughtUp;
+      }, logger),
+    );
+    const sweepLoop = startLoop("sweep", config.SWEEP_INTERVAL_MS, async () => {
+      if (!lag.isCaughtUp()) return; // ticking a half-loaded history at "now" would invent silence
+      const result = await sweep();
+      if (result && result.notifications > 0) relayLoop?.kick();
+    }, logger);
+    loops.push(sweepLoop);
+    await consumer.run({ autoCommitThreshold: 1, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 2, eachBatch: handleBatch });
+    logger.info({ topics, groupId: config.CONSUMER_GROUP }, "signal worker started");
+  }
+
+  const stop = once(async () => {
+    // Intake first (the consumer finishes its in-flight batch and commits), then background loops, then clients.
+    await closeAll(
+      [
+        ["consumer", () => consumer.disconnect()],
+        ["loops", () => Promise.all(loops.map((l) => l.stop()))],
+        ["outbox", () => relay.drain()],
+        ["producer", () => producer.disconnect()],
+        ["admin", () => admin.disconnect()],
+        ["queue", () => queue.close()],
+        ["redis", () => Promise.all([redis.quit(), queueConnection.quit()])],
+      ],
+      logger,
+    );
+  });
+
+  return { start, stop, store, lag, sweep, relay };
+}
+
+export type SignalWorker = ReturnType<typeof createSignalWorker>;

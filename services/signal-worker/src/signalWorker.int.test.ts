@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { consumeAll, produce, waitFor } from "@churnwatch/testing";
+import { createLogger } from "@churnwatch/platform";
+import { alertJobId, alertNotificationSchema } from "@churnwatch/contracts";
+import { accountUpserted, decliningHistory, orderPlaced, steadyHistory } from "../../../test/support/events.ts";
+import { createSignalWorker, type SignalWorker } from "./service.ts";
+import { isolatedEnvironment } from "./testSupport.ts";
+
+const DAY = 86_400_000;
+let cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups = [];
+});
+
+async function startWorker(tag: string, overrides: Record<string, string> = {}) {
+  const env = await isolatedEnvironment(tag, overrides);
+  const worker: SignalWorker = createSignalWorker(env.config, { logger: createLogger("signal-worker-test", "warn") });
+  cleanups.push(() => env.cleanup());
+  cleanups.push(() => worker.stop());
+  await worker.start();
+  return { env, worker };
+}
+
+describe("signal worker on real Kafka and Redis", () => {
+  it("enqueues one alert for a declining account and none for a steady one", async () => {
+    const { env } = await startWorker("sw-decline");
+    const now = Date.now();
+    await env.produceEvents([...decliningHistory("acc-down", now), ...steadyHistory("acc-steady", now)]);
+
+    const jobs = await waitFor(() => env.queue.getJobs(["waiting", "delayed", "active", "completed", "failed"]), {
+      until: (js) => js.length > 0,
+      description: "an alert job in the queue",
+    });
+    // Give the steady account the same chance to (wrongly) alert: wait until both are fully applied.
+    await waitFor(async () => (await env.appliedCount("acc-steady")) === steadyHistory("x", now).length, { description: "steady account applied" });
+    const all = await env.queue.getJobs(["waiting", "delayed", "active", "completed", "failed"]);
+    expect(all.map((j) => `${j.data.accountId}:${j.data.rule}`)).toEqual(["acc-down:purchases.decline"]);
+    const notification = alertNotificationSchema.parse(jobs[0]?.data);
+    expect(jobs[0]?.id).toBe(alertJobId(notification.notificationId));
+    expect(notification.account.owner?.email).toBe("li.wei@seller.example");
+    const value = notification.evidence.find((e) => e.unit === "money");
+    expect(value?.changePct).toBeLessThanOrEqual(-70);
+  });
+
+  it("dead-letters invalid messages with the reason and the original bytes, and keeps consuming", async () => {
+    const { env } = await startWorker("sw-dlq", { MAX_EVENT_BYTES: "2048" });
+    const now = Date.now();
+    const before = orderPlaced("acc-dlq", now - 2 * DAY, 100);
+    const after = orderPlaced("acc-dlq", now - DAY, 200);
+    const bad: Array<[string, string]> = [
+      ["bad-json", "{this is not json"],
+      ["unknown-type", JSON.stringify({ ...before, eventId: "x1", type: "order.teleported" })],
+      ["schema", JSON.stringify({ ...before, eventId: "x2", data: { orderId: "o", amount: -3, currency: "CNY" } })],
+      ["oversize", JSON.stringify({ ...before, eventId: "x3", data: { ...before.data, categories: Array(40).fill("z".repeat(90)) } })],
+    ];
+    await produce(env.topics.orders, [
+      { key: "acc-dlq", value: JSON.stringify(before) },
+      ...bad.map(([, value]) => ({ key: "acc-dlq", value })),
+      { key: "acc-dlq", value: JSON.stringify(after) },
+    ]);
+
+    const letters = await consumeAll(env.config.TOPIC_DEAD_LETTER, { until: (ms) => ms.length >= bad.length, timeoutMs: 30_000 });
+    expect(letters.map((m) => [m.headers["dlq.reason"], m.value])).toEqual(bad);
+    expect(letters.every((m) => m.headers["dlq.topic"] === env.topics.orders && m.key === "acc-dlq")).toBe(true);
+    await waitFor(() => env.appliedCount("acc-dlq"), { until: (n) => n === 2, description: "both valid orders applied" });
+    const { state } = await env.store.load("acc-dlq");
+    expect(state?.orders.map((o) => o.orderId).sort()).toEqual([before.data.orderId, after.data.orderId].sort());
+  });
+
+  it("counts the same eventId once, however often it is delivered", async () => {
+    const { env } = await startWorker("sw-dedupe");
+    const now = Date.now();
+    const profile = accountUpserted("acc-dup", now - 10 * DAY);
+    const order = orderPlaced("acc-dup", now - DAY, "1250.50");
+    // Same eventId three times: twice in one batch, once again later in a separate produce.
+    await env.produceEvents([profile, order, order]);
+    await waitFor(() => env.appliedCount("acc-dup"), { until: (n) => n === 2, description: "profile + order applied" });
+    const marker = orderPlaced("acc-dup", now - 3_600_000, 1);
+    await env.produceEvents([order, marker]);
+    await waitFor(() => env.appliedCount("acc-dup"), { until: (n) => n === 3, description: "marker applied after the duplicate" });
+    const { state, applied } = await env.store.load("acc-dup");
+    expect(applied).toBe(3);
+    expect(state?.orders).toHaveLength(2);
+    expect(state?.orders.find((o) => o.orderId === order.data.orderId)?.amountMicros).toBe("1250500000");
+  });
+});
