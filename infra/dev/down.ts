@@ -4,8 +4,10 @@ import { stopKafka } from "./kafka.ts";
 import { status } from "./proc.ts";
 import { stopRedis } from "./redis.ts";
 import { stopMaildev } from "./smtp.ts";
+import { stopDemoServices } from "./demoServices.ts";
 
 const steps: [string, () => Promise<boolean>][] = [
+  ["demo services", async () => (await stopDemoServices()).length > 0],
   ["maildev", stopMaildev],
   ["Redis", stopRedis],
   ["Kafka", stopKafka],

@@ -8,6 +8,11 @@ export interface DeclineThresholds {
   /** Shorter histories may serve as baseline, but not shorter than this many days. */
   minBaselineDays: number;
   minBaselineOrders: number;
+  /**
+   * The drop must also exceed this many standard deviations of the account's own 90-day order value
+   * (rolling windows over the baseline), so lumpy or seasonal buyers do not fire on ordinary noise.
+   */
+  minDeviations: number;
   medium: number;
   high: number;
   critical: number;
@@ -57,6 +62,8 @@ export interface ComplaintThresholds {
   baselineDays: number;
   minBaselineDays: number;
   weights: Record<Severity, number>;
+  /** One complaint is an incident, not a spike: fewer than this never fires (ageing critical ones aside). */
+  minComplaints: number;
   medium: MultipleWithFloor;
   high: MultipleWithFloor;
   /** Only shapes the score; the critical level comes from an ageing unresolved critical complaint. */
@@ -88,7 +95,7 @@ export interface EngineConfig {
 }
 
 export const defaultConfig: EngineConfig = deepFreeze({
-  version: "2026-11-25.1",
+  version: "2026-11-25.2",
   retentionDays: 400,
   maxEventIds: 20,
   rules: {
@@ -97,13 +104,15 @@ export const defaultConfig: EngineConfig = deepFreeze({
       baselineDays: 360,
       minBaselineDays: 90,
       minBaselineOrders: 4,
+      minDeviations: 2,
       medium: 40,
       high: 60,
       critical: 85,
-      resolve: 25,
+      resolve: 30,
     },
     "purchases.silence": { minOrders: 4, minDays: 14, medium: 3, high: 5, critical: 8, resolve: 2 },
-    "payments.overdue": { minPaidInvoices: 3, medium: 10, high: 30, critical: 60, resolve: 5 },
+    // One invoice a few weeks late is routine; a month past the account's own habit is a sign.
+    "payments.overdue": { minPaidInvoices: 3, medium: 30, high: 60, critical: 90, resolve: 15 },
     "payments.slipping": {
       windowDays: 120,
       minBaselineInvoices: 3,
@@ -118,11 +127,13 @@ export const defaultConfig: EngineConfig = deepFreeze({
       baselineDays: 180,
       minBaselineDays: 90,
       weights: { low: 1, medium: 2, high: 4, critical: 8 },
-      medium: { multiple: 3, floor: 8 },
+      minComplaints: 2,
+      // One critical complaint (8 points) alone is an incident for the service team, not a spike.
+      medium: { multiple: 3, floor: 10 },
       high: { multiple: 5, floor: 16 },
       scoreCeiling: { multiple: 8, floor: 32 },
       resolve: { multiple: 2, floor: 5 },
-      criticalUnresolvedDays: 7,
+      criticalUnresolvedDays: 14,
     },
   },
   tiers: {
@@ -130,9 +141,9 @@ export const defaultConfig: EngineConfig = deepFreeze({
     strategic: {
       "purchases.decline": { medium: 30, high: 50, critical: 75, resolve: 18 },
       "purchases.silence": { minDays: 10, medium: 2.5, high: 4, critical: 6, resolve: 1.5 },
-      "payments.overdue": { medium: 5, high: 20, critical: 45, resolve: 2 },
+      "payments.overdue": { medium: 20, high: 45, critical: 75, resolve: 10 },
       "payments.slipping": { medium: 10, high: 21, critical: 45, resolve: 5 },
-      "complaints.spike": { medium: { multiple: 2.5, floor: 6 }, high: { multiple: 4, floor: 12 } },
+      "complaints.spike": { medium: { multiple: 2.5, floor: 9 }, high: { multiple: 4, floor: 14 } },
     },
   },
 });

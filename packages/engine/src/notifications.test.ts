@@ -34,7 +34,7 @@ describe("collectNotifications", () => {
     expect(silence[0]).toMatchObject({
       alertId,
       accountId: "acct-1",
-      configVersion: "2026-11-25.1",
+      configVersion: defaultConfig.version,
       account: {
         name: "Acme Trading Co.",
         tier: "ordinary",

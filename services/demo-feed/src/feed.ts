@@ -3,6 +3,7 @@ import type { Producer } from "kafkajs";
 import { topicRoleOf, type ChurnEvent } from "@churnwatch/contracts";
 import type { Logger } from "@churnwatch/platform";
 import { labelsToCsv, simulate } from "@churnwatch/simulator";
+import { DateTime } from "luxon";
 import type { DemoFeedConfig } from "./env.ts";
 
 const BATCH = 500;
@@ -21,8 +22,9 @@ export interface Manifest {
  */
 export function createFeed(config: DemoFeedConfig, deps: { producer: Producer; logger: Logger; now?: () => number }) {
   const now = deps.now ?? Date.now;
-  const end = config.DEMO_END ?? new Date(now()).toISOString();
+  const end = config.DEMO_ANCHOR;
   const until = new Date(Date.parse(end) + config.DEMO_LIVE_DAYS * 86_400_000).toISOString();
+  const shift = shiftBy(now() - Date.parse(end));
   const sim = simulate({
     seed: config.DEMO_SEED,
     accounts: config.DEMO_ACCOUNTS,
@@ -40,14 +42,14 @@ export function createFeed(config: DemoFeedConfig, deps: { producer: Producer; l
     deps.producer.sendBatch({
       topicMessages: [...group(events, topic)].map(([t, es]) => ({
         topic: t,
-        messages: es.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })),
+        messages: es.map((e) => ({ key: e.accountId, value: JSON.stringify(shift(e)) })),
       })),
     });
   const manifest: Manifest = {
     end,
     historyEvents: 0,
     accounts: config.DEMO_ACCOUNTS,
-    defectors: sim.labels.map((l) => ({ accountId: l.accountId, pattern: l.pattern, churnedAt: l.churnedAt })),
+    defectors: sim.labels.map((l) => ({ accountId: l.accountId, pattern: l.pattern, churnedAt: new Date(Date.parse(l.churnedAt) + shift.ms).toISOString() })),
     historyDone: false,
   };
   const writeManifest = () => config.DEMO_MANIFEST && writeFileSync(config.DEMO_MANIFEST, JSON.stringify(manifest, null, 2));
@@ -56,6 +58,7 @@ export function createFeed(config: DemoFeedConfig, deps: { producer: Producer; l
     labelsCsv: () => labelsToCsv(sim.labels),
     /** Produces every event up to DEMO_END; returns how many. */
     async history(onProgress?: (sent: number) => void): Promise<number> {
+      manifest.end = new Date(Date.parse(end) + shift.ms).toISOString();
       const endMs = Date.parse(end);
       manifest.historyEvents = 0;
       for (const e of sim.events()) if (Date.parse(e.occurredAt) <= endMs) manifest.historyEvents++;
@@ -84,8 +87,8 @@ export function createFeed(config: DemoFeedConfig, deps: { producer: Producer; l
       let sent = 0;
       const endMs = Date.parse(end);
       for (const e of sim.events()) {
-        const at = Date.parse(e.occurredAt);
-        if (at <= endMs) continue;
+        const at = Date.parse(e.occurredAt) + shift.ms;
+        if (at <= endMs + shift.ms) continue;
         const wait = at - now();
         if (wait > 0 && !(await sleepUnless(wait, signal))) break;
         await send([e]);
@@ -95,6 +98,17 @@ export function createFeed(config: DemoFeedConfig, deps: { producer: Producer; l
       return sent;
     },
   };
+}
+
+/** Moves an event's instants by `ms`, keeping each one's UTC offset as the producer wrote it. */
+export function shiftBy(ms: number) {
+  const move = (iso: string) => DateTime.fromISO(iso, { setZone: true }).plus({ milliseconds: ms }).toISO() ?? iso;
+  const fn = (e: ChurnEvent): ChurnEvent => {
+    const moved = { ...e, occurredAt: move(e.occurredAt) } as ChurnEvent;
+    if (moved.type === "invoice.issued") moved.data = { ...moved.data, dueAt: move(moved.data.dueAt) };
+    return moved;
+  };
+  return Object.assign(fn, { ms });
 }
 
 function group<T, K>(items: T[], key: (t: T) => K): Map<K, T[]> {

@@ -14,17 +14,26 @@ describe("complaints.spike", () => {
 
     expect(lifecycle(r.changes, RULE)).toEqual(["fired:medium", "escalated:high", "escalated:critical", "resolved:medium"]);
     const [fired, high, crit, resolved] = changesFor(r.changes, RULE).filter((c) => c.type !== "updated");
-    expect(fired?.at).toBe(dayIso(345));
-    expect(fired?.alert.evidence[0]).toMatchObject({ signal: "complaints.weighted", unit: "points", value: "8", threshold: "8", windowDays: 30 });
+    expect(fired?.at).toBe(dayIso(350));
+    expect(fired?.alert.evidence[0]).toMatchObject({ signal: "complaints.weighted", unit: "points", value: "10", threshold: "10", windowDays: 30 });
     expect(high?.at).toBe(dayIso(357));
     expect(high?.alert.evidence[0]?.value).toBe(String(4 + 4 + 2 + 4 + 8));
-    // Critical once the critical complaint has been open for more than 7 days.
-    expect(crit?.at).toBe(dayIso(365));
-    expect(crit?.alert.evidence[2]).toMatchObject({ signal: "complaints.criticalUnresolvedDays", value: "8", threshold: "7" });
+    // Critical once the critical complaint has been open for more than 14 days.
+    expect(crit?.at).toBe(dayIso(372));
+    expect(crit?.alert.evidence[2]).toMatchObject({ signal: "complaints.criticalUnresolvedDays", value: "15", threshold: "14" });
     // The alert holds while the critical complaint is open, then resolves when the window empties.
     expect(resolved?.at).toBe(dayIso(357 + 30)); // the window is (asOf − 30 d, asOf]
-    const ids = h.events.filter((e) => e.type === "complaint.opened" && [...spike, critical].includes(e.data.complaintId)).map((e) => e.eventId);
+    // By then the first spike complaint (day 340) has left the 30-day window.
+    const ids = h.events.filter((e) => e.type === "complaint.opened" && [...spike.slice(1), critical].includes(e.data.complaintId)).map((e) => e.eventId);
     expect(crit?.alert.eventIds).toEqual(ids);
+  });
+
+  it("treats one critical complaint resolved within days as an incident, not a spike", () => {
+    const h = accountYear(new History(), { complaints: false });
+    h.complaint(100, "low");
+    h.resolve(344, h.complaint(340, "critical"), 3);
+    const r = replay(h.sorted(), { untilMs: dayMs(365) });
+    expect(changesFor(r.changes, RULE)).toEqual([]);
   });
 
   it("stays quiet on the usual complaint every couple of months", () => {

@@ -70,7 +70,7 @@ export function complaintsSpike({ state, view, asOfMs, thresholds, maxEventIds }
   return {
     kind: "measured",
     eligible: spanDays >= t.minBaselineDays,
-    fires: recent >= fireT,
+    fires: (recent >= fireT && recentCount >= t.minComplaints) || ageing,
     recovered: recent < bands.resolve && !ageing,
     level,
     score: scoreFor(recent, bands, level),

@@ -86,3 +86,26 @@ describe("purchases.decline", () => {
     expect(lastUpdate?.alert.evidence[0]?.changePct).toBeLessThanOrEqual(-25);
   });
 });
+
+describe("purchases.decline noise gate", () => {
+  /** Orders every 10 days; `amountOn(day)` gives each order's value. */
+  function buyer(amountOn: (day: number) => number) {
+    const h = new History();
+    h.profile(0);
+    for (let day = 1; day <= 364; day += 10) h.order(day, amountOn(day).toFixed(2));
+    return replay(h.sorted(), { untilMs: dayMs(365) });
+  }
+
+  it("fires on a steady buyer whose last 90 days fell 45%", () => {
+    const r = buyer((day) => (day > 275 ? 5_500 : 10_000));
+    expect(lifecycle(r.changes, RULE)[0]).toBe("fired:medium");
+    expect(r.state.alerts[RULE]?.level).toBe("medium");
+  });
+
+  it("stays quiet on a lumpy buyer whose 90-day value routinely swings that much", () => {
+    // Alternating quarters of big and small orders: a 45% lower quarter is this account's normal rhythm.
+    // The last quarter is ~55% under the baseline average, past the 40% threshold, yet within two deviations.
+    const r = buyer((day) => (day > 275 ? 6_000 : Math.floor(day / 90) % 2 === 0 ? 20_000 : 2_000));
+    expect(r.state.alerts[RULE]).toBeUndefined();
+  });
+});

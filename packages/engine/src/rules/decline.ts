@@ -47,14 +47,20 @@ export function purchasesDecline({ state, view, asOfMs, thresholds, maxEventIds 
   const declinePct = Number(divRound((baseline - recent) * 10_000n, baseline)) / 100;
   const bands = { resolve: t.resolve, medium: t.medium, high: t.high, critical: t.critical };
   const level = levelFor(declinePct, bands, true);
+  // Noise gate: how far below the baseline is "really" below, for this account's own rhythm.
+  const spread = windowSpread(view.orders, baseStart, windowStart, windowMs) ?? Number(baseline) / Math.sqrt(Math.max(1, (baseCount * windowMs) / baseSpanMs));
+  const deviation = Number(baseline - recent);
+  const significant = deviation >= t.minDeviations * spread;
+  // Hysteresis in deviations too: back within one deviation less than it took to fire counts as recovered.
+  const withinNoise = deviation < (t.minDeviations - 1) * spread;
   const fireAt = divRound(baseline * BigInt(Math.round((100 - t.medium) * 100)), 10_000n);
   const baselineCount = (baseCount * windowMs) / baseSpanMs;
 
   return {
     kind: "measured",
     eligible: baseSpanMs >= t.minBaselineDays * DAY_MS && baseCount >= t.minBaselineOrders,
-    fires: declinePct >= t.medium,
-    recovered: declinePct < t.resolve,
+    fires: declinePct >= t.medium && significant,
+    recovered: declinePct < t.resolve || withinNoise,
     level,
     score: scoreFor(declinePct, bands, level),
     evidence: [
@@ -78,4 +84,26 @@ export function purchasesDecline({ state, view, asOfMs, thresholds, maxEventIds 
     ],
     eventIds: latestIds(moved, maxEventIds),
   };
+}
+
+const STEP_MS = 15 * DAY_MS;
+
+/**
+ * Standard deviation of order value over rolling windows (15-day steps) inside the baseline span, or
+ * undefined with fewer than three windows. Statistics only, so floats are fine here; money sums are exact.
+ */
+function windowSpread(orders: ReadonlyArray<{ atMs: number; micros: bigint }>, fromMs: number, toMs: number, windowMs: number): number | undefined {
+  const sums: number[] = [];
+  let lo = 0;
+  let hi = 0;
+  let sum = 0;
+  for (let start = fromMs; start + windowMs <= toMs; start += STEP_MS) {
+    const end = start + windowMs;
+    while (hi < orders.length && (orders[hi] as (typeof orders)[number]).atMs < end) sum += Number((orders[hi++] as (typeof orders)[number]).micros);
+    while (lo < hi && (orders[lo] as (typeof orders)[number]).atMs < start) sum -= Number((orders[lo++] as (typeof orders)[number]).micros);
+    sums.push(sum);
+  }
+  if (sums.length < 3) return undefined;
+  const mean = sums.reduce((a, b) => a + b, 0) / sums.length;
+  return Math.sqrt(sums.reduce((a, b) => a + (b - mean) ** 2, 0) / (sums.length - 1));
 }

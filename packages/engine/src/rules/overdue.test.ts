@@ -26,29 +26,29 @@ function usualLateness(events: readonly ChurnEvent[]): number {
 }
 
 describe("payments.overdue", () => {
-  it("fires when an invoice is past due by more than the usual lateness + 10 days, escalates, and resolves when paid", () => {
-    const h = accountYear(new History(), { days: 380, lateness: (k, rnd) => (k === 10 ? undefined : Math.floor(rnd() * 5)) });
+  it("fires when an invoice is past due by more than the usual lateness + 30 days, escalates, and resolves when paid", () => {
+    const h = accountYear(new History(), { days: 430, lateness: (k, rnd) => (k === 10 ? undefined : Math.floor(rnd() * 5)) });
     h.payment(335, "inv-10", "10000.00");
     const issued = h.events.find((e) => e.type === "invoice.issued" && e.data.invoiceId === "inv-10");
-    h.payment(372, "inv-10", issued?.type === "invoice.issued" ? (Number(issued.data.amount) - 10_000).toFixed(2) : "0");
+    h.payment(422, "inv-10", issued?.type === "invoice.issued" ? (Number(issued.data.amount) - 10_000).toFixed(2) : "0");
     const events = h.sorted();
     const usualAt = (day: number) => usualLateness(events.filter((e) => Date.parse(e.occurredAt) <= dayMs(day)));
     const dueDay = 330;
     const firstDayPast = (grace: number) => {
       for (let day = dueDay; ; day++) if (day - dueDay - usualAt(day) > grace) return day;
     };
-    const r = replay(events, { untilMs: dayMs(380) });
+    const r = replay(events, { untilMs: dayMs(430) });
 
     expect(lifecycle(r.changes, RULE)).toEqual(["fired:medium", "escalated:high", "resolved:high"]);
     const [fired, high, resolved] = changesFor(r.changes, RULE).filter((c) => c.type !== "updated");
-    const firedDay = firstDayPast(10);
+    const firedDay = firstDayPast(30);
     const usual = usualAt(firedDay);
     expect(fired?.at).toBe(dayIso(firedDay));
-    expect(high?.at).toBe(dayIso(firstDayPast(30)));
-    expect(resolved?.at).toBe(dayIso(372));
+    expect(high?.at).toBe(dayIso(firstDayPast(60)));
+    expect(resolved?.at).toBe(dayIso(422));
     const open = parseAmount(issued?.type === "invoice.issued" ? issued.data.amount : "0") - parseAmount("10000.00");
     expect(fired?.alert.evidence).toEqual([
-      { signal: "invoices.daysPastDue", unit: "days", value: String(firedDay - dueDay), baseline: String(usual), threshold: String(usual + 10) },
+      { signal: "invoices.daysPastDue", unit: "days", value: String(firedDay - dueDay), baseline: String(usual), threshold: String(usual + 30) },
       { signal: "invoices.usualDaysLate", unit: "days", value: String(usual) },
       { signal: "invoices.openOverdueAmount", unit: "money", value: formatMoney(open) },
       { signal: "invoices.openOverdueCount", unit: "count", value: "1" },
@@ -63,10 +63,11 @@ describe("payments.overdue", () => {
   });
 
   it("judges lateness against the account's own habit", () => {
-    // This account always pays ~20 days late: 25 days past due is normal for it, not for a punctual one.
+    // This account always pays ~20 days late: 45 days past due is 25 beyond its habit (under the 30-day
+    // threshold), but 45 beyond a punctual one's.
     const slow = accountYear(new History(), { lateness: (k) => (k === 11 ? undefined : 20) });
     const punctual = accountYear(new History(), { lateness: (k) => (k === 11 ? undefined : 0) });
-    const until = dayMs(360 + 25);
+    const until = dayMs(360 + 45);
     expect(changesFor(replay(slow.sorted(), { untilMs: until }).changes, RULE)).toEqual([]);
     expect(lifecycle(replay(punctual.sorted(), { untilMs: until }).changes, RULE)).toEqual(["fired:medium"]);
   });

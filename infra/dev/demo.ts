@@ -1,0 +1,170 @@
+// `pnpm demo`: infrastructure, both workers and a simulated year of key-account events, then live events;
+// waits for the alert emails and prints where to look. Everything keeps running; `pnpm demo:stop` ends it.
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import cliProgress from "cli-progress";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { Kafka, logLevel, type Admin } from "kafkajs";
+import { demo, serviceEnv, services, startDemoService, stopDemoServices } from "./demoServices.ts";
+import { ensureKafka } from "./kafka.ts";
+import { logFile, shown } from "./paths.ts";
+import { pollUntil, status } from "./proc.ts";
+import { ensureRedis } from "./redis.ts";
+import { deleteAllEmails, ensureMaildev, listEmails, type MaildevEmail } from "./smtp.ts";
+
+interface Manifest {
+  historyEvents: number;
+  historyDone: boolean;
+  accounts: number;
+  defectors: { accountId: string; pattern: string; churnedAt: string }[];
+}
+
+const eventTopics = [demo.topics.accounts, demo.topics.orders, demo.topics.payments, demo.topics.complaints];
+
+async function main(): Promise<void> {
+  console.log("Churnwatch demo: key-account defection early warnings on real Kafka, Redis and SMTP\n");
+  const kafka = await ensureKafka();
+  const redisHandle = await ensureRedis();
+  const mail = await ensureMaildev({ smtpPort: 1025, webPort: 1080 });
+  const admin = new Kafka({ clientId: "churnwatch-demo", brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  const redis = new Redis(redisHandle.url);
+  const queue = new Queue(demo.queue, { connection: redis.duplicate() });
+  try {
+    await reset(admin, redis, queue, mail.webUrl);
+    const env = serviceEnv({ brokers: kafka.brokers.join(","), redisUrl: redisHandle.url, smtpUrl: mail.smtpUrl });
+    for (const s of services) status(`started ${s} (pid ${startDemoService(s, env[s])}, log ${shown(logFile(s))})`);
+    const manifest = await followProgress(admin, queue, mail.webUrl);
+    summarise(manifest, await listEmails(mail.webUrl), mail.webUrl);
+  } finally {
+    await queue.close();
+    redis.disconnect();
+    await admin.disconnect();
+  }
+}
+
+/** A fresh demo world each run: the previous run's services, topics, offsets, state, jobs and emails go. */
+async function reset(admin: Admin, redis: Redis, queue: Queue, webUrl: string): Promise<void> {
+  const stopped = await stopDemoServices();
+  if (stopped.length > 0) status(`stopped the previous demo's ${stopped.join(", ")}`);
+  const existing = new Set(await admin.listTopics());
+  const old = [...eventTopics, demo.topics.deadLetter].filter((t) => existing.has(t));
+  if (old.length > 0) await admin.deleteTopics({ topics: old, timeout: 30_000 });
+  await admin.deleteGroups([demo.group]).catch(() => undefined); // absent on a first run
+  await pollUntil(async () => !(await admin.listTopics()).some((t) => old.includes(t)), { timeoutMs: 30_000 });
+  await queue.obliterate({ force: true });
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${demo.keyPrefix}*`, "COUNT", 1000);
+    if (keys.length > 0) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== "0");
+  await deleteAllEmails(webUrl);
+  rmSync(demo.manifest, { force: true });
+  for (const s of services) writeFileSync(logFile(s), ""); // each run's logs tell only about that run
+}
+
+async function sumOffsets(admin: Admin): Promise<{ produced: number; consumed: number }> {
+  const existing = new Set(await admin.listTopics());
+  const topics = eventTopics.filter((t) => existing.has(t));
+  if (topics.length === 0) return { produced: 0, consumed: 0 };
+  let produced = 0;
+  for (const t of topics) for (const p of await admin.fetchTopicOffsets(t)) produced += Number(p.high);
+  let consumed = 0;
+  for (const t of await admin.fetchOffsets({ groupId: demo.group, topics })) {
+    for (const p of t.partitions) consumed += Math.max(0, Number(p.offset));
+  }
+  return { produced, consumed };
+}
+
+function readManifest(): Manifest | undefined {
+  if (!existsSync(demo.manifest)) return undefined;
+  try {
+    return JSON.parse(readFileSync(demo.manifest, "utf8")) as Manifest;
+  } catch {
+    return undefined; // being written
+  }
+}
+
+/** Progress bars for the three long phases: producing history, catching up, sending the alert emails. */
+async function followProgress(admin: Admin, queue: Queue, webUrl: string): Promise<Manifest> {
+  const bars = new cliProgress.MultiBar(
+    { format: " {phase} |{bar}| {value}/{total} {unit}", hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 5_000 },
+    cliProgress.Presets.shades_classic,
+  );
+  const produceBar = bars.create(1, 0, { phase: "history produced  ", unit: "events" });
+  const consumeBar = bars.create(1, 0, { phase: "signal worker     ", unit: "events" });
+  const mailBar = bars.create(1, 0, { phase: "alert emails      ", unit: "sent" });
+  let manifest: Manifest | undefined;
+  let lastChange = Date.now();
+  let lastCount = -1;
+  const ok = await pollUntil(
+    async () => {
+      for (const s of services) assertRunning(s);
+      return observe().catch((error: unknown) => {
+        // Topics are being created and leaders elected while the services start: try again next tick.
+        if (/leader|does not host|unknown topic/i.test(String(error))) return false;
+        throw error;
+      });
+    },
+    { timeoutMs: 240_000, intervalMs: 500 },
+  ).finally(() => bars.stop());
+  if (!manifest) throw new Error(`the demo feed wrote no manifest: see ${shown(logFile("demo-feed"))}`);
+  if (!ok) status("still working after 4 minutes; the services keep running, check the inbox and logs below");
+  return manifest;
+
+  async function observe(): Promise<boolean> {
+    manifest = readManifest() ?? manifest;
+    const total = manifest?.historyEvents ?? 1;
+    const { produced, consumed } = await sumOffsets(admin);
+    produceBar.setTotal(total);
+    produceBar.update(Math.min(produced, total));
+    consumeBar.setTotal(Math.max(total, produced));
+    consumeBar.update(consumed);
+    const counts = await queue.getJobCounts("waiting", "active", "delayed", "completed", "failed");
+    const enqueued = Object.values(counts).reduce((a, b) => a + b, 0);
+    const sent = (await listEmails(webUrl)).length;
+    mailBar.setTotal(Math.max(1, enqueued));
+    mailBar.update(sent);
+    if (sent !== lastCount) [lastCount, lastChange] = [sent, Date.now()];
+    const caughtUp = manifest?.historyDone === true && consumed >= produced;
+    const pending = (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0);
+    // Done once caught up, the queue is empty, and no new email for two sweep periods.
+    return caughtUp && pending === 0 && sent > 0 && Date.now() - lastChange > 12_000;
+  }
+}
+
+function assertRunning(s: string): void {
+  const file = logFile(s);
+  const log = existsSync(file) ? readFileSync(file, "utf8") : "";
+  if (/"level":"(fatal)"|Invalid configuration|Cannot reach/.test(log)) {
+    throw new Error(`${s} failed to start: see ${shown(file)}`);
+  }
+}
+
+function summarise(manifest: Manifest, emails: MaildevEmail[], webUrl: string): void {
+  const accountOf = (m: MaildevEmail) => String(m.headers["x-churnwatch-account-id"] ?? "");
+  const emailed = new Set(emails.map(accountOf));
+  const defectors = new Set(manifest.defectors.map((d) => d.accountId));
+  console.log(`\n${manifest.historyEvents} events of ${manifest.accounts} simulated key accounts over a year; ${manifest.defectors.length} are drifting towards defection.`);
+  console.log(`\nDrifting accounts (the simulator's ground truth):`);
+  for (const d of manifest.defectors) {
+    console.log(`  ${emailed.has(d.accountId) ? "✉ emailed " : "  no email"}  ${d.accountId}  ${d.pattern}`);
+  }
+  const healthyEmailed = [...emailed].filter((a) => a && !defectors.has(a));
+  console.log(`Healthy accounts emailed: ${healthyEmailed.length === 0 ? "none" : healthyEmailed.join(", ")}`);
+  console.log(`\nAlert emails (${emails.length}):`);
+  for (const m of emails) console.log(`  → ${m.to.map((t) => t.address).join(", ")}: ${m.subject}`);
+  console.log(`
+Where to look
+  Inbox (maildev)   ${webUrl}
+  Logs              ${services.map((s) => shown(logFile(s))).join("  ")}
+  Kafka log         ${shown(logFile("kafka"))}
+The live feed keeps sending events as their time comes. Stop everything with: pnpm demo:stop`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error("Stop whatever was started with: pnpm demo:stop");
+  process.exitCode = 1;
+});

@@ -1,0 +1,81 @@
+// The demo's own namespace (topics, group, queue, Redis keys) and its three detached services.
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { logFile, repoRoot } from "./paths.ts";
+import { spawnDetached, stopByPidFile } from "./proc.ts";
+
+const require = createRequire(import.meta.url);
+
+export const demo = {
+  topics: {
+    accounts: "demo.accounts",
+    orders: "demo.orders",
+    payments: "demo.payments",
+    complaints: "demo.complaints",
+    deadLetter: "demo.dead-letter",
+  },
+  group: "churnwatch-demo",
+  queue: "churnwatch-demo-alerts",
+  keyPrefix: "cwdemo:",
+  manifest: join(repoRoot(), ".run", "demo-manifest.json"),
+};
+
+export const services = ["signal-worker", "notifier", "demo-feed"] as const;
+export type DemoService = (typeof services)[number];
+
+const pidName = (s: DemoService) => `demo-${s}`;
+const entry = (s: DemoService) => join(repoRoot(), "services", s, "src", "main.ts");
+
+export function serviceEnv(urls: { brokers: string; redisUrl: string; smtpUrl: string }): Record<DemoService, Record<string, string>> {
+  const topics = {
+    TOPIC_ACCOUNTS: demo.topics.accounts,
+    TOPIC_ORDERS: demo.topics.orders,
+    TOPIC_PAYMENTS: demo.topics.payments,
+    TOPIC_COMPLAINTS: demo.topics.complaints,
+  };
+  return {
+    "signal-worker": {
+      KAFKA_BROKERS: urls.brokers,
+      REDIS_URL: urls.redisUrl,
+      ...topics,
+      TOPIC_DEAD_LETTER: demo.topics.deadLetter,
+      CONSUMER_GROUP: demo.group,
+      ALERT_QUEUE: demo.queue,
+      KEY_PREFIX: demo.keyPrefix,
+      SWEEP_INTERVAL_MS: "5000",
+      LAG_CHECK_INTERVAL_MS: "1000",
+      CAUGHT_UP_MAX_LAG: "0",
+    },
+    notifier: {
+      REDIS_URL: urls.redisUrl,
+      SMTP_URL: urls.smtpUrl,
+      ALERT_QUEUE: demo.queue,
+      KEY_PREFIX: `${demo.keyPrefix}notifier:`,
+      // A demo-only key: real deployments set their own secret (see docs/operations.md).
+      LINK_SECRET: "demo-only-link-secret-0123456789abcdef",
+      APP_BASE_URL: "http://localhost:8080",
+    },
+    "demo-feed": { KAFKA_BROKERS: urls.brokers, ...topics, DEMO_MANIFEST: demo.manifest },
+  };
+}
+
+/** Starts a service detached, as an operator would: its documented entry point, config from env only. */
+export function startDemoService(s: DemoService, env: Record<string, string>): number | undefined {
+  const tsx = pathToFileURL(require.resolve("tsx")).href;
+  const saved = { ...process.env };
+  Object.assign(process.env, env); // spawnDetached inherits this process's environment
+  try {
+    return spawnDetached(pidName(s), process.execPath, ["--import", tsx, entry(s)], logFile(s), repoRoot()).pid;
+  } finally {
+    for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+}
+
+/** Stops the demo services recorded in .run/pids (never anything else). */
+export async function stopDemoServices(): Promise<string[]> {
+  const stopped: string[] = [];
+  for (const s of services) if (await stopByPidFile(pidName(s), `services/${s}/src/main.ts`, 20_000)) stopped.push(s);
+  return stopped;
+}
