@@ -163,8 +163,12 @@ Where to look
 The live feed keeps sending events as their time comes. Stop everything with: pnpm demo:stop`);
 }
 
-main().catch((error: unknown) => {
-  console.error(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`);
-  console.error("Stop whatever was started with: pnpm demo:stop");
-  process.exitCode = 1;
-});
+// Exit explicitly: client libraries may keep timers alive, and the services run on without us.
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.error("Stop whatever was started with: pnpm demo:stop");
+    process.exit(1);
+  },
+);

@@ -1,7 +1,7 @@
 import type { ChurnEvent } from "@churnwatch/contracts";
 import { describe, expect, it } from "vitest";
 import { defaultConfig, type EngineConfig } from "./config.ts";
-import { step, type EngineInput } from "./engine.ts";
+import { record, step, type EngineInput } from "./engine.ts";
 import { transition } from "./evaluate.ts";
 import { collectNotifications } from "./notifications.ts";
 import type { RuleOutcome } from "./rules/index.ts";
@@ -206,5 +206,17 @@ describe("transition", () => {
     const firing = transition("a", "purchases.decline", undefined, measured(90), dayIso(0)).record;
     const stillYoung: Measured = { ...measured(91), eligible: false };
     expect(transition("a", "purchases.decline", firing, stillYoung, dayIso(1)).change?.type).toBe("updated");
+  });
+});
+
+describe("record", () => {
+  it("loads history without judging it, and the next step judges the whole of it", () => {
+    const events = accountYear(new History(), { orderFactor: (d) => (d >= 270 ? 0.25 : 1) }).sorted();
+    let recorded = emptyState("acct-1");
+    for (const e of events) recorded = record(recorded, e, defaultConfig);
+    expect(recorded.alerts).toEqual({});
+    const judged = step(recorded, { kind: "tick", at: dayIso(365) }, defaultConfig);
+    expect(judged.changes.map((c) => `${c.type}:${c.alert.rule}`)).toContain("fired:purchases.decline");
+    expect(judged.state.orders).toHaveLength(recorded.orders.length);
   });
 });

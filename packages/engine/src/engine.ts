@@ -28,3 +28,18 @@ export function step(
   if (alerts !== next.alerts) next = { ...next, alerts };
   return { state: next, changes };
 }
+
+/**
+ * Applies one event without evaluating the rules: for loading history. Topics are consumed in parallel, so
+ * a backfill sees an account's orders, payments and complaints out of step with each other; evaluating in
+ * between would judge half-loaded windows (and hysteresis would then hold on to what it saw). The first
+ * `step` after loading evaluates the complete history.
+ */
+export function record(state: AccountState, event: ChurnEvent, config: EngineConfig): AccountState {
+  const inputMs = parseInstant(event.occurredAt);
+  const asOfMs = state.clock === undefined ? inputMs : Math.max(parseInstant(state.clock), inputMs);
+  let next = applyEvent(state, event);
+  const clock = toIso(asOfMs);
+  if (next.clock !== clock) next = { ...next, clock };
+  return prune(next, asOfMs, config.retentionDays);
+}

@@ -1,4 +1,4 @@
-export { step, type EngineInput } from "./engine.ts";
+export { record, step, type EngineInput } from "./engine.ts";
 export { collectNotifications } from "./notifications.ts";
 export { applyEvent } from "./apply.ts";
 export {

@@ -2,6 +2,7 @@ import type { ChurnEvent } from "@churnwatch/contracts";
 import {
   collectNotifications,
   emptyState,
+  record,
   step,
   type AccountState,
   type EngineConfig,
@@ -49,15 +50,21 @@ export function createAccountProcessor(deps: AccountProcessorDeps) {
 
       const stored = await deps.store.load(accountId);
       const config = deps.config();
+      // History (not yet caught up, or old events) is recorded without judging it; see engine `record`.
+      const live = deps.isLive(lastInputAt);
       let state: AccountState = stored.state ?? emptyState(accountId);
       let changes = 0;
       for (const input of pending) {
-        const result = safeStep(state, input, config);
+        if (!live && input.kind === "event") {
+          state = safely(input, () => record(state, input.event, config));
+          continue;
+        }
+        const result = safely(input, () => step(state, input, config));
         state = result.state;
         changes += result.changes.length;
       }
       let notifications: ReturnType<typeof collectNotifications>["notifications"] = [];
-      if (deps.isLive(lastInputAt)) {
+      if (live) {
         ({ state, notifications } = collectNotifications(state, config, lastInputAt));
       }
       // A quiet tick changes nothing worth a write; skipping it keeps sweeps cheap.
@@ -96,9 +103,9 @@ export function createAccountProcessor(deps: AccountProcessorDeps) {
 
 export type AccountProcessor = ReturnType<typeof createAccountProcessor>;
 
-function safeStep(state: AccountState, input: EngineInput, config: EngineConfig) {
+function safely<T>(input: EngineInput, run: () => T): T {
   try {
-    return step(state, input, config);
+    return run();
   } catch (err) {
     const what = input.kind === "event" ? `event ${input.event.eventId}` : `tick at ${input.at}`;
     throw new EngineError(`engine failed on ${what}: ${(err as Error).message}`, { cause: err });
