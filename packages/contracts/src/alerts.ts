@@ -22,8 +22,27 @@ export const levelRank: Record<Level, number> = { low: 0, medium: 1, high: 2, cr
 export const unitSchema = z.enum(["money", "count", "days", "points", "percent"]);
 export type Unit = z.infer<typeof unitSchema>;
 
+/** Every evidence signal the engine reports; the email catalog must name each one in both locales. */
+export const signalIds = [
+  "orders.value",
+  "orders.count",
+  "orders.daysSinceLast",
+  "invoices.daysPastDue",
+  "invoices.usualDaysLate",
+  "invoices.openOverdueAmount",
+  "invoices.openOverdueCount",
+  "payments.meanDaysLate",
+  "payments.daysLaterThanUsual",
+  "payments.invoicesPaid",
+  "complaints.weighted",
+  "complaints.count",
+  "complaints.criticalUnresolvedDays",
+] as const;
+export const signalIdSchema = z.enum(signalIds);
+export type SignalId = z.infer<typeof signalIdSchema>;
+
 export const evidenceSchema = z.object({
-  signal: z.string(),
+  signal: signalIdSchema,
   unit: unitSchema,
   value: z.string(),
   baseline: z.string().optional(),

@@ -182,7 +182,7 @@ describe("transition", () => {
     recovered: value < 25,
     level: value >= 60 ? "high" : "medium",
     score: value,
-    evidence: [{ signal: "x", unit: "percent", value: String(value) }],
+    evidence: [{ signal: "orders.value", unit: "percent", value: String(value) }],
     eventIds: [],
   });
 

@@ -17,7 +17,7 @@ export function sampleNotification(overrides: Overrides = {}): AlertNotification
     evaluatedAt: "2026-03-02T01:15:00Z",
     configVersion: "2026-03-01.1",
     evidence: [
-      { signal: "orders.amount", unit: "money", value: "120000", baseline: "410000", windowDays: 90, changePct: -71 },
+      { signal: "orders.value", unit: "money", value: "120000", baseline: "410000", windowDays: 90, changePct: -71 },
       { signal: "orders.count", unit: "count", value: "4", baseline: "15", windowDays: 90, changePct: -73.3 },
     ],
     eventIds: ["evt-1", "evt-2"],

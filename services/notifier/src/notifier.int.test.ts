@@ -104,7 +104,7 @@ describe("notifier (Redis + SMTP)", () => {
     expect(mail?.to.map((t) => t.address)).toEqual([ctx.owner]);
     expect(mail?.subject).toBe("[Churnwatch] High risk · <script>alert(1)</script> & Co: Purchases declining");
     expect(`<${mail?.messageId}>`).toBe(messageIdFor(n.notificationId));
-    expect(mail?.text).toContain("Orders in the last 90 days: CN¥120,000.00 vs CN¥410,000.00 baseline, \u221271%");
+    expect(mail?.text).toContain("Order value in the last 90 days: CN¥120,000.00 vs CN¥410,000.00 baseline, \u221271%");
     expect(mail?.html).toContain("CN¥410,000.00");
     expect(mail?.html).toContain("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co");
     expect(mail?.html).not.toContain("<script>");

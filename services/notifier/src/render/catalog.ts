@@ -1,4 +1,4 @@
-import type { Level, Locale, RuleId, Tier } from "@churnwatch/contracts";
+import type { Level, Locale, RuleId, SignalId, Tier } from "@churnwatch/contracts";
 import type { ActionKey } from "./actions.ts";
 
 type SignalLabel = (windowDays: number | undefined) => string;
@@ -15,8 +15,8 @@ export interface Messages {
   levels: Record<Level, string>;
   tiers: Record<Tier, string>;
   rules: Record<RuleId, { title: string; summary: string }>;
-  /** Known evidence signals; an unknown one falls back to `fallbackSignal`. */
-  signals: Record<string, SignalLabel>;
+  /** Every evidence signal, typed so a new engine signal cannot ship without its words. */
+  signals: Record<SignalId, SignalLabel>;
   fallbackSignal: (signal: string, windowDays: number | undefined) => string;
   sentence: (p: SentenceParts) => string;
   actions: Record<ActionKey, string>;
@@ -53,18 +53,19 @@ const en: Messages = {
     "complaints.spike": { title: "Complaints rising", summary: "Complaints from this account are rising." },
   },
   signals: {
-    "orders.amount": (w) => `Orders${enWindow(w)}`,
+    "orders.value": (w) => `Order value${enWindow(w)}`,
     "orders.count": (w) => `Number of orders${enWindow(w)}`,
-    "orders.categories": (w) => `Categories bought${enWindow(w)}`,
     "orders.daysSinceLast": () => "Days since the last order",
-    "invoices.overdueAmount": () => "Overdue invoice amount",
-    "invoices.overdueCount": () => "Overdue invoices",
-    "invoices.maxDaysOverdue": () => "Longest overdue invoice",
-    "payments.daysLate": (w) => `Average days late on payment${enWindow(w)}`,
+    "invoices.daysPastDue": () => "Days the oldest open invoice is past due",
+    "invoices.usualDaysLate": () => "Usual days late on payment",
+    "invoices.openOverdueAmount": () => "Overdue amount still open",
+    "invoices.openOverdueCount": () => "Overdue invoices",
+    "payments.meanDaysLate": (w) => `Average days late on payment${enWindow(w)}`,
+    "payments.daysLaterThanUsual": () => "Days later than usual",
+    "payments.invoicesPaid": (w) => `Invoices paid${enWindow(w)}`,
+    "complaints.weighted": (w) => `Complaint points, weighted by severity${enWindow(w)}`,
     "complaints.count": (w) => `Complaints${enWindow(w)}`,
-    "complaints.unresolved": () => "Unresolved complaints",
-    "complaints.highSeverity": (w) => `High-severity complaints${enWindow(w)}`,
-    "satisfaction.average": (w) => `Average satisfaction (1–5)${enWindow(w)}`,
+    "complaints.criticalUnresolvedDays": () => "Days a critical complaint has been unresolved",
   },
   fallbackSignal: (signal, w) => `${signal}${w ? ` (last ${w} days)` : ""}`,
   sentence: ({ label, value, baseline, threshold, change }) =>
@@ -108,18 +109,19 @@ const zh: Messages = {
     "complaints.spike": { title: "投诉上升", summary: "该客户的投诉正在增加。" },
   },
   signals: {
-    "orders.amount": (w) => `${zhWindow(w)}订单金额`,
+    "orders.value": (w) => `${zhWindow(w)}订单金额`,
     "orders.count": (w) => `${zhWindow(w)}订单数`,
-    "orders.categories": (w) => `${zhWindow(w)}采购品种数`,
     "orders.daysSinceLast": () => "距最近一次采购天数",
-    "invoices.overdueAmount": () => "逾期发票金额",
-    "invoices.overdueCount": () => "逾期发票数",
-    "invoices.maxDaysOverdue": () => "最长逾期天数",
-    "payments.daysLate": (w) => `${zhWindow(w)}平均回款延迟`,
+    "invoices.daysPastDue": () => "最早未付发票逾期天数",
+    "invoices.usualDaysLate": () => "通常回款延迟天数",
+    "invoices.openOverdueAmount": () => "未付逾期金额",
+    "invoices.openOverdueCount": () => "逾期发票数",
+    "payments.meanDaysLate": (w) => `${zhWindow(w)}平均回款延迟天数`,
+    "payments.daysLaterThanUsual": () => "比通常晚的天数",
+    "payments.invoicesPaid": (w) => `${zhWindow(w)}已付发票数`,
+    "complaints.weighted": (w) => `${zhWindow(w)}按严重程度加权的投诉分`,
     "complaints.count": (w) => `${zhWindow(w)}投诉数`,
-    "complaints.unresolved": () => "未解决投诉数",
-    "complaints.highSeverity": (w) => `${zhWindow(w)}严重投诉数`,
-    "satisfaction.average": (w) => `${zhWindow(w)}平均满意度（1–5）`,
+    "complaints.criticalUnresolvedDays": () => "严重投诉未解决天数",
   },
   fallbackSignal: (signal, w) => `${signal}${w ? `（近${w}天）` : ""}`,
   sentence: ({ label, value, baseline, threshold, change }) =>

@@ -1,3 +1,4 @@
+import type { SignalId } from "@churnwatch/contracts";
 import { describe, expect, it } from "vitest";
 import { alertNotificationSchema } from "@churnwatch/contracts";
 import { sampleNotification } from "../fixtures.ts";
@@ -13,7 +14,7 @@ describe("renderAlertEmail", () => {
   it("renders English with the numbers, the explanation and the suggested actions", () => {
     const mail = renderAlertEmail(sampleNotification(), opts);
     expect(mail.subject).toBe("[Churnwatch] High risk · Huadong Precision Parts: Purchases declining");
-    expect(mail.text).toContain("Orders in the last 90 days: CN¥120,000.00 vs CN¥410,000.00 baseline, \u221271%");
+    expect(mail.text).toContain("Order value in the last 90 days: CN¥120,000.00 vs CN¥410,000.00 baseline, \u221271%");
     expect(mail.text).toContain("Number of orders in the last 90 days: 4 vs 15 baseline, \u221273.3%");
     expect(mail.text).toContain("Visit the account in person");
     expect(mail.text).toContain("executive contact"); // strategic account at high risk
@@ -27,7 +28,7 @@ describe("renderAlertEmail", () => {
 
   it("renders Simplified Chinese with the numbers and the suggested actions", () => {
     const n = sampleNotification({ rule: "complaints.spike", level: "medium", account: { locale: "zh-CN" } });
-    n.evidence = [{ signal: "orders.amount", unit: "money", value: "120000", baseline: "410000", windowDays: 90, changePct: -71 }];
+    n.evidence = [{ signal: "orders.value", unit: "money", value: "120000", baseline: "410000", windowDays: 90, changePct: -71 }];
     const mail = renderAlertEmail(n, opts);
     expect(mail.subject).toBe("【Churnwatch】中风险 · Huadong Precision Parts：投诉上升");
     expect(mail.text).toContain("近90天订单金额：¥120,000.00，基线 ¥410,000.00，下降71%");
@@ -43,10 +44,10 @@ describe("renderAlertEmail", () => {
       rule: "payments.overdue",
       level: "low",
       account: { tier: "ordinary", currency: "USD" },
-      evidence: [{ signal: "invoices.overdueAmount", unit: "money", value: "1234567.5", threshold: "100000" }],
+      evidence: [{ signal: "invoices.openOverdueAmount", unit: "money", value: "1234567.5", threshold: "100000" }],
     });
     const mail = renderAlertEmail(n, opts);
-    expect(mail.text).toContain("Overdue invoice amount: $1,234,567.50 (threshold $100,000.00)");
+    expect(mail.text).toContain("Overdue amount still open: $1,234,567.50 (threshold $100,000.00)");
     expect(mail.text).toContain("Ask finance to follow up on the overdue invoices");
   });
 
@@ -54,7 +55,7 @@ describe("renderAlertEmail", () => {
     const n = sampleNotification({
       accountId: 'acc"><img src=x onerror=alert(1)>',
       account: { name: "<script>alert(1)</script>", owner: { name: "<b>Mallory</b>", email: "m@example.com" } },
-      evidence: [{ signal: "<i>sig</i>", unit: "count", value: "<svg/onload=1>" }],
+      evidence: [{ signal: "<i>sig</i>" as SignalId, unit: "count", value: "<svg/onload=1>" }],
     });
     const mail = renderAlertEmail(n, opts);
     expect(mail.html).not.toContain("<script");
@@ -94,7 +95,7 @@ describe("renderAlertEmail", () => {
       kind: "escalated",
       level: "critical",
       account: { currency: "XX1", timezone: "Mars/Olympus" },
-      evidence: [{ signal: "custom.metric", unit: "days", value: "45", baseline: "14", windowDays: 30, changePct: 221.4 }],
+      evidence: [{ signal: "custom.metric" as SignalId, unit: "days", value: "45", baseline: "14", windowDays: 30, changePct: 221.4 }],
     });
     const mail = renderAlertEmail(n, opts);
     expect(mail.subject).toContain("Escalated to Critical risk");
