@@ -36,24 +36,39 @@ async function groupLag(env: Awaited<ReturnType<typeof isolatedEnvironment>>): P
   }
 }
 
+async function committedTotal(env: Awaited<ReturnType<typeof isolatedEnvironment>>): Promise<number> {
+  const admin = testKafka(env.config.KAFKA_BROKERS).admin();
+  await admin.connect();
+  try {
+    const committed = await admin.fetchOffsets({ groupId: env.config.CONSUMER_GROUP, topics: Object.values(env.topics) });
+    return committed.flatMap((t) => t.partitions).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function history(now: number) {
+  const events: ChurnEvent[] = [];
+  const expectedMicros = new Map<string, bigint>();
+  for (let a = 0; a < ACCOUNTS; a++) {
+    const accountId = `acc-crash-${a}`;
+    events.push(accountUpserted(accountId, now - 380 * DAY));
+    let micros = 0n;
+    for (let i = 0; i < ORDERS_PER_ACCOUNT; i++) {
+      const cents = 1_000_01 + a * 100 + i; // distinct amounts with cents, summed exactly below
+      events.push(orderPlaced(accountId, now - (360 - i * 2) * DAY, (cents / 100).toFixed(2)));
+      micros += BigInt(cents) * 10_000n;
+    }
+    expectedMicros.set(accountId, micros);
+  }
+  return { events, expectedMicros };
+}
+
 describe("signal worker crash", () => {
   it("SIGKILLed mid-stream and restarted, it counts every event exactly once", async () => {
-    const env = await isolatedEnvironment("sw-crash", { LOG_LEVEL: "info" });
+    const env = await isolatedEnvironment("sw-crash", { LOG_LEVEL: "info", KAFKA_SESSION_TIMEOUT_MS: "6000" });
     cleanup = () => env.cleanup();
-    const now = Date.now();
-    const events: ChurnEvent[] = [];
-    const expectedMicros = new Map<string, bigint>();
-    for (let a = 0; a < ACCOUNTS; a++) {
-      const accountId = `acc-crash-${a}`;
-      events.push(accountUpserted(accountId, now - 380 * DAY));
-      let micros = 0n;
-      for (let i = 0; i < ORDERS_PER_ACCOUNT; i++) {
-        const cents = 1_000_01 + a * 100 + i; // distinct amounts with cents, summed exactly below
-        events.push(orderPlaced(accountId, now - (360 - i * 2) * DAY, (cents / 100).toFixed(2)));
-        micros += BigInt(cents) * 10_000n;
-      }
-      expectedMicros.set(accountId, micros);
-    }
+    const { events, expectedMicros } = history(Date.now());
     await env.produceEvents(events);
     const total = async () => {
       let n = 0;
@@ -81,5 +96,25 @@ describe("signal worker crash", () => {
       expect(orders, accountId).toHaveLength(ORDERS_PER_ACCOUNT);
       expect(orders.reduce((sum, o) => sum + BigInt(o.amountMicros), 0n), accountId).toBe(expectedMicros.get(accountId));
     }
+  });
+
+  it("on SIGTERM finishes the batch in hand, commits it and exits cleanly", async () => {
+    const env = await isolatedEnvironment("sw-term", { LOG_LEVEL: "info" });
+    cleanup = () => env.cleanup();
+    const { events } = history(Date.now());
+    await env.produceEvents(events);
+    let applied = 0;
+    const total = async () => {
+      applied = 0;
+      for (let a = 0; a < ACCOUNTS; a++) applied += await env.appliedCount(`acc-crash-${a}`);
+      return applied;
+    };
+    const worker = startService("signal-worker", env.env, "term");
+    running.push(worker);
+    await waitFor(total, { until: (n) => n >= events.length / 4, timeoutMs: 60_000, description: "a quarter applied" });
+    expect(await stopService(worker, "SIGTERM")).toBe(0);
+    // Everything applied was committed and nothing committed was left unapplied: no redelivery is owed.
+    expect(await committedTotal(env)).toBe(await total());
+    expect(applied).toBeLessThan(events.length);
   });
 });

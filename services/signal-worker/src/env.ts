@@ -8,6 +8,8 @@ const schema = z.object({
   LOG_LEVEL: envFields.logLevel,
   KAFKA_CLIENT_ID: envFields.name.default("churnwatch-signal-worker"),
   CONSUMER_GROUP: envFields.name.default("churnwatch-signal-worker"),
+  /** How long the group waits for a silent (crashed) member before handing its partitions on. */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
   TOPIC_ACCOUNTS: envFields.name.default(defaultTopicNames.accounts),
   TOPIC_ORDERS: envFields.name.default(defaultTopicNames.orders),
   TOPIC_PAYMENTS: envFields.name.default(defaultTopicNames.payments),

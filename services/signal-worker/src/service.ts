@@ -37,7 +37,12 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
   const kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID, brokers: config.KAFKA_BROKERS, logger });
   const admin = kafka.admin();
   const producer = kafka.producer({ createPartitioner: partitioner, idempotent: true, maxInFlightRequests: 1 });
-  const consumer: Consumer = kafka.consumer({ groupId: config.CONSUMER_GROUP, allowAutoTopicCreation: false });
+  const consumer: Consumer = kafka.consumer({
+    groupId: config.CONSUMER_GROUP,
+    allowAutoTopicCreation: false,
+    sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
+    heartbeatInterval: Math.min(3_000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 3)),
+  });
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
   const queueConnection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
   const queue = new Queue(config.ALERT_QUEUE, { connection: queueConnection });
