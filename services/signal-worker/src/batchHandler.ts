@@ -29,7 +29,8 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
       const decoded = decodeEvent(message.value, deps.maxEventBytes);
       if (!decoded.ok) {
         letters.push({ topic: batch.topic, partition: batch.partition, message, reason: decoded.reason, detail: decoded.detail });
-        deps.logger.warn({ topic: batch.topic, partition: batch.partition, offset: message.offset, reason: decoded.reason }, "invalid event dead-lettered");
+        const ids = bestEffortIds(message.value);
+        deps.logger.warn({ ...ids, topic: batch.topic, partition: batch.partition, offset: message.offset, reason: decoded.reason }, "invalid event dead-lettered");
         continue;
       }
       const group = byAccount.get(decoded.event.accountId) ?? { events: [], offsets: [] };
@@ -43,6 +44,9 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
       try {
         const outcome = await deps.processor.applyEvents(accountId, group.events);
         duplicates += outcome.duplicates;
+        if (deps.logger.isLevelEnabled("debug")) {
+          for (const e of group.events) deps.logger.debug({ accountId, eventId: e.eventId, type: e.type }, "event applied");
+        }
         if (outcome.duplicates > 0) deps.logger.info({ accountId, duplicates: outcome.duplicates }, "duplicate events skipped");
       } catch (err) {
         if (!(err instanceof EngineError)) throw err; // infrastructure trouble: let Kafka redeliver
@@ -61,4 +65,16 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
     await payload.heartbeat();
     deps.onProcessed?.({ topic: batch.topic, valid: batch.messages.length - letters.length, invalid: letters.length, duplicates });
   };
+}
+
+/** The ids an invalid message claims, when it is JSON at all, so its log line can still be found by them. */
+function bestEffortIds(value: Buffer | null): { accountId?: string; eventId?: string } {
+  if (!value || value.byteLength > 1_048_576) return {}; // not worth parsing a huge message just to log it
+  try {
+    const raw = JSON.parse(value.toString("utf8")) as { accountId?: unknown; eventId?: unknown } | null;
+    const pick = (v: unknown) => (typeof v === "string" ? v.slice(0, 200) : undefined);
+    return { accountId: pick(raw?.accountId), eventId: pick(raw?.eventId) };
+  } catch {
+    return {};
+  }
 }
