@@ -92,6 +92,8 @@ export interface EngineConfig {
   rules: RuleThresholds;
   /** Per-tier overrides, merged per rule over `rules`. */
   tiers: Partial<Record<Tier, RuleOverrides>>;
+  /** Per-account overrides, merged over the tier's; for the account a manager knows is unusual. */
+  accounts?: Record<string, RuleOverrides>;
 }
 
 export const defaultConfig: EngineConfig = deepFreeze({
@@ -149,7 +151,7 @@ export const defaultConfig: EngineConfig = deepFreeze({
 });
 
 // Frozen: thresholds are memoised per config object, so a config must never change in place.
-function deepFreeze<T>(value: T): T {
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === "object") {
     for (const v of Object.values(value)) deepFreeze(v);
     Object.freeze(value);
@@ -159,9 +161,13 @@ function deepFreeze<T>(value: T): T {
 
 const merged = new WeakMap<EngineConfig, Map<string, RuleThresholds>>();
 
-/** Thresholds for an account's tier, memoised per config object (configs are treated as immutable). */
-export function thresholdsFor(config: EngineConfig, tier: Tier | undefined): RuleThresholds {
-  const key = tier ?? "";
+/**
+ * Thresholds for an account: defaults, then its tier's overrides, then its own. Memoised per config object
+ * (configs are treated as immutable).
+ */
+export function thresholdsFor(config: EngineConfig, tier: Tier | undefined, accountId?: string): RuleThresholds {
+  const own = accountId === undefined ? undefined : config.accounts?.[accountId];
+  const key = own ? `${tier ?? ""}|${accountId}` : (tier ?? "");
   let byTier = merged.get(config);
   if (!byTier) {
     byTier = new Map();
@@ -169,15 +175,15 @@ export function thresholdsFor(config: EngineConfig, tier: Tier | undefined): Rul
   }
   const hit = byTier.get(key);
   if (hit) return hit;
-  const overrides = tier ? config.tiers[tier] : undefined;
   const r = config.rules;
-  const o = overrides ?? {};
+  const t = (tier ? config.tiers[tier] : undefined) ?? {};
+  const a = own ?? {};
   const result: RuleThresholds = {
-    "purchases.decline": { ...r["purchases.decline"], ...o["purchases.decline"] },
-    "purchases.silence": { ...r["purchases.silence"], ...o["purchases.silence"] },
-    "payments.overdue": { ...r["payments.overdue"], ...o["payments.overdue"] },
-    "payments.slipping": { ...r["payments.slipping"], ...o["payments.slipping"] },
-    "complaints.spike": { ...r["complaints.spike"], ...o["complaints.spike"] },
+    "purchases.decline": { ...r["purchases.decline"], ...t["purchases.decline"], ...a["purchases.decline"] },
+    "purchases.silence": { ...r["purchases.silence"], ...t["purchases.silence"], ...a["purchases.silence"] },
+    "payments.overdue": { ...r["payments.overdue"], ...t["payments.overdue"], ...a["payments.overdue"] },
+    "payments.slipping": { ...r["payments.slipping"], ...t["payments.slipping"], ...a["payments.slipping"] },
+    "complaints.spike": { ...r["complaints.spike"], ...t["complaints.spike"], ...a["complaints.spike"] },
   };
   byTier.set(key, result);
   return result;

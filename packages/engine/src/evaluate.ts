@@ -15,7 +15,7 @@ export function evaluate(
     state,
     view: buildView(state),
     asOfMs,
-    thresholds: thresholdsFor(config, state.profile?.tier),
+    thresholds: thresholdsFor(config, state.profile?.tier, state.accountId),
     maxEventIds: config.maxEventIds,
   };
   const at = toIso(asOfMs);

@@ -30,3 +30,4 @@ export {
 } from "./config.ts";
 export { addMoney, formatMoney, parseAmount, MICROS_PER_UNIT } from "./money.ts";
 export { scoreFor, type Bands } from "./score.ts";
+export { parseEngineConfig, engineConfigFileSchema, type EngineConfigFile, type ParsedConfig } from "./configFile.ts";

@@ -29,6 +29,8 @@ const schema = z.object({
   SWEEP_INTERVAL_MS: envFields.durationMs.default(60_000),
   SEEN_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(45),
   MAX_EVENT_BYTES: z.coerce.number().int().min(256).max(10_000_000).default(MAX_EVENT_BYTES),
+  /** A JSON rules file (see config/rules.example.json); without it the built-in defaults apply. */
+  ENGINE_CONFIG_PATH: z.string().min(1).optional(),
   ACCOUNT_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
 });
 

@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { Queue } from "bullmq";
 import type { Consumer } from "kafkajs";
-import { defaultConfig, type EngineConfig } from "@churnwatch/engine";
+import type { EngineConfig } from "@churnwatch/engine";
 import {
   closeAll,
   createKafka,
@@ -14,6 +14,7 @@ import {
 } from "@churnwatch/platform";
 import { createAccountProcessor } from "./accountProcessor.ts";
 import { createBatchHandler } from "./batchHandler.ts";
+import { createConfigSource } from "./configSource.ts";
 import { createDeadLetterWriter } from "./deadLetter.ts";
 import { eventTopics, type SignalWorkerConfig } from "./env.ts";
 import { createLagMonitor } from "./lagMonitor.ts";
@@ -31,7 +32,8 @@ export interface SignalWorkerDeps {
 export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorkerDeps) {
   const { logger } = deps;
   const now = deps.now ?? (() => new Date());
-  const engineConfig = deps.engineConfig ?? defaultConfig;
+  const rules = createConfigSource(config.ENGINE_CONFIG_PATH, logger);
+  const engineConfig = () => deps.engineConfig ?? rules.current();
   const topics = eventTopics(config);
 
   const kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID, brokers: config.KAFKA_BROKERS, logger });
@@ -57,7 +59,7 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
 
   const processor = createAccountProcessor({
     store,
-    config: () => engineConfig,
+    config: engineConfig,
     isLive: (at) => lag.isCaughtUp() && Date.parse(at) >= now().getTime() - config.LIVE_WINDOW_MS,
   });
   const handleBatch = createBatchHandler({
@@ -119,6 +121,7 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
     await closeAll(
       [
         ["consumer", () => consumer.disconnect()],
+        ["rules watcher", async () => rules.stop()],
         ["loops", () => Promise.all(loops.map((l) => l.stop()))],
         ["outbox", () => relay.drain()],
         ["producer", () => producer.disconnect()],
