@@ -92,6 +92,11 @@ export interface EngineConfig {
   rules: RuleThresholds;
   /** Per-tier overrides, merged per rule over `rules`. */
   tiers: Partial<Record<Tier, RuleOverrides>>;
+  /**
+   * Anti-flapping, in days of event time: a signal must stay past its threshold for `pendingDays` before
+   * the alert fires, and an alert stays open `keepFiringDays` after the signal recovers.
+   */
+  lifecycle?: { pendingDays: number; keepFiringDays: number };
   /** Per-account overrides, merged over the tier's; for the account a manager knows is unusual. */
   accounts?: Record<string, RuleOverrides>;
 }

@@ -62,6 +62,7 @@ export const engineConfigFileSchema = z.strictObject({
   version: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "a short version label such as 2026-11-25.3"),
   retentionDays: days.optional(),
   maxEventIds: z.number().int().min(1).max(1000).optional(),
+  lifecycle: z.strictObject({ pendingDays: z.number().min(0).max(365), keepFiringDays: z.number().min(0).max(365) }).optional(),
   rules: ruleOverrides.optional(),
   tiers: z.strictObject({ strategic: ruleOverrides, partner: ruleOverrides, ordinary: ruleOverrides }).partial().optional(),
   accounts: z.record(z.string().min(1).max(200), ruleOverrides).optional(),
@@ -90,6 +91,7 @@ export function parseEngineConfig(text: string): ParsedConfig {
     rules: merge(defaultConfig.rules, file.rules),
     tiers: mergeTiers(defaultConfig.tiers, file.tiers),
     accounts: (file.accounts ?? {}) as Record<string, RuleOverrides>,
+    ...(file.lifecycle ? { lifecycle: file.lifecycle } : {}),
   });
   const errors = checkOrdering(config);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config };

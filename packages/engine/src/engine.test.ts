@@ -220,3 +220,44 @@ describe("record", () => {
     expect(judged.state.orders).toHaveLength(recorded.orders.length);
   });
 });
+
+describe("pending period and keep-firing", () => {
+  // Steady weekly orders, a 90% drop for five weeks from day 301, then normal again: the 90-day decline
+  // crosses 40% around day 335 and recovers around day 396, when the small orders leave the window.
+  const blip = () => {
+    const h = new History();
+    h.profile(0);
+    for (let day = 0; day < 300; day += 7) h.order(day, "10000.00");
+    for (let day = 301; day < 340; day += 7) h.order(day, "1000.00");
+    for (let day = 340; day <= 470; day += 7) h.order(day, "10000.00");
+    return h.sorted();
+  };
+  const lifecycleOf = (config: EngineConfig) => lifecycle(replay(blip(), { untilMs: dayMs(470), config }).changes, "purchases.decline");
+
+  it("with no pending period fires as soon as the signal crosses, and resolves once it recovers", () => {
+    expect(lifecycleOf(defaultConfig)).toEqual(["fired:medium", "resolved:medium"]);
+  });
+
+  it("does not fire for a signal that lapses within the pending period, and announces nothing meanwhile", () => {
+    const config = { ...defaultConfig, lifecycle: { pendingDays: 90, keepFiringDays: 0 } };
+    expect(lifecycleOf(config)).toEqual([]);
+    const mid = replay(blip().filter((e) => Date.parse(e.occurredAt) <= dayMs(350)), { untilMs: dayMs(350), config, live: true });
+    expect(mid.state.alerts["purchases.decline"]?.pendingSince).toBeDefined();
+    expect(mid.notifications).toEqual([]);
+  });
+
+  it("fires after the pending period when the signal holds", () => {
+    const config = { ...defaultConfig, lifecycle: { pendingDays: 10, keepFiringDays: 0 } };
+    const r = replay(blip(), { untilMs: dayMs(470), config });
+    const fired = changesFor(r.changes, "purchases.decline").find((c) => c.type === "fired");
+    const plain = changesFor(replay(blip(), { untilMs: dayMs(470) }).changes, "purchases.decline").find((c) => c.type === "fired");
+    expect(Date.parse(fired?.at ?? "") - Date.parse(plain?.at ?? "")).toBeGreaterThanOrEqual(10 * DAY_MS);
+  });
+
+  it("keeps firing through a recovery shorter than keep-firing, then resolves", () => {
+    const config = { ...defaultConfig, lifecycle: { pendingDays: 0, keepFiringDays: 30 } };
+    const plain = changesFor(replay(blip(), { untilMs: dayMs(470) }).changes, "purchases.decline").find((c) => c.type === "resolved");
+    const kept = changesFor(replay(blip(), { untilMs: dayMs(470), config }).changes, "purchases.decline").find((c) => c.type === "resolved");
+    expect(Date.parse(kept?.at ?? "") - Date.parse(plain?.at ?? "")).toBeGreaterThanOrEqual(30 * DAY_MS);
+  });
+});

@@ -24,7 +24,7 @@ export function evaluate(
   let changed = false;
   for (const rule of ruleIds) {
     const current = state.alerts[rule];
-    const { record, change } = transition(state.accountId, rule, current, rules[rule](ctx), at);
+    const { record, change } = transition(state.accountId, rule, current, rules[rule](ctx), at, config.lifecycle);
     if (record) alerts[rule] = record;
     if (change) changes.push(change);
     if (record !== current) changed = true;
@@ -42,30 +42,39 @@ export function transition(
   current: AlertRecord | undefined,
   outcome: RuleOutcome,
   at: string,
+  lifecycle: EngineConfig["lifecycle"] = { pendingDays: 0, keepFiringDays: 0 },
 ): { record: AlertRecord | undefined; change: AlertChange | undefined } {
-  if (!current) {
-    if (outcome.kind === "none" || !outcome.eligible || !outcome.fires) return { record: undefined, change: undefined };
-    const record: AlertRecord = {
-      alertId: `${accountId}:${rule}:${Date.parse(at)}`,
-      rule,
-      level: outcome.level,
-      score: outcome.score,
-      firedAt: at,
-      lastEvaluatedAt: at,
-      evidence: outcome.evidence,
-      eventIds: outcome.eventIds,
-    };
+  const daysSince = (iso: string) => (Date.parse(at) - Date.parse(iso)) / 86_400_000;
+  const pastThreshold = outcome.kind === "measured" && outcome.eligible && outcome.fires;
+  if (!current || current.pendingSince !== undefined) {
+    // A pending alert holds inside the hysteresis band and lapses (leaving no trace) only once recovered.
+    const holds = outcome.kind === "measured" && (pastThreshold || (current !== undefined && !outcome.recovered));
+    if (outcome.kind === "none" || !holds) return { record: undefined, change: undefined };
+    const pendingSince = current?.pendingSince ?? at;
+    const measured = { level: outcome.level, score: outcome.score, evidence: outcome.evidence, eventIds: outcome.eventIds, lastEvaluatedAt: at };
+    if (daysSince(pendingSince) < lifecycle.pendingDays) {
+      // Not yet an alert: nothing is announced and no change is reported until the period runs out.
+      const pending: AlertRecord = { alertId: "", rule, firedAt: pendingSince, ...measured, pendingSince };
+      return { record: pending, change: undefined };
+    }
+    const record: AlertRecord = { alertId: `${accountId}:${rule}:${Date.parse(at)}`, rule, firedAt: at, ...measured };
     return { record, change: { type: "fired", alert: record, at } };
   }
-  if (outcome.kind === "none" || outcome.recovered) {
+  const recovered = outcome.kind === "none" || outcome.recovered;
+  if (recovered && lifecycle.keepFiringDays > 0 && daysSince(current.recoveringSince ?? at) < lifecycle.keepFiringDays) {
+    // Keep firing through a short recovery, so a signal hovering at the band does not resolve and re-fire.
+    return { record: { ...current, recoveringSince: current.recoveringSince ?? at, lastEvaluatedAt: at }, change: undefined };
+  }
+  if (recovered) {
     const final: AlertRecord =
       outcome.kind === "none"
         ? { ...current, lastEvaluatedAt: at }
         : { ...current, score: outcome.score, evidence: outcome.evidence, eventIds: outcome.eventIds, lastEvaluatedAt: at };
     return { record: undefined, change: { type: "resolved", alert: final, at } };
   }
+  const { recoveringSince: _, ...open } = current;
   const record: AlertRecord = {
-    ...current,
+    ...open,
     level: outcome.level,
     score: outcome.score,
     evidence: outcome.evidence,

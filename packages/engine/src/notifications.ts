@@ -21,7 +21,7 @@ export function collectNotifications(
   let alerts: AccountState["alerts"] | undefined;
   for (const rule of ruleIds) {
     const alert = state.alerts[rule];
-    if (!alert) continue;
+    if (!alert || alert.pendingSince !== undefined) continue; // pending: not an alert yet
     const announced = alert.announcedLevel;
     if (announced !== undefined && levelRank[announced] >= levelRank[alert.level]) continue;
     notifications.push(toNotification(state, alert, announced === undefined ? "firing" : "escalated", config, evaluated));

@@ -94,6 +94,10 @@ export interface AlertRecord {
   evidence: Evidence[];
   eventIds: string[];
   announcedLevel?: Level;
+  /** Set while the signal is past its fire threshold but the pending period has not run out. */
+  pendingSince?: string;
+  /** Set while the signal has recovered but keep-firing holds the alert open. */
+  recoveringSince?: string;
 }
 
 export interface AlertChange {
