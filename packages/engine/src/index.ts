@@ -31,3 +31,14 @@ export {
 export { addMoney, formatMoney, parseAmount, MICROS_PER_UNIT } from "./money.ts";
 export { scoreFor, type Bands } from "./score.ts";
 export { parseEngineConfig, engineConfigFileSchema, type EngineConfigFile, type ParsedConfig } from "./configFile.ts";
+export {
+  accountRisk,
+  accountValue,
+  classifyAccounts,
+  defaultClassOptions,
+  rankByRevenueAtRisk,
+  type AbcClass,
+  type AccountValue,
+  type ClassifiedAccount,
+  type ClassOptions,
+} from "./value.ts";
