@@ -1,24 +1,11 @@
-import type { Level, Locale, RuleId, SignalId, Tier } from "@churnwatch/contracts";
+import type { Level, Locale, RuleId, Tier } from "@churnwatch/contracts";
 import type { ActionKey } from "./actions.ts";
 
-type SignalLabel = (windowDays: number | undefined) => string;
-
-export interface SentenceParts {
-  label: string;
-  value: string;
-  baseline?: string | undefined;
-  threshold?: string | undefined;
-  change?: string | undefined;
-}
 
 export interface Messages {
   levels: Record<Level, string>;
   tiers: Record<Tier, string>;
   rules: Record<RuleId, { title: string; summary: string }>;
-  /** Every evidence signal, typed so a new engine signal cannot ship without its words. */
-  signals: Record<SignalId, SignalLabel>;
-  fallbackSignal: (signal: string, windowDays: number | undefined) => string;
-  sentence: (p: SentenceParts) => string;
   actions: Record<ActionKey, string>;
   subject: (p: { account: string; level: string; title: string; escalated: boolean }) => string;
   ui: {
@@ -39,8 +26,6 @@ export interface Messages {
   };
 }
 
-const enWindow = (w: number | undefined) => (w ? ` in the last ${w} days` : "");
-const zhWindow = (w: number | undefined) => (w ? `近${w}天` : "");
 
 const en: Messages = {
   levels: { low: "Low", medium: "Medium", high: "High", critical: "Critical" },
@@ -52,25 +37,6 @@ const en: Messages = {
     "payments.slipping": { title: "Payments slipping", summary: "This account is paying later than it used to." },
     "complaints.spike": { title: "Complaints rising", summary: "Complaints from this account are rising." },
   },
-  signals: {
-    "orders.value": (w) => `Order value${enWindow(w)}`,
-    "orders.count": (w) => `Number of orders${enWindow(w)}`,
-    "orders.daysSinceLast": () => "Days since the last order",
-    "invoices.daysPastDue": () => "Days the oldest open invoice is past due",
-    "invoices.usualDaysLate": () => "Usual days late on payment",
-    "invoices.openOverdueAmount": () => "Overdue amount still open",
-    "invoices.openOverdueCount": () => "Overdue invoices",
-    "payments.meanDaysLate": (w) => `Average days late on payment${enWindow(w)}`,
-    "payments.daysLaterThanUsual": () => "Days later than usual",
-    "payments.invoicesPaid": (w) => `Invoices paid${enWindow(w)}`,
-    "complaints.weighted": (w) => `Complaint points, weighted by severity${enWindow(w)}`,
-    "complaints.count": (w) => `Complaints${enWindow(w)}`,
-    "complaints.criticalUnresolvedDays": () => "Days a critical complaint has been unresolved",
-  },
-  fallbackSignal: (signal, w) => `${signal}${w ? ` (last ${w} days)` : ""}`,
-  sentence: ({ label, value, baseline, threshold, change }) =>
-    `${label}: ${value}${baseline ? ` vs ${baseline} baseline` : ""}${threshold ? ` (threshold ${threshold})` : ""}` +
-    `${change ? `, ${change}` : ""}`,
   actions: {
     call: "Call the account this week to understand what has changed: keep deep communication and confirm its service and benefit are guaranteed.",
     visit: "Visit the account in person within three working days and agree concrete next steps with its decision makers.",
@@ -108,24 +74,6 @@ const zh: Messages = {
     "payments.slipping": { title: "回款变慢", summary: "该客户的回款比以往更慢。" },
     "complaints.spike": { title: "投诉上升", summary: "该客户的投诉正在增加。" },
   },
-  signals: {
-    "orders.value": (w) => `${zhWindow(w)}订单金额`,
-    "orders.count": (w) => `${zhWindow(w)}订单数`,
-    "orders.daysSinceLast": () => "距最近一次采购天数",
-    "invoices.daysPastDue": () => "最早未付发票逾期天数",
-    "invoices.usualDaysLate": () => "通常回款延迟天数",
-    "invoices.openOverdueAmount": () => "未付逾期金额",
-    "invoices.openOverdueCount": () => "逾期发票数",
-    "payments.meanDaysLate": (w) => `${zhWindow(w)}平均回款延迟天数`,
-    "payments.daysLaterThanUsual": () => "比通常晚的天数",
-    "payments.invoicesPaid": (w) => `${zhWindow(w)}已付发票数`,
-    "complaints.weighted": (w) => `${zhWindow(w)}按严重程度加权的投诉分`,
-    "complaints.count": (w) => `${zhWindow(w)}投诉数`,
-    "complaints.criticalUnresolvedDays": () => "严重投诉未解决天数",
-  },
-  fallbackSignal: (signal, w) => `${signal}${w ? `（近${w}天）` : ""}`,
-  sentence: ({ label, value, baseline, threshold, change }) =>
-    `${label}：${value}${baseline ? `，基线 ${baseline}` : ""}${threshold ? `，阈值 ${threshold}` : ""}${change ? `，${change}` : ""}`,
   actions: {
     call: "本周内致电客户，了解变化原因：保持深度沟通，确认服务质量和客户利益得到保证（一个沟通，两个保证）。",
     visit: "三个工作日内上门走访客户，与客户决策层商定具体的后续措施。",

@@ -2,7 +2,7 @@ import type { AlertNotification, Evidence, Locale } from "@churnwatch/contracts"
 import { suggestedActions } from "./actions.ts";
 import { catalogs, type Messages } from "./catalog.ts";
 import { headerSafe } from "./escape.ts";
-import { formatChange, formatDateTime, formatDecimal, formatQuantity } from "./format.ts";
+import { explainEvidence, formatDateTime, formatDecimal } from "@churnwatch/explain";
 
 export interface EvidenceRow {
   label: string;
@@ -36,21 +36,15 @@ export interface EmailView {
 const oneLine = (s: string, max = 300) => headerSafe(s, max);
 
 function evidenceRow(e: Evidence, n: AlertNotification, m: Messages): EvidenceRow {
-  const { locale, currency } = n.account;
-  const known = m.signals[e.signal];
-  const label = known ? known(e.windowDays) : m.fallbackSignal(oneLine(e.signal, 80), e.windowDays);
-  const value = formatQuantity(e.value, e.unit, locale, currency);
-  const baseline = e.baseline === undefined ? undefined : formatQuantity(e.baseline, e.unit, locale, currency);
-  const threshold = e.threshold === undefined ? undefined : formatQuantity(e.threshold, e.unit, locale, currency);
-  const change = e.changePct === undefined ? "" : formatChange(e.changePct, locale);
+  const { label, value, baseline, threshold, change, sentence } = explainEvidence(e, n.account.locale, n.account.currency);
   const trend = e.changePct === undefined ? "none" : e.changePct < 0 ? "down" : e.changePct > 0 ? "up" : "flat";
   return {
     label,
     value,
     reference: baseline ?? (threshold ? m.ui.threshold(threshold) : "—"),
-    change: change || "—",
+    change: change ?? "—",
     trend,
-    sentence: m.sentence({ label, value, baseline, threshold, change: change || undefined }),
+    sentence,
   };
 }
 

@@ -1,8 +1,13 @@
 import { DateTime } from "luxon";
 import type { Locale, Unit } from "@churnwatch/contracts";
-import { headerSafe } from "./escape.ts";
 
 const DECIMAL = /^-?\d{1,18}(\.\d{1,12})?$/;
+
+/** Untrusted text shown on one line: control characters (CR/LF included) become spaces, then it is cut. */
+export function oneLine(value: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u001f\u007f]+/g, " ").slice(0, max);
+}
 const CURRENCY = /^[A-Z]{3}$/;
 
 function numberFormat(locale: Locale, options: Intl.NumberFormatOptions): Intl.NumberFormat | undefined {
@@ -19,7 +24,7 @@ function numberFormat(locale: Locale, options: Intl.NumberFormatOptions): Intl.N
  */
 export function formatDecimal(raw: string, locale: Locale, options: Intl.NumberFormatOptions = {}): string {
   const value = raw.trim();
-  if (!DECIMAL.test(value)) return headerSafe(value, 60); // not a number: shown as-is (escaped later)
+  if (!DECIMAL.test(value)) return oneLine(value, 60); // not a number: shown as-is (escaped later)
   const fmt = numberFormat(locale, options) ?? numberFormat(locale, { maximumFractionDigits: 2 });
   return fmt ? fmt.format(value as `${number}`) : value;
 }
@@ -63,7 +68,7 @@ export function formatChange(changePct: number, locale: Locale): string {
 /** A timestamp in the account's timezone (UTC when unknown or invalid), with the zone named. */
 export function formatDateTime(iso: string, locale: Locale, timezone?: string): string {
   let dt = DateTime.fromISO(iso, { setZone: true });
-  if (!dt.isValid) return headerSafe(iso, 40);
+  if (!dt.isValid) return oneLine(iso, 40);
   const zoned = timezone ? dt.setZone(timezone) : dt.toUTC();
   dt = zoned.isValid ? zoned : dt.toUTC();
   const pattern = locale === "zh-CN" ? "yyyy年M月d日 HH:mm" : "d LLL yyyy, HH:mm";

@@ -1,0 +1,40 @@
+import type { Locale, SignalId } from "@churnwatch/contracts";
+
+type SignalLabel = (windowDays: number | undefined) => string;
+
+const enWindow = (w: number | undefined) => (w ? ` in the last ${w} days` : "");
+const zhWindow = (w: number | undefined) => (w ? `近${w}天` : "");
+
+/** What each evidence signal is called, per locale; typed so a new engine signal cannot ship unnamed. */
+export const signalLabels: Record<Locale, Record<SignalId, SignalLabel>> = {
+  en: {
+    "orders.value": (w) => `Order value${enWindow(w)}`,
+    "orders.count": (w) => `Number of orders${enWindow(w)}`,
+    "orders.daysSinceLast": () => "Days since the last order",
+    "invoices.daysPastDue": () => "Days the oldest open invoice is past due",
+    "invoices.usualDaysLate": () => "Usual days late on payment",
+    "invoices.openOverdueAmount": () => "Overdue amount still open",
+    "invoices.openOverdueCount": () => "Overdue invoices",
+    "payments.meanDaysLate": (w) => `Average days late on payment${enWindow(w)}`,
+    "payments.daysLaterThanUsual": () => "Days later than usual",
+    "payments.invoicesPaid": (w) => `Invoices paid${enWindow(w)}`,
+    "complaints.weighted": (w) => `Complaint points, weighted by severity${enWindow(w)}`,
+    "complaints.count": (w) => `Complaints${enWindow(w)}`,
+    "complaints.criticalUnresolvedDays": () => "Days a critical complaint has been unresolved",
+  },
+  "zh-CN": {
+    "orders.value": (w) => `${zhWindow(w)}订单金额`,
+    "orders.count": (w) => `${zhWindow(w)}订单数`,
+    "orders.daysSinceLast": () => "距最近一次采购天数",
+    "invoices.daysPastDue": () => "最早未付发票逾期天数",
+    "invoices.usualDaysLate": () => "通常回款延迟天数",
+    "invoices.openOverdueAmount": () => "未付逾期金额",
+    "invoices.openOverdueCount": () => "逾期发票数",
+    "payments.meanDaysLate": (w) => `${zhWindow(w)}平均回款延迟天数`,
+    "payments.daysLaterThanUsual": () => "比通常晚的天数",
+    "payments.invoicesPaid": (w) => `${zhWindow(w)}已付发票数`,
+    "complaints.weighted": (w) => `${zhWindow(w)}按严重程度加权的投诉分`,
+    "complaints.count": (w) => `${zhWindow(w)}投诉数`,
+    "complaints.criticalUnresolvedDays": () => "严重投诉未解决天数",
+  },
+};

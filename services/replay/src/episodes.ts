@@ -1,0 +1,102 @@
+import { levelRank, type Evidence, type Level, type Locale, type RuleId, type Tier, type Unit } from "@churnwatch/contracts";
+import type { AlertChange, AlertRecord } from "@churnwatch/engine";
+import { explainEvidence } from "@churnwatch/explain";
+
+export interface SignalLine {
+  signal: Evidence["signal"];
+  value: string;
+  baseline: string | null;
+  threshold: string | null;
+  unit: Unit;
+  changePct: number | null;
+  sentence: string;
+}
+
+/** One alert from firing to resolution, as the replay writes it (one NDJSON line). */
+export interface Episode {
+  alertId: string;
+  accountId: string;
+  rule: RuleId;
+  /** The highest level reached during the episode. */
+  level: Level;
+  /** The highest score reached. */
+  score: number;
+  firedAt: string;
+  resolvedAt: string | null;
+  tier: Tier | null;
+  explanation: {
+    rule: RuleId;
+    configVersion: string;
+    signals: SignalLine[];
+    eventIds: string[];
+  };
+}
+
+/**
+ * Folds the engine's AlertChange stream into episodes. The explanation is taken at the episode's peak
+ * (first time its highest score was reached): the moment that best shows why it mattered.
+ */
+export class EpisodeTracker {
+  private readonly open = new Map<string, Episode>();
+  private readonly done: Episode[] = [];
+
+  constructor(
+    private readonly configVersion: string,
+    private readonly locale: Locale,
+  ) {}
+
+  apply(change: AlertChange, accountId: string, tier: Tier | undefined): void {
+    const { alert } = change;
+    const current = this.open.get(alert.alertId);
+    if (!current) {
+      // A resolve or update for an episode we never saw fire cannot happen in a replay from empty state.
+      if (change.type !== "fired") return;
+      this.open.set(alert.alertId, {
+        alertId: alert.alertId,
+        accountId,
+        rule: alert.rule,
+        level: alert.level,
+        score: alert.score,
+        firedAt: alert.firedAt,
+        resolvedAt: null,
+        tier: tier ?? null,
+        explanation: this.explain(alert),
+      });
+      return;
+    }
+    if (levelRank[alert.level] > levelRank[current.level]) current.level = alert.level;
+    if (alert.score > current.score) {
+      current.score = alert.score;
+      current.explanation = this.explain(alert);
+    }
+    if (current.tier === null && tier !== undefined) current.tier = tier;
+    if (change.type === "resolved") {
+      current.resolvedAt = change.at;
+      this.open.delete(alert.alertId);
+      this.done.push(current);
+    }
+  }
+
+  /** Every episode, resolved or still firing, ordered by firedAt then alertId. */
+  episodes(): Episode[] {
+    const all = [...this.done, ...this.open.values()];
+    return all.sort((a, b) => Date.parse(a.firedAt) - Date.parse(b.firedAt) || (a.alertId < b.alertId ? -1 : a.alertId > b.alertId ? 1 : 0));
+  }
+
+  private explain(alert: AlertRecord): Episode["explanation"] {
+    return {
+      rule: alert.rule,
+      configVersion: this.configVersion,
+      signals: alert.evidence.map((e) => ({
+        signal: e.signal,
+        value: e.value,
+        baseline: e.baseline ?? null,
+        threshold: e.threshold ?? null,
+        unit: e.unit,
+        changePct: e.changePct ?? null,
+        sentence: explainEvidence(e, this.locale).sentence,
+      })),
+      eventIds: [...alert.eventIds],
+    };
+  }
+}

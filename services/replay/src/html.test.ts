@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { renderHtml } from "./html.ts";
+import { buildReport } from "./report.ts";
+import { markFrontier } from "./sweep.ts";
+
+describe("renderHtml", () => {
+  it("is self-contained: no external src/href, no scripts, inline SVG charts, escaped text", () => {
+    const T0 = Date.parse("2025-01-01T00:00:00Z");
+    const report = buildReport({
+      episodes: [],
+      labels: [{ accountId: "a", churnedAt: "2025-06-01T00:00:00Z", churnedMs: Date.parse("2025-06-01T00:00:00Z"), pattern: "<script>x</script>" }],
+      accounts: [{ accountId: "a", tier: "strategic", firstEventMs: T0 }],
+      periodStartMs: T0,
+      periodEndMs: T0 + 200 * 86_400_000,
+    });
+    const sweep = markFrontier([
+      { name: "default", declineMedium: 40, declineMinDeviations: 2, complaintsMediumFloor: 10, overdueMedium: 30, precision: 0.5, recall: 0.5, medianLeadDays: 40, alertsPerAccountMonth: 0.1 },
+    ]);
+    const html = renderHtml(report, { sweep });
+    expect(html).not.toMatch(/\b(src|href)\s*=\s*["']?\s*(https?:)?\/\//i);
+    expect(html).not.toMatch(/<script|<link|@import|url\(/i);
+    expect(html.match(/<svg /g)?.length).toBe(3);
+    expect(html).toContain("&#60;script&#62;x&#60;/script&#62;");
+    expect(html).toContain("Threshold sweep");
+  });
+});

@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import type { ChurnEvent } from "@churnwatch/contracts";
+import { defaultConfig } from "@churnwatch/engine";
+import { simulate } from "@churnwatch/simulator";
+import { loadSorted, UnsortedInputError } from "./order.ts";
+import { replay } from "./replayer.ts";
+import { buildReport } from "./report.ts";
+
+const small = () => [...simulate({ seed: 3, accounts: 8, months: 14, end: "2026-03-01T00:00:00Z" })];
+
+describe("replay", () => {
+  it("applies a duplicated eventId once", async () => {
+    const events = small();
+    const doubled: ChurnEvent[] = [];
+    events.forEach((e, i) => {
+      doubled.push(e);
+      if (i % 3 === 0) doubled.push(structuredClone(e));
+    });
+    const once = await replay(events, { config: defaultConfig });
+    const twice = await replay(doubled, { config: defaultConfig });
+    expect(twice.stats.duplicates).toBe(Math.ceil(events.length / 3));
+    expect(twice.stats.applied).toBe(events.length);
+    expect(twice.episodes).toEqual(once.episodes);
+    expect([...twice.states]).toEqual([...once.states]);
+  });
+
+  it("snapshots the state at --as-of: exactly the episodes firing at that instant", async () => {
+    const events = small();
+    const asOf = Date.parse("2025-12-01T00:00:00Z");
+    const result = await replay(events, { config: defaultConfig, asOfMs: asOf });
+    const snap = result.snapshot;
+    expect(snap?.asOf).toBe("2025-12-01T00:00:00.000Z");
+    const firing = result.episodes
+      .filter((e) => Date.parse(e.firedAt) <= asOf && (e.resolvedAt === null || Date.parse(e.resolvedAt) > asOf))
+      .map((e) => e.alertId)
+      .sort();
+    const snapped = (snap?.accounts ?? []).flatMap((a) => a.alerts.map((x) => x.alertId)).sort();
+    expect(firing.length).toBeGreaterThan(0);
+    expect(snapped).toEqual(firing);
+    const seenBefore = new Set(events.filter((e) => Date.parse(e.occurredAt) <= asOf).map((e) => e.accountId));
+    expect(snap?.accounts.length).toBe(seenBefore.size);
+    // Sorted by revenue at risk, highest first; the score is the max of the account's alerts.
+    const risk = (snap?.accounts ?? []).map((a) => Number(a.revenueAtRisk));
+    expect(risk).toEqual([...risk].sort((a, b) => b - a));
+    for (const a of snap?.accounts ?? []) expect(a.score).toBe(Math.max(0, ...a.alerts.map((x) => x.score)));
+  });
+
+  it("refuses unsorted input in throw mode, and loadSorted sorts it", async () => {
+    const events = small().slice(0, 200);
+    const shuffled = [...events].reverse();
+    await expect(replay(shuffled, { config: defaultConfig, onUnsorted: "throw" })).rejects.toBeInstanceOf(UnsortedInputError);
+    const sorted = await loadSorted(shuffled);
+    const a = await replay(sorted, { config: defaultConfig });
+    const b = await replay(events, { config: defaultConfig });
+    expect(a.stats.outOfOrder).toBe(0);
+    expect([...a.states.keys()].sort()).toEqual([...b.states.keys()].sort());
+  });
+
+  it("backtests a simulator run above measured floors (60 accounts × 18 months, seed 7)", async () => {
+    const sim = simulate({ seed: 7, accounts: 60, months: 18, end: "2026-06-01T00:00:00Z" });
+    const result = await replay(sim, { config: defaultConfig });
+    const labels = sim.labels.map((l) => ({ accountId: l.accountId, churnedAt: l.churnedAt, churnedMs: Date.parse(l.churnedAt), pattern: l.pattern }));
+    const accounts = [...result.states.values()].map((s) => ({
+      accountId: s.accountId,
+      tier: s.profile?.tier ?? null,
+      firstEventMs: Date.parse(s.firstEventAt ?? ""),
+    }));
+    const report = buildReport({
+      episodes: result.episodes,
+      labels,
+      accounts,
+      periodStartMs: Date.parse(result.stats.firstEventAt ?? ""),
+      periodEndMs: Date.parse(result.stats.lastEventAt ?? ""),
+    });
+    const o = report.overall;
+    // Measured 2026-11: recall 0.833, precision 0.278, median lead 248.8 d, 0.069 alerts/account-month.
+    // Precision is far below the 0.7 goal: the engine's calibration, not the replay (see README).
+    expect(o.recall).toBeGreaterThanOrEqual(0.8);
+    expect(o.precision).toBeGreaterThanOrEqual(0.25);
+    expect(o.leadTimeDays.median).toBeGreaterThanOrEqual(30);
+    expect(o.alertsPerAccountMonth).toBeLessThanOrEqual(0.1);
+  });
+});
