@@ -160,7 +160,7 @@ Where to look
   Inbox (maildev)   ${webUrl}
   Logs              ${services.map((s) => shown(logFile(s))).join("  ")}
   Kafka log         ${shown(logFile("kafka"))}
-The live feed keeps sending events as their time comes. Stop everything with: pnpm demo:stop`);
+The live feed keeps sending events as their time comes. Stop everything with: npm run demo:stop`);
 }
 
 // Exit explicitly: client libraries may keep timers alive, and the services run on without us.
@@ -168,7 +168,7 @@ main().then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`);
-    console.error("Stop whatever was started with: pnpm demo:stop");
+    console.error("Stop whatever was started with: npm run demo:stop");
     process.exit(1);
   },
 );
