@@ -43,12 +43,12 @@ export function createAccountProcessor(deps: AccountProcessorDeps) {
 
   async function run(accountId: string, inputs: EngineInput[], eventIds: string[], lastInputAt: string) {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const fresh = await deps.store.unseen(eventIds);
+      // One round trip for both: which events are new, and the state they apply to.
+      const { unseen: fresh, ...stored } = await deps.store.loadUnseen(accountId, eventIds);
       const pending = inputs.filter((i) => i.kind === "tick" || fresh.has(i.event.eventId));
       const freshIds = eventIds.filter((id) => fresh.has(id));
       if (pending.length === 0) return { applied: 0, duplicates: eventIds.length, notifications: 0 };
 
-      const stored = await deps.store.load(accountId);
       const config = deps.config();
       // History (not yet caught up, or old events) is recorded without judging it; see engine `record`.
       const live = deps.isLive(lastInputAt);

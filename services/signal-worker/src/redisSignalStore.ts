@@ -23,6 +23,8 @@ export interface Commit {
 export interface SignalStore {
   load(accountId: string): Promise<StoredAccount>;
   unseen(eventIds: string[]): Promise<Set<string>>;
+  /** `load` and `unseen` in one round trip. */
+  loadUnseen(accountId: string, eventIds: string[]): Promise<StoredAccount & { unseen: Set<string> }>;
   commit(commit: Commit): Promise<boolean>;
   accountIds(): AsyncIterable<string[]>;
 }
@@ -54,11 +56,24 @@ export function createRedisSignalStore(redis: Redis, options: RedisSignalStoreOp
   keys: ReturnType<typeof keyspace>;
 } {
   const keys = keyspace(options.prefix);
+  const stored = ([v, s, n]: Array<string | null>): StoredAccount => ({
+    version: v ? Number(v) : 0,
+    applied: n ? Number(n) : 0,
+    state: s ? (JSON.parse(s) as AccountState) : undefined,
+  });
   return {
     keys,
     async load(accountId) {
-      const [v, s, n] = await redis.hmget(keys.account(accountId), "v", "s", "n");
-      return { version: v ? Number(v) : 0, applied: n ? Number(n) : 0, state: s ? (JSON.parse(s) as AccountState) : undefined };
+      return stored(await redis.hmget(keys.account(accountId), "v", "s", "n"));
+    },
+    async loadUnseen(accountId, eventIds) {
+      const pipeline = redis.pipeline().hmget(keys.account(accountId), "v", "s", "n");
+      if (eventIds.length > 0) pipeline.mget(eventIds.map(keys.seen));
+      const results = (await pipeline.exec()) ?? [];
+      for (const [err] of results) if (err) throw err;
+      const account = stored((results[0]?.[1] ?? []) as Array<string | null>);
+      const flags = (results[1]?.[1] ?? []) as Array<string | null>;
+      return { ...account, unseen: new Set(eventIds.filter((_, i) => flags[i] === null)) };
     },
     async unseen(eventIds) {
       if (eventIds.length === 0) return new Set();
