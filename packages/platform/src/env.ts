@@ -32,5 +32,7 @@ export const envFields = {
   logLevel: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   port: z.coerce.number().int().min(0).max(65535),
   durationMs: z.coerce.number().int().positive(),
+  /** Bearer token for /metrics; without it the ops server listens on loopback only. */
+  opsToken: z.string().min(16, "at least 16 characters").optional(),
   name: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, "letters, digits, '.', '_' or '-'"),
 };

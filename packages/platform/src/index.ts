@@ -5,3 +5,4 @@ export * from "./main.ts";
 export * from "./dependencies.ts";
 export * from "./loop.ts";
 export * from "./kafka.ts";
+export * from "./opsServer.ts";

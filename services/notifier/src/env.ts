@@ -23,6 +23,9 @@ export const envSchema = z.object({
     .min(32, "at least 32 characters (e.g. `openssl rand -hex 32`)"),
   LINK_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
   LOG_LEVEL: envFields.logLevel,
+  /** /healthz, /readyz and /metrics; 0 picks a free port. */
+  OPS_PORT: envFields.port.default(9465),
+  OPS_TOKEN: envFields.opsToken,
   /** Retry delays of the custom "jitter" backoff; the number of attempts is a job option set by the producer. */
   RETRY_BACKOFF_BASE_MS: envFields.durationMs.default(5_000),
   RETRY_BACKOFF_MAX_MS: envFields.durationMs.default(30 * 60_000),
@@ -46,6 +49,7 @@ export interface NotifierConfig {
   smtpTimeoutMs: number;
   keyPrefix: string;
   sentMarkerTtlSeconds: number;
+  ops: { port: number; token: string | undefined };
 }
 
 const DAY_S = 24 * 60 * 60;
@@ -67,5 +71,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotifierConfig
     smtpTimeoutMs: e.SMTP_TIMEOUT_MS,
     keyPrefix: e.KEY_PREFIX,
     sentMarkerTtlSeconds: e.SENT_MARKER_TTL_DAYS * DAY_S,
+    ops: { port: e.OPS_PORT, token: e.OPS_TOKEN },
   };
 }

@@ -47,6 +47,7 @@ async function setup({ listen = true } = {}): Promise<Ctx> {
     smtpTimeoutMs: 3_000,
     keyPrefix: `test:notifier:${id}:`,
     sentMarkerTtlSeconds: 600,
+    ops: { port: 0, token: undefined },
   };
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue(config.queueName, { connection: redis });
@@ -171,6 +172,11 @@ describe("notifier (Redis + SMTP)", () => {
     expect(job.failedReason).toContain("mailbox unavailable");
     expect(job.failedReason).not.toContain(ctx.owner);
     expect(await ctx.sink.emailsTo(ctx.owner)).toHaveLength(0);
+
+    // Operations sees it on /metrics: one final failure, one job in the failed set.
+    const metrics = await (await fetch(`http://127.0.0.1:${ctx.notifier.opsPort()}/metrics`)).text();
+    expect(metrics).toContain('churnwatch_emails_failed_total{final="true"} 1');
+    expect(metrics).toContain(`churnwatch_queue_jobs{queue="${ctx.config.queueName}",state="failed"} 1`);
   });
 
   it("fails a notification without an owner or with an invalid payload, with the reason", async () => {

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
-import type { Worker } from "bullmq";
-import { closeAll, once, type Logger } from "@churnwatch/platform";
+import { Queue, type Worker } from "bullmq";
+import { closeAll, once, startOpsServer, type Logger, type OpsServer } from "@churnwatch/platform";
+import { createNotifierMetrics } from "./metrics.ts";
 import type { NotifierConfig } from "./env.ts";
 import { createSmtpMailer, type Mailer } from "./mailer.ts";
 import { createRedisSentMarkers } from "./redisSentMarkers.ts";
@@ -15,6 +16,8 @@ export interface NotifierDeps {
 
 export interface Notifier {
   start(): Promise<void>;
+  /** The ops endpoints' port once started (OPS_PORT 0 picks a free one). */
+  opsPort(): number | undefined;
   /** Idempotent: stops intake and waits for the in-flight jobs, then closes SMTP and Redis. */
   stop(): Promise<void>;
 }
@@ -32,6 +35,8 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
   const mailer = deps.mailer ?? createSmtpMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, timeoutMs: config.smtpTimeoutMs });
   let redis: Redis | undefined;
   let worker: Worker | undefined;
+  let queue: Queue | undefined;
+  let ops: OpsServer | undefined;
   let stopping = false;
 
   async function start(): Promise<void> {
@@ -64,6 +69,17 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
       logger,
     });
     await worker.waitUntilReady();
+    queue = new Queue(config.queueName, { connection });
+    const metrics = createNotifierMetrics(queue);
+    metrics.observe(worker);
+    const redisForChecks = connection;
+    ops = await startOpsServer({
+      port: config.ops.port,
+      token: config.ops.token,
+      registry: metrics.registry,
+      readiness: { redis: () => redisForChecks.ping(), smtp: () => mailer.verify() },
+      logger,
+    });
     logger.info({ queue: config.queueName, concurrency: config.concurrency }, "notifier started");
   }
 
@@ -73,6 +89,8 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
       [
         // Closing the worker first stops fetching and lets in-flight jobs finish (and write their markers).
         ["worker", async () => worker?.close()],
+        ["ops server", async () => ops?.close()],
+        ["queue", async () => queue?.close()],
         ["smtp", async () => mailer.close()],
         ["redis", async () => (redis ? closeRedis(redis) : undefined)],
       ],
@@ -81,5 +99,5 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
     logger.info("notifier stopped");
   });
 
-  return { start, stop };
+  return { start, opsPort: () => ops?.port, stop };
 }

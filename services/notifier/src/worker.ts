@@ -100,7 +100,7 @@ export function createAlertWorker(o: AlertWorkerOptions): Worker {
   worker.on("failed", (job, err) => {
     if (!job) return;
     const attempts = job.opts.attempts ?? 1;
-    const final = err instanceof UnrecoverableError || err.name === "UnrecoverableError" || job.attemptsMade >= attempts;
+    const final = isFinalFailure(job, err);
     const fields = { jobId: job.id, ...idsOf(job.data), attemptsMade: job.attemptsMade, attempts, reason: maskEmails(err.message) };
     if (final) o.logger.error(fields, "notification failed for good; kept in the failed set");
     else o.logger.warn(fields, "notification attempt failed; retrying with backoff");
@@ -108,4 +108,10 @@ export function createAlertWorker(o: AlertWorkerOptions): Worker {
   worker.on("stalled", (jobId) => o.logger.warn({ jobId }, "job stalled; it will be redelivered"));
   worker.on("error", (err) => o.logger.error({ err }, "worker error"));
   return worker;
+}
+
+/** Whether a failed attempt was the last: unrecoverable, or out of attempts (the job is in the failed set). */
+export function isFinalFailure(job: Job | undefined, err: Error): boolean {
+  if (err instanceof UnrecoverableError || err.name === "UnrecoverableError") return true;
+  return job !== undefined && job.attemptsMade >= (job.opts.attempts ?? 1);
 }

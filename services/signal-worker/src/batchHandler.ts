@@ -4,6 +4,7 @@ import type { Logger } from "@churnwatch/platform";
 import { EngineError, type AccountProcessor } from "./accountProcessor.ts";
 import { forEachLimit } from "./concurrency.ts";
 import type { DeadLetter } from "./deadLetter.ts";
+import type { SignalMetrics } from "./metrics.ts";
 
 export interface BatchHandlerDeps {
   processor: AccountProcessor;
@@ -12,6 +13,7 @@ export interface BatchHandlerDeps {
   maxEventBytes: number;
   accountConcurrency: number;
   onProcessed?: (stats: { topic: string; valid: number; invalid: number; duplicates: number }) => void;
+  metrics?: SignalMetrics;
 }
 
 /**
@@ -23,16 +25,19 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
   return async function handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (batch.isEmpty()) return;
+    const timer = deps.metrics?.batchSeconds.startTimer({ topic: batch.topic });
     const letters: DeadLetter[] = [];
     const byAccount = new Map<string, { events: ChurnEvent[]; offsets: string[] }>();
     for (const message of batch.messages) {
       const decoded = decodeEvent(message.value, deps.maxEventBytes);
       if (!decoded.ok) {
         letters.push({ topic: batch.topic, partition: batch.partition, message, reason: decoded.reason, detail: decoded.detail });
+        deps.metrics?.invalid.inc({ reason: decoded.reason });
         const ids = bestEffortIds(message.value);
         deps.logger.warn({ ...ids, topic: batch.topic, partition: batch.partition, offset: message.offset, reason: decoded.reason }, "invalid event dead-lettered");
         continue;
       }
+      deps.metrics?.consumed.inc({ topic: batch.topic, type: decoded.event.type });
       const group = byAccount.get(decoded.event.accountId) ?? { events: [], offsets: [] };
       group.events.push(decoded.event);
       group.offsets.push(message.offset);
@@ -58,11 +63,14 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
       }
     });
     await deps.writeDeadLetters(letters);
+    if (letters.length > 0) deps.metrics?.deadLettered.inc({ topic: batch.topic }, letters.length);
+    if (duplicates > 0) deps.metrics?.duplicates.inc(duplicates);
 
     // The consumer runs with autoCommitThreshold 1, so this commits the batch now, not on a timer.
     payload.resolveOffset(batch.lastOffset());
     await payload.commitOffsetsIfNecessary();
     await payload.heartbeat();
+    timer?.();
     deps.onProcessed?.({ topic: batch.topic, valid: batch.messages.length - letters.length, invalid: letters.length, duplicates });
   };
 }

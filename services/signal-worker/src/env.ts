@@ -31,6 +31,9 @@ const schema = z.object({
   MAX_EVENT_BYTES: z.coerce.number().int().min(256).max(10_000_000).default(MAX_EVENT_BYTES),
   /** A JSON rules file (see config/rules.example.json); without it the built-in defaults apply. */
   ENGINE_CONFIG_PATH: z.string().min(1).optional(),
+  /** /healthz, /readyz and /metrics; 0 picks a free port. */
+  OPS_PORT: envFields.port.default(9464),
+  OPS_TOKEN: envFields.opsToken,
   ACCOUNT_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
 });
 

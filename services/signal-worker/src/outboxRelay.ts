@@ -8,7 +8,14 @@ import type { Logger } from "@churnwatch/platform";
  * queue. The job id derives from the notification id, so a relay that crashes between "add" and "remove" re-adds a
  * job BullMQ already has, which it ignores. Removing by value (LREM) keeps concurrent relays safe.
  */
-export function createOutboxRelay(deps: { redis: Redis; queue: Queue; outboxKey: string; logger: Logger; batchSize?: number }) {
+export function createOutboxRelay(deps: {
+  redis: Redis;
+  queue: Queue;
+  outboxKey: string;
+  logger: Logger;
+  batchSize?: number;
+  onEnqueued?: (n: AlertNotification) => void;
+}) {
   const batchSize = deps.batchSize ?? 100;
 
   async function drainOnce(): Promise<number> {
@@ -23,6 +30,7 @@ export function createOutboxRelay(deps: { redis: Redis; queue: Queue; outboxKey:
     for (const raw of items) pipeline.lrem(deps.outboxKey, 1, raw);
     await pipeline.exec();
     for (const job of jobs) {
+      deps.onEnqueued?.(job.data);
       deps.logger.info({ accountId: job.data.accountId, alertId: job.data.alertId, notificationId: job.data.notificationId, level: job.data.level }, "alert enqueued");
     }
     return items.length;

@@ -9,6 +9,8 @@ import {
   once,
   partitioner,
   startLoop,
+  startOpsServer,
+  type OpsServer,
   type Logger,
   type Loop,
 } from "@churnwatch/platform";
@@ -18,6 +20,7 @@ import { createConfigSource } from "./configSource.ts";
 import { createDeadLetterWriter } from "./deadLetter.ts";
 import { eventTopics, type SignalWorkerConfig } from "./env.ts";
 import { createLagMonitor } from "./lagMonitor.ts";
+import { createSignalMetrics } from "./metrics.ts";
 import { createOutboxRelay } from "./outboxRelay.ts";
 import { createRedisSignalStore } from "./redisSignalStore.ts";
 import { createSweeper } from "./sweeper.ts";
@@ -53,7 +56,15 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
 
   const store = createRedisSignalStore(redis, { prefix: config.KEY_PREFIX, seenTtlSeconds: config.SEEN_TTL_DAYS * 86_400 });
   const lag = createLagMonitor({ admin, groupId: config.CONSUMER_GROUP, topics, maxLag: config.CAUGHT_UP_MAX_LAG, logger });
-  const relay = createOutboxRelay({ redis, queue, outboxKey: store.keys.outbox, logger });
+  const metrics = createSignalMetrics(lag);
+  const relay = createOutboxRelay({
+    redis,
+    queue,
+    outboxKey: store.keys.outbox,
+    logger,
+    onEnqueued: (n) => metrics.alerts.inc({ rule: n.rule, level: n.level }),
+  });
+  let ops: OpsServer | undefined;
   const loops: Loop[] = [];
   let relayLoop: Loop | undefined;
 
@@ -69,6 +80,7 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
     maxEventBytes: config.MAX_EVENT_BYTES,
     accountConcurrency: config.ACCOUNT_CONCURRENCY,
     onProcessed: () => relayLoop?.kick(),
+    metrics,
   });
   const sweep = createSweeper({
     store,
@@ -109,9 +121,17 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
     const sweepLoop = startLoop("sweep", config.SWEEP_INTERVAL_MS, async () => {
       if (!lag.isCaughtUp()) return; // ticking a half-loaded history at "now" would invent silence
       const result = await sweep();
+      if (result) metrics.sweeps.inc();
       if (result && result.notifications > 0) relayLoop?.kick();
     }, logger);
     loops.push(sweepLoop);
+    ops = await startOpsServer({
+      port: config.OPS_PORT,
+      token: config.OPS_TOKEN,
+      registry: metrics.registry,
+      readiness: { kafka: () => admin.describeCluster(), redis: () => redis.ping() },
+      logger,
+    });
     await consumer.run({ autoCommitThreshold: 1, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 2, eachBatch: handleBatch });
     logger.info({ topics, groupId: config.CONSUMER_GROUP }, "signal worker started");
   }
@@ -127,13 +147,14 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
         ["producer", () => producer.disconnect()],
         ["admin", () => admin.disconnect()],
         ["queue", () => queue.close()],
+        ["ops server", async () => ops?.close()],
         ["redis", () => Promise.all([redis.quit(), queueConnection.quit()])],
       ],
       logger,
     );
   });
 
-  return { start, stop, store, lag, sweep, relay };
+  return { start, stop, store, lag, sweep, relay, ops: () => ops };
 }
 
 export type SignalWorker = ReturnType<typeof createSignalWorker>;

@@ -24,7 +24,7 @@ async function startWorker(tag: string, overrides: Record<string, string> = {}) 
 
 describe("signal worker on real Kafka and Redis", () => {
   it("enqueues one alert for a declining account and none for a steady one", async () => {
-    const { env } = await startWorker("sw-decline");
+    const { env, worker } = await startWorker("sw-decline");
     const now = Date.now();
     await env.produceEvents([...decliningHistory("acc-down", now), ...steadyHistory("acc-steady", now)]);
 
@@ -41,6 +41,16 @@ describe("signal worker on real Kafka and Redis", () => {
     expect(notification.account.owner?.email).toBe("li.wei@seller.example");
     const value = notification.evidence.find((e) => e.unit === "money");
     expect(value?.changePct).toBeLessThanOrEqual(-70);
+
+    // What operations sees: the same facts, on /metrics.
+    const lagZero = new RegExp(`churnwatch_consumer_lag\\{topic="${env.topics.orders}",partition="0"\\} 0`);
+    const metrics = await waitFor(async () => (await fetch(`http://127.0.0.1:${worker.ops()?.port}/metrics`)).text(), {
+      until: (text) => lagZero.test(text),
+      description: "lag 0 on /metrics",
+    });
+    const orders = decliningHistory("x", now).length - 1 + steadyHistory("y", now).length - 1;
+    expect(metrics).toContain(`churnwatch_events_consumed_total{topic="${env.topics.orders}",type="order.placed"} ${orders}`);
+    expect(metrics).toContain('churnwatch_alerts_enqueued_total{rule="purchases.decline",level="critical"} 1');
   });
 
   it("dead-letters invalid messages with the reason and the original bytes, and keeps consuming", async () => {

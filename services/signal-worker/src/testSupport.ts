@@ -25,6 +25,7 @@ export async function isolatedEnvironment(tag: string, overrides: Record<string,
     SWEEP_INTERVAL_MS: "1000",
     CAUGHT_UP_MAX_LAG: "0",
     LOG_LEVEL: "warn",
+    OPS_PORT: "0",
     ...overrides,
   };
   const config: SignalWorkerConfig = loadConfig(env);

@@ -1,0 +1,37 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { LagMonitor } from "./lagMonitor.ts";
+
+/** The signal worker's Prometheus metrics, on a registry of its own (no global state between services). */
+export function createSignalMetrics(lag: LagMonitor) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const metrics = {
+    registry,
+    consumed: new Counter({ name: "churnwatch_events_consumed_total", help: "Valid events consumed", labelNames: ["topic", "type"], registers: [registry] }),
+    invalid: new Counter({ name: "churnwatch_events_invalid_total", help: "Invalid events, by reason", labelNames: ["reason"], registers: [registry] }),
+    deadLettered: new Counter({ name: "churnwatch_events_dead_lettered_total", help: "Events written to the dead-letter topic", labelNames: ["topic"], registers: [registry] }),
+    duplicates: new Counter({ name: "churnwatch_events_duplicate_total", help: "Redelivered events skipped by eventId", registers: [registry] }),
+    batchSeconds: new Histogram({
+      name: "churnwatch_batch_processing_seconds",
+      help: "Time to apply one fetched batch, dead letters and commit included",
+      labelNames: ["topic"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    alerts: new Counter({ name: "churnwatch_alerts_enqueued_total", help: "Alert notifications enqueued", labelNames: ["rule", "level"], registers: [registry] }),
+    sweeps: new Counter({ name: "churnwatch_sweeps_total", help: "Silence sweeps completed", registers: [registry] }),
+  };
+  new Gauge({
+    name: "churnwatch_consumer_lag",
+    help: "Messages not yet committed by the consumer group, per partition",
+    labelNames: ["topic", "partition"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const p of lag.lastMeasured() ?? []) this.set({ topic: p.topic, partition: String(p.partition) }, p.lag);
+    },
+  });
+  return metrics;
+}
+
+export type SignalMetrics = ReturnType<typeof createSignalMetrics>;
