@@ -105,3 +105,22 @@ export const alertJobOptions = {
 export function alertJobId(notificationId: string): string {
   return `n-${createHash("sha256").update(notificationId).digest("hex").slice(0, 40)}`;
 }
+
+/**
+ * One step in an alert's life, as the audit history keeps it (per account in Redis, durably in Kafka).
+ * transitionId is deterministic, so a transition written twice (at-least-once) is recognised as one.
+ */
+export const alertTransitionSchema = z.object({
+  transitionId: z.string().min(1),
+  alertId: z.string().min(1),
+  accountId: z.string().min(1),
+  rule: ruleIdSchema,
+  type: z.enum(["fired", "escalated", "resolved"]),
+  level: levelSchema,
+  score: z.number().min(0).max(100),
+  at: z.iso.datetime({ offset: true }),
+  cause: z.string(),
+  actor: z.string(),
+  configVersion: z.string(),
+});
+export type AlertTransition = z.infer<typeof alertTransitionSchema>;

@@ -19,4 +19,5 @@ export const defaultTopicNames = {
   payments: "payments",
   complaints: "complaints",
   deadLetter: "churnwatch.dead-letter",
+  alertHistory: "churnwatch.alert-history",
 } as const;

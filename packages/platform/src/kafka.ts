@@ -25,6 +25,8 @@ export interface TopicSpec {
   topic: string;
   partitions: number;
   compacted?: boolean;
+  /** Never deleted by age (audit trails). */
+  retainForever?: boolean;
 }
 
 /** Creates the topics that are missing; existing ones are left as the operator configured them. */
@@ -36,7 +38,10 @@ export async function ensureTopics(admin: Admin, specs: TopicSpec[], timeoutMs =
       topic: s.topic,
       numPartitions: s.partitions,
       replicationFactor: -1,
-      configEntries: s.compacted ? [{ name: "cleanup.policy", value: "compact" }] : [],
+      configEntries: [
+        ...(s.compacted ? [{ name: "cleanup.policy", value: "compact" }] : []),
+        ...(s.retainForever ? [{ name: "retention.ms", value: "-1" }] : []),
+      ],
     }));
   if (missing.length === 0) return;
   // kafkajs' own waitForLeaders gives up when a KRaft broker briefly answers "unknown topic" for a topic it

@@ -1,10 +1,11 @@
-import type { ChurnEvent } from "@churnwatch/contracts";
+import type { AlertTransition, ChurnEvent } from "@churnwatch/contracts";
 import {
   collectNotifications,
   emptyState,
   record,
   step,
   type AccountState,
+  type AlertChange,
   type EngineConfig,
   type EngineInput,
 } from "@churnwatch/engine";
@@ -54,6 +55,7 @@ export function createAccountProcessor(deps: AccountProcessorDeps) {
       const live = deps.isLive(lastInputAt);
       let state: AccountState = stored.state ?? emptyState(accountId);
       let changes = 0;
+      const transitions: AlertTransition[] = [];
       for (const input of pending) {
         if (!live && input.kind === "event") {
           state = safely(input, () => record(state, input.event, config));
@@ -62,6 +64,10 @@ export function createAccountProcessor(deps: AccountProcessorDeps) {
         const result = safely(input, () => step(state, input, config));
         state = result.state;
         changes += result.changes.length;
+        const cause = input.kind === "tick" ? "sweep" : `event ${input.event.eventId}`;
+        for (const change of result.changes) {
+          if (change.type !== "updated") transitions.push(toTransition(accountId, change, cause, config.version));
+        }
       }
       let notifications: ReturnType<typeof collectNotifications>["notifications"] = [];
       if (live) {
@@ -77,6 +83,7 @@ export function createAccountProcessor(deps: AccountProcessorDeps) {
         state,
         eventIds: freshIds,
         notifications,
+        transitions,
       });
       if (committed) {
         return { applied: freshIds.length, duplicates: eventIds.length - freshIds.length, notifications: notifications.length };
@@ -102,6 +109,24 @@ export function createAccountProcessor(deps: AccountProcessorDeps) {
 }
 
 export type AccountProcessor = ReturnType<typeof createAccountProcessor>;
+
+/** The audit record of one engine change; its id is derived from what happened, so a replay rewrites the same id. */
+function toTransition(accountId: string, change: AlertChange, cause: string, configVersion: string): AlertTransition {
+  const { alert } = change;
+  return {
+    transitionId: `${alert.alertId}:${change.type}:${alert.level}:${Date.parse(change.at)}`,
+    alertId: alert.alertId,
+    accountId,
+    rule: alert.rule,
+    type: change.type as AlertTransition["type"],
+    level: alert.level,
+    score: alert.score,
+    at: change.at,
+    cause,
+    actor: "engine",
+    configVersion,
+  };
+}
 
 function safely<T>(input: EngineInput, run: () => T): T {
   try {

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { AccountState } from "@churnwatch/engine";
-import type { AlertNotification } from "@churnwatch/contracts";
+import type { AlertNotification, AlertTransition } from "@churnwatch/contracts";
 
 export interface StoredAccount {
   /** How many distinct events have been applied to this account, counted atomically with the state. */
@@ -17,6 +17,8 @@ export interface Commit {
   /** Event ids applied in this commit; marked seen atomically with the state. */
   eventIds: string[];
   notifications: AlertNotification[];
+  /** Alert transitions for the audit history, relayed to Kafka and the per-account history. */
+  transitions: AlertTransition[];
 }
 
 /** The port the processor needs: per-account state with atomic commit, dedupe and an outbox. */
@@ -32,18 +34,20 @@ export interface SignalStore {
 /*
  * One Lua script makes a commit atomic: state, version bump, seen-markers and outbox entries land together
  * or not at all. A version mismatch means another writer (a sweep, a rebalanced consumer) got there first.
- * KEYS: account hash, outbox list, account index, seen keys...; ARGV: expected version, state, ttl, account id,
- * number of notifications, notifications...
+ * KEYS: account hash, outbox list, account index, history outbox, seen keys...; ARGV: expected version, state,
+ * ttl, account id, number of notifications, notifications..., number of transitions, transitions...
  */
 const COMMIT_SCRIPT = `
 local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
 if current ~= tonumber(ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[1], 'v', current + 1, 's', ARGV[2])
-redis.call('HINCRBY', KEYS[1], 'n', #KEYS - 3)
+redis.call('HINCRBY', KEYS[1], 'n', #KEYS - 4)
 redis.call('SADD', KEYS[3], ARGV[4])
-for i = 4, #KEYS do redis.call('SET', KEYS[i], '1', 'EX', tonumber(ARGV[3])) end
+for i = 5, #KEYS do redis.call('SET', KEYS[i], '1', 'EX', tonumber(ARGV[3])) end
 local n = tonumber(ARGV[5])
 for i = 1, n do redis.call('RPUSH', KEYS[2], ARGV[5 + i]) end
+local t = tonumber(ARGV[6 + n])
+for i = 1, t do redis.call('RPUSH', KEYS[4], ARGV[6 + n + i]) end
 return 1
 `;
 
@@ -83,10 +87,11 @@ export function createRedisSignalStore(redis: Redis, options: RedisSignalStoreOp
     async commit(c) {
       const result = await redis.eval(
         COMMIT_SCRIPT,
-        3 + c.eventIds.length,
+        4 + c.eventIds.length,
         keys.account(c.accountId),
         keys.outbox,
         keys.accountIndex,
+        keys.historyOutbox,
         ...c.eventIds.map(keys.seen),
         String(c.expectedVersion),
         JSON.stringify(c.state),
@@ -94,6 +99,8 @@ export function createRedisSignalStore(redis: Redis, options: RedisSignalStoreOp
         c.accountId,
         String(c.notifications.length),
         ...c.notifications.map((n) => JSON.stringify(n)),
+        String(c.transitions.length),
+        ...c.transitions.map((t) => JSON.stringify(t)),
       );
       return result === 1;
     },
@@ -113,6 +120,8 @@ export function keyspace(prefix: string) {
     account: (accountId: string) => `${prefix}account:${accountId}`,
     seen: (eventId: string) => `${prefix}seen:${eventId}`,
     outbox: `${prefix}outbox`,
+    historyOutbox: `${prefix}history-outbox`,
+    history: (accountId: string) => `${prefix}history:${accountId}`,
     accountIndex: `${prefix}accounts`,
     sweepLock: `${prefix}sweep-lock`,
   };

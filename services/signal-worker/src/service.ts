@@ -21,6 +21,7 @@ import { createDeadLetterWriter } from "./deadLetter.ts";
 import { eventTopics, type SignalWorkerConfig } from "./env.ts";
 import { createLagMonitor } from "./lagMonitor.ts";
 import { createSignalMetrics } from "./metrics.ts";
+import { createHistoryRelay } from "./historyRelay.ts";
 import { createOutboxRelay } from "./outboxRelay.ts";
 import { createRedisSignalStore } from "./redisSignalStore.ts";
 import { createSweeper } from "./sweeper.ts";
@@ -65,6 +66,14 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
     onEnqueued: (n) => metrics.alerts.inc({ rule: n.rule, level: n.level }),
   });
   let ops: OpsServer | undefined;
+  const historyRelay = createHistoryRelay({
+    redis,
+    producer,
+    topic: config.TOPIC_ALERT_HISTORY,
+    outboxKey: store.keys.historyOutbox,
+    historyKey: store.keys.history,
+    logger,
+  });
   const loops: Loop[] = [];
   let relayLoop: Loop | undefined;
 
@@ -99,12 +108,13 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
         { topic: config.TOPIC_ACCOUNTS, partitions: config.TOPIC_PARTITIONS, compacted: true },
         ...[config.TOPIC_ORDERS, config.TOPIC_PAYMENTS, config.TOPIC_COMPLAINTS].map((topic) => ({ topic, partitions: config.TOPIC_PARTITIONS })),
         { topic: config.TOPIC_DEAD_LETTER, partitions: 1 },
+        { topic: config.TOPIC_ALERT_HISTORY, partitions: config.TOPIC_PARTITIONS, retainForever: true },
       ]);
     }
     await producer.connect();
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
-    relayLoop = startLoop("outbox-relay", 1_000, () => relay.drain(), logger);
+    relayLoop = startLoop("outbox-relay", 1_000, () => Promise.all([relay.drain(), historyRelay.drain()]), logger);
     let wasCaughtUp = false;
     loops.push(
       relayLoop,
@@ -143,7 +153,7 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
         ["consumer", () => consumer.disconnect()],
         ["rules watcher", async () => rules.stop()],
         ["loops", () => Promise.all(loops.map((l) => l.stop()))],
-        ["outbox", () => relay.drain()],
+        ["outbox", () => Promise.all([relay.drain(), historyRelay.drain()])],
         ["producer", () => producer.disconnect()],
         ["admin", () => admin.disconnect()],
         ["queue", () => queue.close()],
@@ -154,7 +164,7 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
     );
   });
 
-  return { start, stop, store, lag, sweep, relay, ops: () => ops };
+  return { start, stop, store, lag, sweep, relay, history: historyRelay.history, ops: () => ops };
 }
 
 export type SignalWorker = ReturnType<typeof createSignalWorker>;

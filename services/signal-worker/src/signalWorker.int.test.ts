@@ -42,6 +42,14 @@ describe("signal worker on real Kafka and Redis", () => {
     const value = notification.evidence.find((e) => e.unit === "money");
     expect(value?.changePct).toBeLessThanOrEqual(-70);
 
+    // The audit history, per account in Redis and durably in Kafka: the alert fired, by whom and why.
+    const history = await waitFor(() => worker.history("acc-down"), { until: (h) => h.length > 0, description: "history in Redis" });
+    expect(history.map((t) => [t.type, t.alertId, t.actor])).toEqual([["fired", notification.alertId, "engine"]]);
+    expect(history[0]?.cause).toMatch(/^(sweep|event )/);
+    const durable = await consumeAll(env.config.TOPIC_ALERT_HISTORY, { until: (ms) => ms.length >= 1, timeoutMs: 30_000 });
+    expect(durable.map((m) => [m.key, JSON.parse(m.value ?? "{}").transitionId])).toEqual([["acc-down", history[0]?.transitionId]]);
+    expect(await worker.history("acc-steady")).toEqual([]);
+
     // What operations sees: the same facts, on /metrics.
     const lagZero = new RegExp(`churnwatch_consumer_lag\\{topic="${env.topics.orders}",partition="0"\\} 0`);
     const metrics = await waitFor(async () => (await fetch(`http://127.0.0.1:${worker.ops()?.port}/metrics`)).text(), {

@@ -18,6 +18,7 @@ export async function isolatedEnvironment(tag: string, overrides: Record<string,
     TOPIC_PAYMENTS: `${id}.payments`,
     TOPIC_COMPLAINTS: `${id}.complaints`,
     TOPIC_DEAD_LETTER: `${id}.dead-letter`,
+    TOPIC_ALERT_HISTORY: `${id}.alert-history`,
     TOPIC_PARTITIONS: "3",
     ALERT_QUEUE: `${id}-alerts`,
     KEY_PREFIX: `${id}:`,
@@ -62,7 +63,7 @@ export async function isolatedEnvironment(tag: string, overrides: Record<string,
       await queue.close();
       await deleteKeysByPrefix(redis, config.KEY_PREFIX);
       await redis.quit();
-      await deleteTopics(config.KAFKA_BROKERS, [...Object.values(topics), config.TOPIC_DEAD_LETTER]);
+      await deleteTopics(config.KAFKA_BROKERS, [...Object.values(topics), config.TOPIC_DEAD_LETTER, config.TOPIC_ALERT_HISTORY]);
     },
   };
 }
