@@ -40,6 +40,7 @@ async function pipeline(tag: string) {
     KEY_PREFIX: `${env.config.KEY_PREFIX}notifier:`,
     RETRY_BACKOFF_BASE_MS: "300",
     RETRY_BACKOFF_MAX_MS: "2000",
+    OPS_PORT: "0",
     LOG_LEVEL: "info",
   };
   return { env, smtpPort, webPort, notifierEnv };
