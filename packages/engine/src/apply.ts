@@ -1,6 +1,6 @@
 import type { ChurnEvent, EventOf } from "@churnwatch/contracts";
 import { parseAmount } from "./money.ts";
-import { upsertSorted } from "./records.ts";
+import { upsertSorted, withProps, without } from "./records.ts";
 import {
   findComplaint,
   findInvoice,
@@ -10,7 +10,7 @@ import {
   type InvoiceRecord,
   type OrderRecord,
 } from "./state.ts";
-import { calendarDaysBetween, parseInstant, toIso } from "./time.ts";
+import { calendarDaysBetween, parseInstant, parseNewInstant, toIso } from "./time.ts";
 
 const orderKey = (o: OrderRecord): [number, string] => [o.atMs, o.orderId];
 const invoiceKey = (i: InvoiceRecord): [number, string] => [i.issuedAtMs, i.invoiceId];
@@ -25,7 +25,7 @@ export function applyEvent(state: AccountState, event: ChurnEvent): AccountState
   if (event.accountId !== state.accountId) {
     throw new Error(`event ${event.eventId} is for account ${event.accountId}, not ${state.accountId}`);
   }
-  const atMs = parseInstant(event.occurredAt);
+  const atMs = parseNewInstant(event.occurredAt);
   const at = toIso(atMs);
   const next: AccountState = {
     ...state,
@@ -91,7 +91,7 @@ function applyOrderCancelled(state: AccountState, event: EventOf<"order.cancelle
   const existing = findOrder(state, orderId);
   if (existing?.cancelled) return state;
   const record: OrderRecord = existing
-    ? { ...existing, cancelled: true, cancelEventId: event.eventId }
+    ? withProps(existing, { cancelled: true, cancelEventId: event.eventId })
     : {
         orderId,
         placed: false,
@@ -113,7 +113,7 @@ function applyInvoiceIssued(state: AccountState, event: EventOf<"invoice.issued"
     invoiceId,
     issued: true,
     issuedAtMs: atMs,
-    dueAtMs: parseInstant(dueAt),
+    dueAtMs: parseNewInstant(dueAt),
     amountMicros: parseAmount(amount).toString(),
     currency,
     eventId: event.eventId,
@@ -141,7 +141,7 @@ function applyPayment(state: AccountState, event: EventOf<"payment.received">, a
   };
   const payment = { eventId: event.eventId, atMs, amountMicros: parseAmount(amount).toString() };
   const payments = upsertSorted(base.payments, undefined, payment, (p) => [p.atMs, p.eventId]);
-  const record = settle({ ...base, payments }, state.profile?.timezone);
+  const record = settle(withProps(base, { payments }), state.profile?.timezone);
   return { ...state, invoices: upsertSorted(state.invoices, existing, record, invoiceKey) };
 }
 
@@ -149,6 +149,8 @@ function applyPayment(state: AccountState, event: EventOf<"payment.received">, a
  * Recomputes the paid amount, the instant cumulative payments first covered the invoice, and days
  * late. Payments are kept sorted by time, and are few per invoice.
  */
+const SETTLED = ["paidAtMs", "paidEventId", "daysLate"] as const;
+
 export function settle(invoice: InvoiceRecord, timezone: string | undefined): InvoiceRecord {
   const amount = BigInt(invoice.amountMicros);
   let paid = 0n;
@@ -162,8 +164,8 @@ export function settle(invoice: InvoiceRecord, timezone: string | undefined): In
       paidEventId = p.eventId;
     }
   }
-  const { paidAtMs: _a, paidEventId: _e, daysLate: _d, ...rest } = invoice;
-  const next: InvoiceRecord = { ...rest, paidMicros: paid.toString() };
+  const next = without(invoice, SETTLED) as InvoiceRecord;
+  next.paidMicros = paid.toString();
   if (paidAtMs !== undefined) {
     next.paidAtMs = paidAtMs;
     if (paidEventId !== undefined) next.paidEventId = paidEventId;
@@ -196,7 +198,7 @@ function applyComplaintResolved(state: AccountState, event: EventOf<"complaint.r
     category: "",
     eventId: undefined,
   };
-  const record: ComplaintRecord = { ...base, resolvedAtMs: atMs, resolveEventId: event.eventId };
+  const record: ComplaintRecord = withProps(base, { resolvedAtMs: atMs, resolveEventId: event.eventId });
   if (satisfaction !== undefined) record.satisfaction = satisfaction;
   return { ...state, complaints: upsertSorted(state.complaints, existing, record, complaintKey) };
 }

@@ -4,7 +4,7 @@ import type { EngineConfig } from "./config.ts";
 import { evaluate } from "./evaluate.ts";
 import { prune } from "./prune.ts";
 import type { AccountState, AlertChange } from "./state.ts";
-import { parseInstant, toIso } from "./time.ts";
+import { parseInstant, parseNewInstant, toIso } from "./time.ts";
 
 export type EngineInput = { kind: "event"; event: ChurnEvent } | { kind: "tick"; at: string };
 
@@ -18,15 +18,15 @@ export function step(
   input: EngineInput,
   config: EngineConfig,
 ): { state: AccountState; changes: AlertChange[] } {
-  const inputMs = parseInstant(input.kind === "event" ? input.event.occurredAt : input.at);
+  const inputMs = input.kind === "event" ? parseNewInstant(input.event.occurredAt) : parseInstant(input.at);
   const asOfMs = state.clock === undefined ? inputMs : Math.max(parseInstant(state.clock), inputMs);
-  let next = input.kind === "event" ? applyEvent(state, input.event) : state;
   const clock = toIso(asOfMs);
-  if (next.clock !== clock) next = { ...next, clock };
-  next = prune(next, asOfMs, config.retentionDays);
-  const { alerts, changes } = evaluate(next, asOfMs, config);
-  if (alerts !== next.alerts) next = { ...next, alerts };
-  return { state: next, changes };
+  const applied = input.kind === "event" ? applyEvent(state, input.event) : state;
+  const next = prune(applied, asOfMs, config.retentionDays);
+  // The rules do not read the clock, so the state is copied once, with the new clock and alerts together.
+  const { alerts, changes } = evaluate(next, asOfMs, config, clock);
+  if (next.clock === clock && alerts === next.alerts) return { state: next, changes };
+  return { state: { ...next, clock, alerts }, changes };
 }
 
 /**
@@ -36,7 +36,7 @@ export function step(
  * `step` after loading evaluates the complete history.
  */
 export function record(state: AccountState, event: ChurnEvent, config: EngineConfig): AccountState {
-  const inputMs = parseInstant(event.occurredAt);
+  const inputMs = parseNewInstant(event.occurredAt);
   const asOfMs = state.clock === undefined ? inputMs : Math.max(parseInstant(state.clock), inputMs);
   let next = applyEvent(state, event);
   const clock = toIso(asOfMs);

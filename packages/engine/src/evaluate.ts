@@ -1,6 +1,7 @@
 import { levelRank, ruleIds, type Evidence, type RuleId } from "@churnwatch/contracts";
 import { thresholdsFor, type EngineConfig } from "./config.ts";
-import { rules, type RuleOutcome } from "./rules/index.ts";
+import { rules, type RuleContext, type RuleOutcome } from "./rules/index.ts";
+import { withProps, without } from "./records.ts";
 import type { AccountState, AlertChange, AlertRecord } from "./state.ts";
 import { toIso } from "./time.ts";
 import { buildView } from "./view.ts";
@@ -10,20 +11,24 @@ export function evaluate(
   state: AccountState,
   asOfMs: number,
   config: EngineConfig,
+  /** asOfMs as an ISO instant, when the caller has it already. */
+  at: string = toIso(asOfMs),
 ): { alerts: AccountState["alerts"]; changes: AlertChange[] } {
-  const ctx = {
+  const ctx: RuleContext = {
     state,
     view: buildView(state),
     asOfMs,
     thresholds: thresholdsFor(config, state.profile?.tier, state.accountId),
     maxEventIds: config.maxEventIds,
+    onlyIfFiring: false,
   };
-  const at = toIso(asOfMs);
   const alerts: AccountState["alerts"] = {};
   const changes: AlertChange[] = [];
   let changed = false;
   for (const rule of ruleIds) {
     const current = state.alerts[rule];
+    // Without an alert (pending or open) only a firing outcome can start one: the rule may stop early.
+    ctx.onlyIfFiring = current === undefined;
     const { record, change } = transition(state.accountId, rule, current, rules[rule](ctx), at, config.lifecycle);
     if (record) alerts[rule] = record;
     if (change) changes.push(change);
@@ -44,43 +49,41 @@ export function transition(
   at: string,
   lifecycle: EngineConfig["lifecycle"] = { pendingDays: 0, keepFiringDays: 0 },
 ): { record: AlertRecord | undefined; change: AlertChange | undefined } {
-  const daysSince = (iso: string) => (Date.parse(at) - Date.parse(iso)) / 86_400_000;
   const pastThreshold = outcome.kind === "measured" && outcome.eligible && outcome.fires;
   if (!current || current.pendingSince !== undefined) {
     // A pending alert holds inside the hysteresis band and lapses (leaving no trace) only once recovered.
     const holds = outcome.kind === "measured" && (pastThreshold || (current !== undefined && !outcome.recovered));
-    if (outcome.kind === "none" || !holds) return { record: undefined, change: undefined };
+    if (outcome.kind === "none" || !holds) return NOTHING;
     const pendingSince = current?.pendingSince ?? at;
-    const measured = { level: outcome.level, score: outcome.score, evidence: outcome.evidence, eventIds: outcome.eventIds, lastEvaluatedAt: at };
-    if (daysSince(pendingSince) < lifecycle.pendingDays) {
+    const { level, score, evidence, eventIds } = outcome;
+    // Records are written out key by key (not spread) so they share hidden classes: see withProps.
+    if (daysSince(at, pendingSince) < lifecycle.pendingDays) {
       // Not yet an alert: nothing is announced and no change is reported until the period runs out.
-      const pending: AlertRecord = { alertId: "", rule, firedAt: pendingSince, ...measured, pendingSince };
+      const pending: AlertRecord = { alertId: "", rule, firedAt: pendingSince, level, score, evidence, eventIds, lastEvaluatedAt: at, pendingSince };
       return { record: pending, change: undefined };
     }
-    const record: AlertRecord = { alertId: `${accountId}:${rule}:${Date.parse(at)}`, rule, firedAt: at, ...measured };
+    const record: AlertRecord = { alertId: `${accountId}:${rule}:${Date.parse(at)}`, rule, firedAt: at, level, score, evidence, eventIds, lastEvaluatedAt: at };
     return { record, change: { type: "fired", alert: record, at } };
   }
   const recovered = outcome.kind === "none" || outcome.recovered;
-  if (recovered && lifecycle.keepFiringDays > 0 && daysSince(current.recoveringSince ?? at) < lifecycle.keepFiringDays) {
+  if (recovered && lifecycle.keepFiringDays > 0 && daysSince(at, current.recoveringSince ?? at) < lifecycle.keepFiringDays) {
     // Keep firing through a short recovery, so a signal hovering at the band does not resolve and re-fire.
-    return { record: { ...current, recoveringSince: current.recoveringSince ?? at, lastEvaluatedAt: at }, change: undefined };
+    return { record: withProps(current, { recoveringSince: current.recoveringSince ?? at, lastEvaluatedAt: at }), change: undefined };
   }
   if (recovered) {
     const final: AlertRecord =
       outcome.kind === "none"
-        ? { ...current, lastEvaluatedAt: at }
-        : { ...current, score: outcome.score, evidence: outcome.evidence, eventIds: outcome.eventIds, lastEvaluatedAt: at };
+        ? withProps(current, { lastEvaluatedAt: at })
+        : withProps(current, { score: outcome.score, evidence: outcome.evidence, eventIds: outcome.eventIds, lastEvaluatedAt: at });
     return { record: undefined, change: { type: "resolved", alert: final, at } };
   }
-  const { recoveringSince: _, ...open } = current;
-  const record: AlertRecord = {
-    ...open,
+  const record: AlertRecord = Object.assign(without(current, NOT_RECOVERING), {
     level: outcome.level,
     score: outcome.score,
     evidence: outcome.evidence,
     eventIds: outcome.eventIds,
     lastEvaluatedAt: at,
-  };
+  });
   if (levelRank[record.level] > levelRank[current.level]) return { record, change: { type: "escalated", alert: record, at } };
   const same =
     record.level === current.level &&
@@ -88,6 +91,14 @@ export function transition(
     sameList(record.evidence, current.evidence, sameEvidence) &&
     sameList(record.eventIds, current.eventIds, (a, b) => a === b);
   return { record, change: same ? undefined : { type: "updated", alert: record, at } };
+}
+
+const NOTHING: { record: undefined; change: undefined } = Object.freeze({ record: undefined, change: undefined });
+
+const NOT_RECOVERING = ["recoveringSince"] as const;
+
+function daysSince(at: string, iso: string): number {
+  return (Date.parse(at) - Date.parse(iso)) / 86_400_000;
 }
 
 function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {

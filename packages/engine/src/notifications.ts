@@ -1,5 +1,6 @@
 import { levelRank, ruleIds, type AlertNotification } from "@churnwatch/contracts";
 import type { EngineConfig } from "./config.ts";
+import { withProps } from "./records.ts";
 import type { AccountState, AlertRecord } from "./state.ts";
 import { parseInstant, toIso } from "./time.ts";
 
@@ -26,7 +27,7 @@ export function collectNotifications(
     if (announced !== undefined && levelRank[announced] >= levelRank[alert.level]) continue;
     notifications.push(toNotification(state, alert, announced === undefined ? "firing" : "escalated", config, evaluated));
     alerts ??= { ...state.alerts };
-    alerts[rule] = { ...alert, announcedLevel: alert.level };
+    alerts[rule] = withProps(alert, { announcedLevel: alert.level });
   }
   return { state: alerts ? { ...state, alerts } : state, notifications };
 }

@@ -11,18 +11,44 @@ export function prune(state: AccountState, asOfMs: number, retentionDays: number
   const horizon = asOfMs - retentionDays * DAY_MS;
   const cut = firstAtOrAfter(state.orders, horizon, (o) => o.atMs);
   const orders = cut === 0 ? state.orders : state.orders.slice(cut);
-  const invoices = dropWhere(state.invoices, (i) => invoiceExpired(i, horizon));
-  const complaints = dropWhere(state.complaints, (c: ComplaintRecord) => Math.max(c.atMs, c.resolvedAtMs ?? c.atMs) < horizon);
+  const invoices =
+    earliestExpiry(invoiceExpiries, state.invoices, invoiceExpiry) < horizon ? state.invoices.filter((i) => !(invoiceExpiry(i) < horizon)) : state.invoices;
+  const complaints =
+    earliestExpiry(complaintExpiries, state.complaints, complaintExpiry) < horizon
+      ? state.complaints.filter((c) => !(complaintExpiry(c) < horizon))
+      : state.complaints;
   if (orders === state.orders && invoices === state.invoices && complaints === state.complaints) return state;
   return { ...state, orders, invoices, complaints };
 }
 
-function invoiceExpired(invoice: InvoiceRecord, horizon: number): boolean {
-  if (invoice.issued) return invoice.paidAtMs !== undefined && invoice.paidAtMs < horizon;
+/**
+ * The instant from which a record may be pruned: it is dropped once that instant is older than the
+ * horizon. Infinity for a record kept whatever its age (an open invoice).
+ */
+function invoiceExpiry(invoice: InvoiceRecord): number {
+  if (invoice.issued) return invoice.paidAtMs ?? Number.POSITIVE_INFINITY;
   // A payment-only placeholder expires with its latest payment.
-  return (invoice.payments.at(-1)?.atMs ?? invoice.issuedAtMs) < horizon;
+  return invoice.payments.at(-1)?.atMs ?? invoice.issuedAtMs;
 }
 
-function dropWhere<T>(items: T[], expired: (item: T) => boolean): T[] {
-  return items.some(expired) ? items.filter((item) => !expired(item)) : items;
+function complaintExpiry(c: ComplaintRecord): number {
+  return Math.max(c.atMs, c.resolvedAtMs ?? c.atMs);
+}
+
+// Record arrays are immutable and shared between steps, so the earliest expiry of each is computed once
+// per array: most steps then skip the scan. A pure cache: a miss computes the same value.
+const invoiceExpiries = new WeakMap<readonly InvoiceRecord[], number>();
+const complaintExpiries = new WeakMap<readonly ComplaintRecord[], number>();
+
+function earliestExpiry<T extends object>(earliest: WeakMap<readonly T[], number>, items: readonly T[], expiry: (item: T) => number): number {
+  let min = earliest.get(items);
+  if (min === undefined) {
+    min = Number.POSITIVE_INFINITY;
+    for (const item of items) {
+      const e = expiry(item);
+      if (e < min) min = e;
+    }
+    earliest.set(items, min);
+  }
+  return min;
 }

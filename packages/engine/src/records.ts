@@ -26,6 +26,24 @@ export function upsertSorted<T>(
   return [...base.slice(0, lo), record, ...base.slice(lo)];
 }
 
+/**
+ * `{ ...item, ...patch }`, for records. V8 gives each object made by a spread that adds a key its own hidden
+ * class, which makes every later read of such records megamorphic (slow); Object.assign onto a fresh
+ * object shares them. Same own keys, in the same order, with the same values (records are plain data).
+ */
+export function withProps<T extends object>(item: T, patch: Partial<T>): T {
+  return Object.assign({}, item, patch);
+}
+
+/** A copy of a plain record without the given keys, like `const { a, b, ...rest } = item` (see withProps). */
+export function without<T extends object, K extends keyof T>(item: T, keys: readonly K[]): Omit<T, K> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(item)) {
+    if (!(keys as readonly PropertyKey[]).includes(key)) out[key] = (item as Record<string, unknown>)[key];
+  }
+  return out as Omit<T, K>;
+}
+
 /** Index of the first item whose time is ≥ `ms` in an array sorted by time. */
 export function firstAtOrAfter<T>(items: readonly T[], ms: number, time: (item: T) => number): number {
   let lo = 0;

@@ -43,9 +43,8 @@ const levelFloor: Record<Level, number> = { low: 0, medium: 0, high: 65, critica
 
 /** Level of a value that is past the medium band; `inclusive` picks ≥ versus > comparisons. */
 export function levelFor(value: number, bands: Bands, inclusive: boolean): Level {
-  const past = (t: number) => (inclusive ? value >= t : value > t);
-  if (past(bands.critical)) return "critical";
-  if (past(bands.high)) return "high";
+  if (inclusive ? value >= bands.critical : value > bands.critical) return "critical";
+  if (inclusive ? value >= bands.high : value > bands.high) return "high";
   return "medium";
 }
 

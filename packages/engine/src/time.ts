@@ -2,8 +2,26 @@ import { IANAZone } from "luxon";
 
 export const DAY_MS = 86_400_000;
 
+// Every step parses and formats instants, and the same ones recur: a tick's instant for every account, each
+// account's clock and first-event instants. Pure caches: results never depend on them. An event's own
+// instants are seen once, so they are parsed with parseNewInstant, which does not fill the cache.
+const MAX_PARSED = 20_000;
+const parsed = new Map<string, number>();
+let lastFormattedMs = Number.NaN;
+let lastFormatted = "";
+
 /** Parses an ISO instant to epoch millis; a bad instant is a caller bug, so it throws. */
 export function parseInstant(iso: string): number {
+  const hit = parsed.get(iso);
+  if (hit !== undefined) return hit;
+  const ms = parseNewInstant(iso);
+  if (parsed.size >= MAX_PARSED) parsed.clear();
+  parsed.set(iso, ms);
+  return ms;
+}
+
+/** parseInstant for an instant unlikely to be parsed again (an incoming event's), without caching it. */
+export function parseNewInstant(iso: string): number {
   const ms = Date.parse(iso);
   if (!Number.isFinite(ms)) throw new RangeError(`${JSON.stringify(iso)} is not an ISO instant`);
   return ms;
@@ -11,7 +29,11 @@ export function parseInstant(iso: string): number {
 
 /** Normalised UTC ISO form, so equal instants always serialise the same way. */
 export function toIso(ms: number): string {
-  return new Date(ms).toISOString();
+  if (ms === lastFormattedMs) return lastFormatted;
+  const iso = new Date(ms).toISOString();
+  lastFormattedMs = ms;
+  lastFormatted = iso;
+  return iso;
 }
 
 export function daysBetween(fromMs: number, toMs: number): number {
@@ -22,16 +44,27 @@ const QUARTER_HOUR_MS = 900_000;
 const MAX_CACHED_OFFSETS = 50_000;
 // Zone offsets via Intl are slow; they only change on quarter-hour boundaries, so memoise per
 // zone and quarter hour. A pure cache: results never depend on it.
-const offsetCache = new Map<string, number>();
+const offsetCache = new Map<string, Map<number, number>>();
+let cachedOffsets = 0;
 
 function offsetMinutes(ms: number, timezone: string): number {
-  const key = `${timezone}|${Math.floor(ms / QUARTER_HOUR_MS)}`;
-  const hit = offsetCache.get(key);
+  const quarter = Math.floor(ms / QUARTER_HOUR_MS);
+  let byQuarter = offsetCache.get(timezone);
+  const hit = byQuarter?.get(quarter);
   if (hit !== undefined) return hit;
   const zone = IANAZone.create(timezone);
   const offset = zone.isValid ? zone.offset(ms) : 0;
-  if (offsetCache.size >= MAX_CACHED_OFFSETS) offsetCache.clear();
-  offsetCache.set(key, offset);
+  if (cachedOffsets >= MAX_CACHED_OFFSETS) {
+    offsetCache.clear();
+    cachedOffsets = 0;
+    byQuarter = undefined;
+  }
+  if (byQuarter === undefined) {
+    byQuarter = new Map();
+    offsetCache.set(timezone, byQuarter);
+  }
+  byQuarter.set(quarter, offset);
+  cachedOffsets++;
   return offset;
 }
 

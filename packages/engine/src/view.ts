@@ -1,4 +1,4 @@
-import { inAccountCurrency, type AccountState, type ComplaintRecord, type OrderRecord } from "./state.ts";
+import { accountCurrency, inAccountCurrency, type AccountState, type ComplaintRecord, type InvoiceRecord, type OrderRecord } from "./state.ts";
 
 export interface OrderView {
   atMs: number;
@@ -25,15 +25,19 @@ export interface OpenInvoiceView {
   eventIds: string[];
 }
 
-/** The history projected once per evaluation, so the rules share one pass. */
+/**
+ * The history projected for the rules, so they share one pass. Its arrays are memoised per record array
+ * (records are immutable and shared between steps, and a tick changes none of them), so they are shared
+ * between steps too: read-only.
+ */
 export interface View {
   /** Placed, not cancelled, sorted by time (state keeps orders sorted). */
-  orders: OrderView[];
+  readonly orders: readonly OrderView[];
   /** Cancelled orders at their placement time, sorted: they moved the purchase signal too. */
-  cancellations: CancellationView[];
-  paid: PaidInvoiceView[];
-  open: OpenInvoiceView[];
-  complaints: ComplaintRecord[];
+  readonly cancellations: readonly CancellationView[];
+  readonly paid: readonly PaidInvoiceView[];
+  readonly open: readonly OpenInvoiceView[];
+  readonly complaints: readonly ComplaintRecord[];
 }
 
 // Records are immutable and shared between steps, so an amount is parsed once per record while the
@@ -49,7 +53,28 @@ function orderMicros(order: OrderRecord): bigint {
   return micros;
 }
 
-export function buildView(state: AccountState): View {
+/**
+ * A memo of one projection per record array, for the account currency it was made in (the projection
+ * depends on nothing else). Pure caches: a miss recomputes the same value, so results never depend on them.
+ */
+interface Projected<T> {
+  currency: string | undefined;
+  value: T;
+}
+
+// Per record too (a record's projection depends on the record alone, in the account's currency): an event
+// changes one record, so the projections of the others are reused, not allocated again.
+const orderViewOf = new WeakMap<OrderRecord, OrderView>();
+const paidViewOf = new WeakMap<InvoiceRecord, PaidInvoiceView>();
+
+const ordersProjected = new WeakMap<readonly OrderRecord[], Projected<Pick<View, "orders" | "cancellations">>>();
+const invoicesProjected = new WeakMap<readonly InvoiceRecord[], Projected<Pick<View, "paid" | "open">>>();
+const complaintsProjected = new WeakMap<readonly ComplaintRecord[], readonly ComplaintRecord[]>();
+
+function projectOrders(state: AccountState): Pick<View, "orders" | "cancellations"> {
+  const currency = accountCurrency(state);
+  const hit = ordersProjected.get(state.orders);
+  if (hit && hit.currency === currency) return hit.value;
   const orders: OrderView[] = [];
   const cancellations: CancellationView[] = [];
   for (const o of state.orders) {
@@ -58,25 +83,58 @@ export function buildView(state: AccountState): View {
       cancellations.push({ atMs: o.atMs, eventId: o.cancelEventId });
       continue;
     }
-    const micros = inAccountCurrency(state, o.currency) ? orderMicros(o) : 0n;
-    orders.push({ atMs: o.atMs, micros, eventId: o.eventId });
+    const inCurrency = inAccountCurrency(state, o.currency);
+    let view = inCurrency ? orderViewOf.get(o) : undefined;
+    if (view === undefined) {
+      view = { atMs: o.atMs, micros: inCurrency ? orderMicros(o) : 0n, eventId: o.eventId };
+      if (inCurrency) orderViewOf.set(o, view);
+    }
+    orders.push(view);
   }
+  const value = { orders, cancellations };
+  ordersProjected.set(state.orders, { currency, value });
+  return value;
+}
 
+function projectInvoices(state: AccountState): Pick<View, "paid" | "open"> {
+  const currency = accountCurrency(state);
+  const hit = invoicesProjected.get(state.invoices);
+  if (hit && hit.currency === currency) return hit.value;
   const paid: PaidInvoiceView[] = [];
   const open: OpenInvoiceView[] = [];
   for (const inv of state.invoices) {
     if (!inv.issued) continue;
     if (inv.paidAtMs !== undefined) {
-      paid.push({ paidAtMs: inv.paidAtMs, daysLate: inv.daysLate ?? 0, eventId: inv.eventId, paidEventId: inv.paidEventId });
+      let view = paidViewOf.get(inv);
+      if (view === undefined) {
+        view = { paidAtMs: inv.paidAtMs, daysLate: inv.daysLate ?? 0, eventId: inv.eventId, paidEventId: inv.paidEventId };
+        paidViewOf.set(inv, view);
+      }
+      paid.push(view);
       continue;
     }
     const remaining = BigInt(inv.amountMicros) - BigInt(inv.paidMicros);
     const eventIds = [inv.eventId, ...inv.payments.map((p) => p.eventId)].filter((id): id is string => id !== undefined);
     open.push({ dueAtMs: inv.dueAtMs, openMicros: inAccountCurrency(state, inv.currency) ? remaining : 0n, eventIds });
   }
+  const value = { paid, open };
+  invoicesProjected.set(state.invoices, { currency, value });
+  return value;
+}
 
-  const complaints = state.complaints.filter((c) => c.opened);
-  return { orders, cancellations, paid, open, complaints };
+function projectComplaints(state: AccountState): readonly ComplaintRecord[] {
+  let complaints = complaintsProjected.get(state.complaints);
+  if (complaints === undefined) {
+    complaints = state.complaints.filter((c) => c.opened);
+    complaintsProjected.set(state.complaints, complaints);
+  }
+  return complaints;
+}
+
+export function buildView(state: AccountState): View {
+  const { orders, cancellations } = projectOrders(state);
+  const { paid, open } = projectInvoices(state);
+  return { orders, cancellations, paid, open, complaints: projectComplaints(state) };
 }
 
 export function compareIds(a: string | undefined, b: string | undefined): number {

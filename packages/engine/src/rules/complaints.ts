@@ -14,7 +14,7 @@ const at = (m: MultipleWithFloor, baseline: number) => Math.max(m.multiple * bas
  * what it has). An unresolved critical complaint older than `criticalUnresolvedDays` makes a firing
  * alert critical and keeps it from resolving: ageing unresolved complaints are a defection sign.
  */
-export function complaintsSpike({ state, view, asOfMs, thresholds, maxEventIds }: RuleContext): RuleOutcome {
+export function complaintsSpike({ state, view, asOfMs, thresholds, maxEventIds, onlyIfFiring }: RuleContext): RuleOutcome {
   const t = thresholds["complaints.spike"];
   if (state.firstEventAt === undefined) return NONE;
   const windowStart = asOfMs - t.windowDays * DAY_MS;
@@ -44,6 +44,9 @@ export function complaintsSpike({ state, view, asOfMs, thresholds, maxEventIds }
   const fireT = at(t.medium, baseline);
   const highT = at(t.high, baseline);
   const ageing = oldestCriticalMs !== undefined;
+  const eligible = spanDays >= t.minBaselineDays;
+  const fires = (recent >= fireT && recentCount >= t.minComplaints) || ageing;
+  if (onlyIfFiring && !(eligible && fires)) return NONE;
   const level: Level = ageing ? "critical" : recent >= highT ? "high" : "medium";
   const bands = { resolve: at(t.resolve, baseline), medium: fireT, high: highT, critical: at(t.scoreCeiling, baseline) };
 
@@ -69,8 +72,8 @@ export function complaintsSpike({ state, view, asOfMs, thresholds, maxEventIds }
   }
   return {
     kind: "measured",
-    eligible: spanDays >= t.minBaselineDays,
-    fires: (recent >= fireT && recentCount >= t.minComplaints) || ageing,
+    eligible,
+    fires,
     recovered: recent < bands.resolve && !ageing,
     level,
     score: scoreFor(recent, bands, level),

@@ -1,25 +1,29 @@
 import { formatMoney } from "../money.ts";
 import { levelFor, scoreFor } from "../score.ts";
-import { median, num } from "../stats.ts";
-import { calendarDaysBetween } from "../time.ts";
+import { medianDaysLate } from "../series.ts";
+import { num } from "../stats.ts";
+import { localDay } from "../time.ts";
 import { NONE, type RuleContext, type RuleOutcome } from "./types.ts";
 
 /**
  * payments.overdue: the worst open invoice's calendar days past due (account timezone) beyond the
  * account's usual lateness (median days late of its paid invoices, never below zero).
  */
-export function paymentsOverdue({ state, view, asOfMs, thresholds, maxEventIds }: RuleContext): RuleOutcome {
+export function paymentsOverdue({ state, view, asOfMs, thresholds, maxEventIds, onlyIfFiring }: RuleContext): RuleOutcome {
   const t = thresholds["payments.overdue"];
+  if (onlyIfFiring && !(view.paid.length >= t.minPaidInvoices)) return NONE;
   const tz = state.profile?.timezone;
-  const usual = Math.max(0, median(view.paid.map((p) => p.daysLate)) ?? 0);
+  const usual = Math.max(0, medianDaysLate(view.paid) ?? 0);
 
   let worstDays: number | undefined;
   let overdueMicros = 0n;
   let overdueCount = 0;
   const ids: string[] = [];
+  let today: number | undefined;
   for (const inv of view.open) {
     if (inv.dueAtMs >= asOfMs) continue;
-    const days = calendarDaysBetween(inv.dueAtMs, asOfMs, tz);
+    today ??= localDay(asOfMs, tz);
+    const days = today - localDay(inv.dueAtMs, tz); // calendarDaysBetween(dueAtMs, asOfMs, tz)
     if (worstDays === undefined || days > worstDays) worstDays = days;
     if (days - usual <= t.resolve) continue;
     overdueMicros += inv.openMicros;
@@ -28,6 +32,7 @@ export function paymentsOverdue({ state, view, asOfMs, thresholds, maxEventIds }
   }
   if (worstDays === undefined) return NONE;
   const excess = worstDays - usual;
+  if (onlyIfFiring && !(excess > t.medium)) return NONE;
   const bands = { resolve: t.resolve, medium: t.medium, high: t.high, critical: t.critical };
   const level = levelFor(excess, bands, false);
   return {

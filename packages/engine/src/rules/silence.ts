@@ -1,5 +1,6 @@
 import { levelFor, scoreFor } from "../score.ts";
-import { changePct, median, num, optionalPct } from "../stats.ts";
+import { medianGapDays } from "../series.ts";
+import { changePct, num, optionalPct } from "../stats.ts";
 import { DAY_MS } from "../time.ts";
 import { NONE, type RuleContext, type RuleOutcome } from "./types.ts";
 
@@ -9,19 +10,16 @@ import { NONE, type RuleContext, type RuleOutcome } from "./types.ts";
  * under minDays, and the higher levels keep their distance from it. Silence produces no event, so
  * ticks drive this rule.
  */
-export function purchasesSilence({ view, asOfMs, thresholds }: RuleContext): RuleOutcome {
+export function purchasesSilence({ view, asOfMs, thresholds, onlyIfFiring }: RuleContext): RuleOutcome {
   const t = thresholds["purchases.silence"];
   const orders = view.orders;
   const last = orders[orders.length - 1];
   if (!last || orders.length < 2) return NONE;
-  const gaps = new Float64Array(orders.length - 1);
-  for (let i = 1; i < orders.length; i++) {
-    gaps[i - 1] = ((orders[i] as { atMs: number }).atMs - (orders[i - 1] as { atMs: number }).atMs) / DAY_MS;
-  }
-  const usualGap = median(gaps) ?? 0;
+  const usualGap = medianGapDays(orders) ?? 0;
   const unit = Math.max(usualGap, t.minDays / t.medium);
   const days = (asOfMs - last.atMs) / DAY_MS;
   const ratio = days / unit;
+  if (onlyIfFiring && !(orders.length >= t.minOrders && ratio > t.medium)) return NONE;
   const bands = { resolve: t.resolve, medium: t.medium, high: t.high, critical: t.critical };
   const level = levelFor(ratio, bands, false);
   return {

@@ -9,6 +9,12 @@ export interface RuleContext {
   asOfMs: number;
   thresholds: RuleThresholds;
   maxEventIds: number;
+  /**
+   * Set when only a firing outcome can matter (no alert, pending or open, exists for the rule): then the
+   * rule may return NONE as soon as it knows that it is not both eligible and past its fire threshold,
+   * and skip the evidence. Any outcome it does return in full is the same as without the flag.
+   */
+  onlyIfFiring?: boolean;
 }
 
 /**

@@ -1,0 +1,149 @@
+import { median } from "./stats.ts";
+import { DAY_MS } from "./time.ts";
+import type { OrderView, PaidInvoiceView } from "./view.ts";
+
+/**
+ * Per-array memos of what the rules derive from the view's arrays alone (prefix sums, medians). The view's
+ * arrays are themselves memoised per record array, so on a tick, which changes no record, these are O(1).
+ * Pure caches: a miss recomputes the same value, so results never depend on them.
+ */
+export interface OrderSeries {
+  /** Whether the orders are sorted by time (the state's invariant); the fast paths rely on it. */
+  sorted: boolean;
+  times: Float64Array;
+  /** prefix[i]: sum of the first i orders' micros, exact. */
+  prefix: bigint[];
+  /**
+   * The same prefix sums as doubles, only when every partial sum is a safe integer: then float sums over
+   * any range are exact, so they equal the ones a running float sum would give.
+   */
+  prefixNum: Float64Array | undefined;
+}
+
+const orderSeriesOf = new WeakMap<readonly OrderView[], OrderSeries>();
+
+export function orderSeries(orders: readonly OrderView[]): OrderSeries {
+  let s = orderSeriesOf.get(orders);
+  if (s !== undefined) return s;
+  const n = orders.length;
+  const times = new Float64Array(n);
+  const prefix: bigint[] = new Array<bigint>(n + 1);
+  let sorted = true;
+  let sum = 0n;
+  prefix[0] = 0n;
+  for (let i = 0; i < n; i++) {
+    const o = orders[i] as OrderView;
+    times[i] = o.atMs;
+    if (i > 0 && o.atMs < (times[i - 1] as number)) sorted = false;
+    sum += o.micros;
+    prefix[i + 1] = sum;
+  }
+  let prefixNum: Float64Array | undefined;
+  if (sum <= BigInt(Number.MAX_SAFE_INTEGER) && orders.every((o) => o.micros >= 0n)) {
+    prefixNum = new Float64Array(n + 1);
+    for (let i = 0; i <= n; i++) prefixNum[i] = Number(prefix[i] as bigint);
+  }
+  s = { sorted, times, prefix, prefixNum };
+  orderSeriesOf.set(orders, s);
+  return s;
+}
+
+/** Index of the first time ≥ ms in sorted times. */
+export function lowerBound(times: Float64Array, ms: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((times[mid] as number) < ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first time > ms in sorted times. */
+export function upperBound(times: Float64Array, ms: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((times[mid] as number) <= ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const medianGapOf = new WeakMap<readonly OrderView[], number | undefined>();
+
+/** Median gap in days between consecutive orders (undefined with fewer than two). */
+export function medianGapDays(orders: readonly OrderView[]): number | undefined {
+  if (medianGapOf.has(orders)) return medianGapOf.get(orders);
+  let value: number | undefined;
+  if (orders.length >= 2) {
+    const gaps = new Float64Array(orders.length - 1);
+    for (let i = 1; i < orders.length; i++) {
+      gaps[i - 1] = ((orders[i] as OrderView).atMs - (orders[i - 1] as OrderView).atMs) / DAY_MS;
+    }
+    value = median(gaps);
+  }
+  medianGapOf.set(orders, value);
+  return value;
+}
+
+const medianLateOf = new WeakMap<readonly PaidInvoiceView[], number | undefined>();
+
+/** Median days late of the paid invoices (undefined without any). */
+export function medianDaysLate(paid: readonly PaidInvoiceView[]): number | undefined {
+  if (medianLateOf.has(paid)) return medianLateOf.get(paid);
+  const value = median(paid.map((p) => p.daysLate));
+  medianLateOf.set(paid, value);
+  return value;
+}
+
+export interface PaidSeries {
+  /** The paid invoices ordered by paid time (ties in view order). */
+  byPaid: PaidInvoiceView[];
+  times: Float64Array;
+  /**
+   * suffixDays[i]: sum of daysLate of byPaid[i..], present only when all days late are integers with a safe
+   * total: then any order of summation gives the same (exact) sum.
+   */
+  suffixDays: Float64Array | undefined;
+  /** Median days late of the first k by paid time, by k. */
+  medians: Map<number, number | undefined>;
+}
+
+const paidSeriesOf = new WeakMap<readonly PaidInvoiceView[], PaidSeries>();
+
+export function paidSeries(paid: readonly PaidInvoiceView[]): PaidSeries {
+  let s = paidSeriesOf.get(paid);
+  if (s !== undefined) return s;
+  const byPaid = paid.map((p, i) => ({ p, i })).sort((a, b) => a.p.paidAtMs - b.p.paidAtMs || a.i - b.i).map((x) => x.p);
+  const n = byPaid.length;
+  const times = new Float64Array(n);
+  let exact = true;
+  let abs = 0;
+  for (let i = 0; i < n; i++) {
+    const p = byPaid[i] as PaidInvoiceView;
+    times[i] = p.paidAtMs;
+    if (!Number.isSafeInteger(p.daysLate)) exact = false;
+    abs += Math.abs(p.daysLate);
+  }
+  let suffixDays: Float64Array | undefined;
+  if (exact && abs <= Number.MAX_SAFE_INTEGER) {
+    suffixDays = new Float64Array(n + 1);
+    for (let i = n - 1; i >= 0; i--) suffixDays[i] = (suffixDays[i + 1] as number) + (byPaid[i] as PaidInvoiceView).daysLate;
+  }
+  s = { byPaid, times, suffixDays, medians: new Map() };
+  paidSeriesOf.set(paid, s);
+  return s;
+}
+
+/** Median days late of the first `k` paid invoices by paid time. */
+export function earlierMedian(s: PaidSeries, k: number): number | undefined {
+  if (s.medians.has(k)) return s.medians.get(k);
+  const days = new Float64Array(k);
+  for (let i = 0; i < k; i++) days[i] = (s.byPaid[i] as PaidInvoiceView).daysLate;
+  const value = median(days);
+  s.medians.set(k, value);
+  return value;
+}
