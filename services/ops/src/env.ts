@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { defaultTopicNames } from "@churnwatch/contracts";
+import { envFields, parseEnv } from "@churnwatch/platform";
+
+/** Same rule as the signal worker's KEY_PREFIX: the CLIs must read the keys it writes. */
+const keyPrefix = z.string().regex(/^[A-Za-z0-9:._-]{0,100}$/, "letters, digits, ':', '.', '_' or '-'").default("cw:");
+
+const inspectSchema = z.object({
+  REDIS_URL: envFields.redisUrl,
+  KEY_PREFIX: keyPrefix,
+});
+
+const replaySchema = inspectSchema.extend({
+  KAFKA_BROKERS: envFields.kafkaBrokers,
+  KAFKA_CLIENT_ID: envFields.name.default("churnwatch-ops"),
+  TOPIC_DEAD_LETTER: envFields.name.default(defaultTopicNames.deadLetter),
+  LOG_LEVEL: envFields.logLevel.default("warn"),
+});
+
+export type InspectConfig = z.infer<typeof inspectSchema>;
+export type ReplayConfig = z.infer<typeof replaySchema>;
+
+export function loadInspectConfig(env: NodeJS.ProcessEnv = process.env): InspectConfig {
+  return parseEnv(inspectSchema, env);
+}
+
+export function loadReplayConfig(env: NodeJS.ProcessEnv = process.env): ReplayConfig {
+  return parseEnv(replaySchema, env);
+}
+
+/** The signal worker's Redis key layout (services/signal-worker/src/redisSignalStore.ts), read-only here. */
+export function opsKeys(prefix: string) {
+  return {
+    account: (accountId: string) => `${prefix}account:${accountId}`,
+    replayed: `${prefix}dlq-replayed`,
+    replayLock: `${prefix}dlq-replay-lock`,
+  };
+}
