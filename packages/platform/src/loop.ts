@@ -50,3 +50,10 @@ export function startLoop(name: string, intervalMs: number, task: () => Promise<
     },
   };
 }
+
+/** Repeats a batch step until it reports an empty batch; returns how many items it moved in all. */
+export async function drainUntilEmpty(step: () => Promise<number>): Promise<number> {
+  let moved = 0;
+  for (let n = await step(); n > 0; n = await step()) moved += n;
+  return moved;
+}

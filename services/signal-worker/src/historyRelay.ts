@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Producer } from "kafkajs";
 import type { AlertTransition } from "@churnwatch/contracts";
-import type { Logger } from "@churnwatch/platform";
+import { drainUntilEmpty, type Logger } from "@churnwatch/platform";
 
 const KEEP_PER_ACCOUNT = 1_000;
 
@@ -40,11 +40,7 @@ export function createHistoryRelay(deps: {
   }
 
   return {
-    async drain(): Promise<number> {
-      let moved = 0;
-      for (let n = await drainOnce(); n > 0; n = await drainOnce()) moved += n;
-      return moved;
-    },
+    drain: () => drainUntilEmpty(drainOnce),
     /** The account's alert history, oldest first. */
     async history(accountId: string): Promise<AlertTransition[]> {
       return (await deps.redis.zrange(deps.historyKey(accountId), 0, -1)).map((raw) => JSON.parse(raw) as AlertTransition);

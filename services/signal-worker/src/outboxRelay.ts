@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Queue } from "bullmq";
 import { ALERT_JOB, alertJobId, alertJobOptions, type AlertNotification } from "@churnwatch/contracts";
-import type { Logger } from "@churnwatch/platform";
+import { drainUntilEmpty, type Logger } from "@churnwatch/platform";
 
 /**
  * Moves notifications from the Redis outbox (written atomically with the account state) to the BullMQ
@@ -38,10 +38,6 @@ export function createOutboxRelay(deps: {
 
   return {
     /** Drains until empty; returns how many were moved. */
-    async drain(): Promise<number> {
-      let moved = 0;
-      for (let n = await drainOnce(); n > 0; n = await drainOnce()) moved += n;
-      return moved;
-    },
+    drain: () => drainUntilEmpty(drainOnce),
   };
 }
