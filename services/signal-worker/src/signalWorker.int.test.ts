@@ -44,10 +44,13 @@ describe("signal worker on real Kafka and Redis", () => {
 
     // The audit history, per account in Redis and durably in Kafka: the alert fired, by whom and why.
     const history = await waitFor(() => worker.history("acc-down"), { until: (h) => h.length > 0, description: "history in Redis" });
-    expect(history.map((t) => [t.type, t.alertId, t.actor])).toEqual([["fired", notification.alertId, "engine"]]);
+    // One alert: it fired, then may have escalated while the live orders of the last weeks were applied.
+    expect(history[0]?.type).toBe("fired");
+    expect(history.every((t) => t.alertId === notification.alertId && t.actor === "engine" && t.type !== "resolved")).toBe(true);
     expect(history[0]?.cause).toMatch(/^(sweep|event )/);
-    const durable = await consumeAll(env.config.TOPIC_ALERT_HISTORY, { until: (ms) => ms.length >= 1, timeoutMs: 30_000 });
-    expect(durable.map((m) => [m.key, JSON.parse(m.value ?? "{}").transitionId])).toEqual([["acc-down", history[0]?.transitionId]]);
+    const durable = await consumeAll(env.config.TOPIC_ALERT_HISTORY, { until: (ms) => ms.length >= history.length, timeoutMs: 30_000 });
+    const ids = (pairs: string[][]) => pairs.map((p) => p.join(" ")).sort();
+    expect(ids(durable.map((m) => [m.key ?? "", JSON.parse(m.value ?? "{}").transitionId]))).toEqual(ids(history.map((t) => ["acc-down", t.transitionId])));
     expect(await worker.history("acc-steady")).toEqual([]);
 
     // What operations sees: the same facts, on /metrics.
