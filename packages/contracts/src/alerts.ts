@@ -55,6 +55,20 @@ export type Evidence = z.infer<typeof evidenceSchema>;
 
 const recipient = z.object({ name: z.string(), email: z.email() });
 
+/** Another alert on the same account, announced in the same evaluation: it rides in the same email. */
+export const relatedAlertSchema = z.object({
+  notificationId: z.string().min(1),
+  kind: z.enum(["firing", "escalated"]),
+  alertId: z.string().min(1),
+  rule: ruleIdSchema,
+  level: levelSchema,
+  score: z.number().min(0).max(100),
+  firedAt: z.iso.datetime({ offset: true }),
+  evidence: z.array(evidenceSchema).min(1),
+  eventIds: z.array(z.string()),
+});
+export type RelatedAlert = z.infer<typeof relatedAlertSchema>;
+
 /** What the signal worker enqueues and the notifier turns into one email. */
 export const alertNotificationSchema = z.object({
   notificationId: z.string().min(1),
@@ -78,8 +92,24 @@ export const alertNotificationSchema = z.object({
     locale: localeSchema,
     owner: recipient.optional(),
   }),
+  /** Other alerts of this account due at the same moment: one email per account, not one per rule. */
+  related: z.array(relatedAlertSchema).optional(),
 });
 export type AlertNotification = z.infer<typeof alertNotificationSchema>;
+
+/**
+ * Folds the notifications of one account's evaluation into one: the most serious leads (its id stays the
+ * job's identity), the others ride along in `related`.
+ */
+export function groupNotifications(notifications: readonly AlertNotification[]): AlertNotification[] {
+  if (notifications.length <= 1) return [...notifications];
+  const [lead, ...rest] = [...notifications].sort((a, b) => levelRank[b.level] - levelRank[a.level] || b.score - a.score);
+  if (!lead) return [];
+  const related = rest.map(({ notificationId, kind, alertId, rule, level, score, firedAt, evidence, eventIds }) => ({
+    notificationId, kind, alertId, rule, level, score, firedAt, evidence, eventIds,
+  }));
+  return [{ ...lead, related: [...(lead.related ?? []), ...related] }];
+}
 
 export const ALERT_QUEUE = "churnwatch-alerts";
 export const ALERT_JOB = "notify-owner";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { decodeEvent, eventTypes } from "./index.ts";
+import { alertNotificationSchema, decodeEvent, eventTypes, groupNotifications } from "./index.ts";
 import { renderSchemaFiles, schemasDir } from "./writeSchemas.ts";
 
 const example = {
@@ -63,5 +63,39 @@ describe("published JSON Schemas", () => {
     for (const [name, text] of Object.entries(files)) {
       expect(readFileSync(join(schemasDir, name), "utf8"), name).toBe(text);
     }
+  });
+});
+
+describe("groupNotifications", () => {
+  const base = {
+    kind: "firing" as const,
+    accountId: "acc-1",
+    firedAt: "2026-03-02T01:15:00.000Z",
+    evaluatedAt: "2026-03-02T01:15:00.000Z",
+    configVersion: "v",
+    evidence: [{ signal: "orders.value" as const, unit: "money" as const, value: "1" }],
+    eventIds: [],
+    account: { name: "A", locale: "en" as const },
+  };
+  const n = (rule: "purchases.decline" | "complaints.spike" | "payments.overdue", level: "medium" | "high", score: number) => ({
+    ...base,
+    notificationId: `acc-1:${rule}:1:${level}`,
+    alertId: `acc-1:${rule}:1`,
+    rule,
+    level,
+    score,
+  });
+
+  it("sends one email per account: the most serious alert leads, the others ride along", () => {
+    const grouped = groupNotifications([n("purchases.decline", "medium", 45), n("complaints.spike", "high", 70), n("payments.overdue", "medium", 50)]);
+    expect(grouped).toHaveLength(1);
+    expect(grouped[0]?.notificationId).toBe("acc-1:complaints.spike:1:high");
+    expect(grouped[0]?.related?.map((r) => r.rule)).toEqual(["payments.overdue", "purchases.decline"]);
+    expect(alertNotificationSchema.safeParse(grouped[0]).success).toBe(true);
+  });
+
+  it("leaves a single notification as it is", () => {
+    const one = n("purchases.decline", "medium", 45);
+    expect(groupNotifications([one])).toEqual([one]);
   });
 });

@@ -1,4 +1,4 @@
-import type { AlertTransition, ChurnEvent } from "@churnwatch/contracts";
+import { groupNotifications, type AlertTransition, type ChurnEvent } from "@churnwatch/contracts";
 import {
   collectNotifications,
   emptyState,
@@ -72,6 +72,7 @@ export function createAccountProcessor(deps: AccountProcessorDeps) {
       let notifications: ReturnType<typeof collectNotifications>["notifications"] = [];
       if (live) {
         ({ state, notifications } = collectNotifications(state, config, lastInputAt));
+        notifications = groupNotifications(notifications);
       }
       // A quiet tick changes nothing worth a write; skipping it keeps sweeps cheap.
       if (freshIds.length === 0 && changes === 0 && notifications.length === 0) {

@@ -63,7 +63,9 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
     queue,
     outboxKey: store.keys.outbox,
     logger,
-    onEnqueued: (n) => metrics.alerts.inc({ rule: n.rule, level: n.level }),
+    onEnqueued: (n) => {
+      for (const a of [n, ...(n.related ?? [])]) metrics.alerts.inc({ rule: a.rule, level: a.level });
+    },
   });
   let ops: OpsServer | undefined;
   const historyRelay = createHistoryRelay({

@@ -21,6 +21,8 @@ export interface Messages {
     linkExpires: (when: string) => string;
     footer: string;
     refs: string;
+    /** Heading over the other alerts of the account that came in the same email. */
+    alsoOnAccount: string;
     /** ": " or the full-width "：". */
     colon: string;
   };
@@ -60,6 +62,7 @@ const en: Messages = {
     linkExpires: (when) => `This link expires on ${when}.`,
     footer: "You receive this email because you own this account in Churnwatch.",
     refs: "References",
+    alsoOnAccount: "Also on this account",
     colon: ": ",
   },
 };
@@ -97,6 +100,7 @@ const zh: Messages = {
     linkExpires: (when) => `此链接有效期至 ${when}。`,
     footer: "您收到此邮件，是因为您是该客户在 Churnwatch 中的负责人。",
     refs: "参考编号",
+    alsoOnAccount: "该客户的其他预警",
     colon: "：",
   },
 };

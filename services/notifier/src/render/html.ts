@@ -12,10 +12,10 @@ const TREND_COLOUR: Record<EvidenceRow["trend"], string> = {
   none: "#374151",
 };
 
-function evidenceTable(view: EmailView): string {
+function evidenceTable(view: EmailView, rowsOf: EvidenceRow[] = view.rows): string {
   const c = view.messages.ui.columns;
   const head = [c.signal, c.value, c.baseline, c.change].map((h) => `<th style="${HEAD}">${e(h)}</th>`).join("");
-  const rows = view.rows
+  const rows = rowsOf
     .map(
       (r) =>
         `<tr><td style="${CELL}">${e(r.label)}</td><td style="${CELL}font-weight:bold;">${e(r.value)}</td>` +
@@ -44,6 +44,13 @@ export function renderHtml(view: EmailView): string {
     p(view.scoreLine),
     h2(ui.evidence),
     evidenceTable(view),
+    ...(view.more.length > 0 ? [h2(ui.alsoOnAccount)] : []),
+    ...view.more.flatMap((alert) => [
+      `<h3 style="margin:16px 0 6px;font-size:15px;color:#111827;">${e(alert.title)}</h3>`,
+      p(alert.summary),
+      p(alert.scoreLine),
+      evidenceTable(view, alert.rows),
+    ]),
     h2(ui.actions),
     `<ol style="margin:0 0 16px;padding-left:20px;">${actions}</ol>`,
     `<p style="margin:20px 0 4px;"><a href="${e(view.accountUrl)}" ` +

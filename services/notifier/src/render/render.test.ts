@@ -102,4 +102,30 @@ describe("renderAlertEmail", () => {
     expect(mail.text).toContain("custom.metric (last 30 days): 45 days vs 14 days baseline, +221.4%");
     expect(mail.text).toContain("(UTC)");
   });
+
+  it("puts the other alerts of the account in the same email, with their own evidence", () => {
+    const n = sampleNotification({
+      related: [
+        {
+          notificationId: "acc-42:complaints.spike:1:medium",
+          kind: "firing",
+          alertId: "acc-42:complaints.spike:1",
+          rule: "complaints.spike",
+          level: "medium",
+          score: 48,
+          firedAt: "2026-03-01T01:15:00Z",
+          evidence: [{ signal: "complaints.count", unit: "count", value: "5", windowDays: 30 }],
+          eventIds: [],
+        },
+      ],
+    });
+    const mail = renderAlertEmail(n, opts);
+    expect(mail.subject).toContain("Purchases declining (+1)");
+    expect(mail.text).toContain("Also on this account:");
+    expect(mail.text).toContain("Complaints rising");
+    expect(mail.text).toContain("- Complaints in the last 30 days: 5");
+    expect(mail.text).toContain("green channel"); // the complaint's step joins the purchase's
+    expect(mail.html).toContain("Also on this account");
+    expect(mail.headers["Message-ID"]).toBe(messageIdFor(n.notificationId));
+  });
 });

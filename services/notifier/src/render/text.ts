@@ -16,6 +16,8 @@ export function renderText(view: EmailView): string {
     `${ui.evidence}${ui.colon.trim()}`,
     ...view.rows.map((r) => `- ${r.sentence}`),
     "",
+    ...(view.more.length > 0 ? [`${ui.alsoOnAccount}${ui.colon.trim()}`, ""] : []),
+    ...view.more.flatMap((alert) => [alert.title, alert.summary, alert.scoreLine, ...alert.rows.map((r) => `- ${r.sentence}`), ""]),
     `${ui.actions}${ui.colon.trim()}`,
     ...view.actions.map((a, i) => `${i + 1}. ${a}`),
     "",

@@ -26,6 +26,8 @@ export interface EmailView {
   scoreLine: string;
   escalated: boolean;
   rows: EvidenceRow[];
+  /** The other alerts of the account in this email, each with its own evidence. */
+  more: Array<{ title: string; summary: string; scoreLine: string; rows: EvidenceRow[] }>;
   actions: string[];
   accountUrl: string;
   linkExpires: string;
@@ -54,6 +56,16 @@ export function buildView(n: AlertNotification, accountUrl: string, linkExpiresA
   const rule = m.rules[n.rule];
   const level = m.levels[n.level];
   const escalated = n.kind === "escalated";
+  const related = n.related ?? [];
+  const titleWithMore = related.length > 0 ? `${rule.title} (+${related.length})` : rule.title;
+  const scoreLine = (lvl: AlertNotification["level"], score: number, firedAt: string) =>
+    m.ui.scoreLine({
+      level: m.levels[lvl],
+      score: formatDecimal(String(Math.round(score)), account.locale),
+      when: formatDateTime(firedAt, account.locale, account.timezone),
+    });
+  // One list of next steps for the whole account: the ladder's steps for every alert, each once.
+  const actions = [n, ...related].flatMap((a) => suggestedActions(a.rule, a.level, account.tier));
   const accountName = oneLine(account.name, 200);
   const ownerName = account.owner ? oneLine(account.owner.name, 100) : "";
   const details = [account.tier ? m.tiers[account.tier] : undefined, account.region ? oneLine(account.region, 100) : undefined];
@@ -61,18 +73,20 @@ export function buildView(n: AlertNotification, accountUrl: string, linkExpiresA
     locale: account.locale,
     messages: m,
     title: rule.title,
-    subject: oneLine(m.subject({ account: accountName, level, title: rule.title, escalated }), 250),
+    subject: oneLine(m.subject({ account: accountName, level, title: titleWithMore, escalated }), 250),
     greeting: m.ui.greeting(ownerName),
     accountLine: [accountName, ...details.filter(Boolean), `ID ${oneLine(n.accountId, 200)}`].join(" · "),
     summary: rule.summary,
-    scoreLine: m.ui.scoreLine({
-      level,
-      score: formatDecimal(String(Math.round(n.score)), account.locale),
-      when: formatDateTime(n.firedAt, account.locale, account.timezone),
-    }),
+    scoreLine: scoreLine(n.level, n.score, n.firedAt),
     escalated,
     rows: n.evidence.map((e) => evidenceRow(e, n, m)),
-    actions: suggestedActions(n.rule, n.level, account.tier).map((key) => m.actions[key]),
+    more: related.map((r) => ({
+      title: m.rules[r.rule].title,
+      summary: m.rules[r.rule].summary,
+      scoreLine: scoreLine(r.level, r.score, r.firedAt),
+      rows: r.evidence.map((e) => evidenceRow(e, n, m)),
+    })),
+    actions: [...new Set(actions)].map((key) => m.actions[key]),
     accountUrl,
     linkExpires: m.ui.linkExpires(formatDateTime(linkExpiresAt, account.locale, account.timezone)),
     refs: `${m.ui.refs}${m.ui.colon}alert ${oneLine(n.alertId, 200)} · notification ${oneLine(n.notificationId, 200)} · ${n.rule} · config ${oneLine(n.configVersion, 100)}`,
