@@ -6,6 +6,7 @@ import { localeSchema, tierSchema } from "./events.ts";
 export const ruleIds = [
   "purchases.decline",
   "purchases.silence",
+  "purchases.narrowing",
   "payments.overdue",
   "payments.slipping",
   "complaints.spike",
@@ -27,6 +28,9 @@ export const signalIds = [
   "orders.value",
   "orders.count",
   "orders.daysSinceLast",
+  "orders.categories",
+  "orders.linesMissing",
+  "orders.averageValue",
   "invoices.daysPastDue",
   "invoices.usualDaysLate",
   "invoices.openOverdueAmount",

@@ -8,6 +8,10 @@ export interface DeclineThresholds {
   /** Shorter histories may serve as baseline, but not shorter than this many days. */
   minBaselineDays: number;
   minBaselineOrders: number;
+  /** A new alert needs the decline past medium (and significant) this many days ago too. */
+  sustainDays: number;
+  /** In the baseline an order counts at most this many times the account's median order (bulk orders). */
+  bulkCap: number;
   /**
    * The drop must also exceed this many standard deviations of the account's own 90-day order value
    * (rolling windows over the baseline), so lumpy or seasonal buyers do not fire on ordinary noise.
@@ -30,9 +34,30 @@ export interface SilenceThresholds {
   resolve: number;
 }
 
+/** purchases.narrowing: percent of the account's regular product lines missing from its latest orders. */
+export interface NarrowingThresholds {
+  /** The latest orders judged. */
+  recentOrders: number;
+  /** The baseline: orders within this many days before the latest ones. */
+  baselineDays: number;
+  minBaselineOrders: number;
+  /** A category is a regular line when it is on at least this share (0..1) of the baseline orders. */
+  regularShare: number;
+  /** Fires only when a steady account would miss that many lines with at most this probability. */
+  maxChance: number;
+  /** ...and only when the average order value of the latest orders is down at least this many percent. */
+  minAverageDecline: number;
+  medium: number;
+  high: number;
+  critical: number;
+  resolve: number;
+}
+
 /** payments.overdue: days past due beyond the account's usual lateness. */
 export interface OverdueThresholds {
   minPaidInvoices: number;
+  /** Below the high threshold, an alert needs this many invoices overdue beyond the resolve band. */
+  minOverdueInvoices: number;
   medium: number;
   high: number;
   critical: number;
@@ -75,6 +100,7 @@ export interface ComplaintThresholds {
 export interface RuleThresholds {
   "purchases.decline": DeclineThresholds;
   "purchases.silence": SilenceThresholds;
+  "purchases.narrowing": NarrowingThresholds;
   "payments.overdue": OverdueThresholds;
   "payments.slipping": SlippingThresholds;
   "complaints.spike": ComplaintThresholds;
@@ -102,7 +128,7 @@ export interface EngineConfig {
 }
 
 export const defaultConfig: EngineConfig = deepFreeze({
-  version: "2026-11-25.2",
+  version: "2026-11-25.3",
   retentionDays: 400,
   maxEventIds: 20,
   rules: {
@@ -111,15 +137,30 @@ export const defaultConfig: EngineConfig = deepFreeze({
       baselineDays: 360,
       minBaselineDays: 90,
       minBaselineOrders: 4,
+      bulkCap: 2.5,
+      sustainDays: 10,
       minDeviations: 2,
-      medium: 40,
-      high: 60,
+      // Backtested (docs/backtest.md): at 40% a quarter of healthy accounts dipped past it in two years.
+      medium: 50,
+      high: 65,
       critical: 85,
       resolve: 30,
     },
     "purchases.silence": { minOrders: 4, minDays: 14, medium: 3, high: 5, critical: 8, resolve: 2 },
+    "purchases.narrowing": {
+      recentOrders: 5,
+      baselineDays: 365,
+      minBaselineOrders: 8,
+      regularShare: 0.15,
+      maxChance: 0.02,
+      minAverageDecline: 20,
+      medium: 40,
+      high: 60,
+      critical: 80,
+      resolve: 20,
+    },
     // One invoice a few weeks late is routine; a month past the account's own habit is a sign.
-    "payments.overdue": { minPaidInvoices: 3, medium: 30, high: 60, critical: 90, resolve: 15 },
+    "payments.overdue": { minPaidInvoices: 3, minOverdueInvoices: 2, medium: 30, high: 60, critical: 90, resolve: 15 },
     "payments.slipping": {
       windowDays: 120,
       minBaselineInvoices: 3,
@@ -134,23 +175,25 @@ export const defaultConfig: EngineConfig = deepFreeze({
       baselineDays: 180,
       minBaselineDays: 90,
       weights: { low: 1, medium: 2, high: 4, critical: 8 },
-      minComplaints: 2,
-      // One critical complaint (8 points) alone is an incident for the service team, not a spike.
-      medium: { multiple: 3, floor: 10 },
-      high: { multiple: 5, floor: 16 },
+      // Two complaints in a month happen to healthy accounts; a spike is three or more, and more than one
+      // critical complaint's worth (8 points): one incident is for the service team, not a defection sign.
+      minComplaints: 3,
+      medium: { multiple: 3, floor: 14 },
+      high: { multiple: 5, floor: 20 },
       scoreCeiling: { multiple: 8, floor: 32 },
       resolve: { multiple: 2, floor: 5 },
-      criticalUnresolvedDays: 14,
+      // A critical complaint takes ten days to resolve on a median, a month in the worst healthy cases.
+      criticalUnresolvedDays: 45,
     },
   },
   tiers: {
     // A strategic account is worth an earlier call: every rule fires sooner (resolve bands move too).
     strategic: {
-      "purchases.decline": { medium: 30, high: 50, critical: 75, resolve: 18 },
+      "purchases.decline": { medium: 40, high: 55, critical: 75, resolve: 25 },
       "purchases.silence": { minDays: 10, medium: 2.5, high: 4, critical: 6, resolve: 1.5 },
       "payments.overdue": { medium: 20, high: 45, critical: 75, resolve: 10 },
       "payments.slipping": { medium: 10, high: 21, critical: 45, resolve: 5 },
-      "complaints.spike": { medium: { multiple: 2.5, floor: 9 }, high: { multiple: 4, floor: 14 } },
+      "complaints.spike": { medium: { multiple: 2.5, floor: 12 }, high: { multiple: 4, floor: 18 } },
     },
   },
 });
@@ -186,6 +229,7 @@ export function thresholdsFor(config: EngineConfig, tier: Tier | undefined, acco
   const result: RuleThresholds = {
     "purchases.decline": { ...r["purchases.decline"], ...t["purchases.decline"], ...a["purchases.decline"] },
     "purchases.silence": { ...r["purchases.silence"], ...t["purchases.silence"], ...a["purchases.silence"] },
+    "purchases.narrowing": { ...r["purchases.narrowing"], ...t["purchases.narrowing"], ...a["purchases.narrowing"] },
     "payments.overdue": { ...r["payments.overdue"], ...t["payments.overdue"], ...a["payments.overdue"] },
     "payments.slipping": { ...r["payments.slipping"], ...t["payments.slipping"], ...a["payments.slipping"] },
     "complaints.spike": { ...r["complaints.spike"], ...t["complaints.spike"], ...a["complaints.spike"] },

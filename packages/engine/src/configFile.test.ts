@@ -20,16 +20,16 @@ describe("parseEngineConfig", () => {
     const config = ok(
       JSON.stringify({
         version: "v2",
-        rules: { "purchases.decline": { medium: 45, resolve: 28 } },
+        rules: { "purchases.decline": { medium: 55, resolve: 28 } },
         tiers: { strategic: { "purchases.decline": { high: 55 } } },
         accounts: { "acc-7": { "purchases.decline": { medium: 35 } } },
       }),
     );
-    expect(thresholdsFor(config, "ordinary")["purchases.decline"]).toMatchObject({ medium: 45, high: 60, resolve: 28 });
-    // The strategic defaults (medium 30) still apply where the file is silent; its own high is 55.
-    expect(thresholdsFor(config, "strategic")["purchases.decline"]).toMatchObject({ medium: 30, high: 55 });
-    expect(thresholdsFor(config, "ordinary", "acc-7")["purchases.decline"]).toMatchObject({ medium: 35, high: 60 });
-    expect(thresholdsFor(config, "ordinary", "acc-8")["purchases.decline"].medium).toBe(45);
+    expect(thresholdsFor(config, "ordinary")["purchases.decline"]).toMatchObject({ medium: 55, high: 65, resolve: 28 });
+    // The strategic defaults (medium 40) still apply where the file is silent; its own high is 55.
+    expect(thresholdsFor(config, "strategic")["purchases.decline"]).toMatchObject({ medium: 40, high: 55 });
+    expect(thresholdsFor(config, "ordinary", "acc-7")["purchases.decline"]).toMatchObject({ medium: 35, high: 65 });
+    expect(thresholdsFor(config, "ordinary", "acc-8")["purchases.decline"].medium).toBe(55);
   });
 
   it.each([
@@ -38,7 +38,7 @@ describe("parseEngineConfig", () => {
     ["a misspelt rule", JSON.stringify({ version: "v", rules: { "purchases.declne": { medium: 1 } } }), /rules: Unrecognized key: "purchases.declne"/],
     ["a misspelt field", JSON.stringify({ version: "v", rules: { "purchases.decline": { medum: 1 } } }), /rules.purchases.decline: Unrecognized key: "medum"/],
     ["a percentage over 100", JSON.stringify({ version: "v", rules: { "purchases.decline": { medium: 140 } } }), /rules.purchases.decline.medium: Too big/],
-    ["levels out of order", JSON.stringify({ version: "v", rules: { "purchases.decline": { high: 35 } } }), /rules: purchases.decline needs medium ≤ high ≤ critical \(got 40, 35, 85\)/],
+    ["levels out of order", JSON.stringify({ version: "v", rules: { "purchases.decline": { high: 35 } } }), /rules: purchases.decline needs medium ≤ high ≤ critical \(got 50, 35, 85\)/],
     ["no hysteresis band", JSON.stringify({ version: "v", accounts: { a1: { "payments.overdue": { resolve: 40 } } } }), /accounts.a1 \(as ordinary\): payments.overdue resolve \(40\) must be below medium \(30\)/],
   ])("refuses %s with a precise message", (_, text, message) => {
     const r = parseEngineConfig(text);

@@ -18,6 +18,8 @@ const ruleOverrides = z.strictObject({
       baselineDays: days,
       minBaselineDays: days,
       minBaselineOrders: z.number().int().min(1).max(10_000),
+      bulkCap: z.number().min(1).max(100),
+      sustainDays: z.number().int().min(0).max(365),
       minDeviations: z.number().min(0).max(10),
       medium: pct,
       high: pct,
@@ -28,8 +30,22 @@ const ruleOverrides = z.strictObject({
   "purchases.silence": z
     .strictObject({ minOrders: z.number().int().min(2).max(10_000), minDays: days, medium: positive, high: positive, critical: positive, resolve: positive })
     .partial(),
+  "purchases.narrowing": z
+    .strictObject({
+      recentOrders: z.number().int().min(1).max(1000),
+      baselineDays: days,
+      minBaselineOrders: z.number().int().min(1).max(10_000),
+      regularShare: z.number().gt(0).max(1),
+      maxChance: z.number().gt(0).max(1),
+      minAverageDecline: pct,
+      medium: pct,
+      high: pct,
+      critical: pct,
+      resolve: pct,
+    })
+    .partial(),
   "payments.overdue": z
-    .strictObject({ minPaidInvoices: z.number().int().min(1).max(10_000), medium: days, high: days, critical: days, resolve: z.number().int().min(0).max(3650) })
+    .strictObject({ minPaidInvoices: z.number().int().min(1).max(10_000), minOverdueInvoices: z.number().int().min(1).max(1000), medium: days, high: days, critical: days, resolve: z.number().int().min(0).max(3650) })
     .partial(),
   "payments.slipping": z
     .strictObject({
@@ -102,6 +118,7 @@ function merge(base: EngineConfig["rules"], over: RuleOverrides | undefined): En
   return {
     "purchases.decline": { ...base["purchases.decline"], ...o["purchases.decline"] },
     "purchases.silence": { ...base["purchases.silence"], ...o["purchases.silence"] },
+    "purchases.narrowing": { ...base["purchases.narrowing"], ...o["purchases.narrowing"] },
     "payments.overdue": { ...base["payments.overdue"], ...o["payments.overdue"] },
     "payments.slipping": { ...base["payments.slipping"], ...o["payments.slipping"] },
     "complaints.spike": { ...base["complaints.spike"], ...o["complaints.spike"] },
@@ -131,7 +148,7 @@ function checkOrdering(config: EngineConfig): string[] {
   ];
   for (const [where, tier, accountId] of scopes) {
     const r = thresholdsFor(config, tier, accountId);
-    for (const rule of ["purchases.decline", "purchases.silence", "payments.overdue", "payments.slipping"] as const) {
+    for (const rule of ["purchases.decline", "purchases.silence", "purchases.narrowing", "payments.overdue", "payments.slipping"] as const) {
       const { medium, high, critical, resolve } = r[rule];
       if (!(medium <= high && high <= critical)) errors.push(`${where}: ${rule} needs medium ≤ high ≤ critical (got ${medium}, ${high}, ${critical})`);
       if (!(resolve < medium)) errors.push(`${where}: ${rule} resolve (${resolve}) must be below medium (${medium}) for hysteresis`);

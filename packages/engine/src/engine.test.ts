@@ -1,6 +1,7 @@
 import type { ChurnEvent } from "@churnwatch/contracts";
 import { describe, expect, it } from "vitest";
-import { defaultConfig, type EngineConfig } from "./config.ts";
+import type { EngineConfig } from "./config.ts";
+import { pinnedConfig as defaultConfig } from "./testkit/config.ts";
 import { record, step, type EngineInput } from "./engine.ts";
 import { transition } from "./evaluate.ts";
 import { collectNotifications } from "./notifications.ts";

@@ -1,6 +1,6 @@
 import { alertNotificationSchema, type AlertNotification } from "@churnwatch/contracts";
 import { describe, expect, it } from "vitest";
-import { defaultConfig } from "./config.ts";
+import { pinnedConfig as defaultConfig } from "./testkit/config.ts";
 import { collectNotifications } from "./notifications.ts";
 import { emptyState, type AccountState, type AlertRecord } from "./state.ts";
 import { History, accountYear, dayIso, dayMs } from "./testkit/history.ts";

@@ -4,6 +4,8 @@ export interface OrderView {
   atMs: number;
   /** 0n when the order is in another currency than the account's: it counts, but adds no money. */
   micros: bigint;
+  /** Product categories on the order, when the producer sent them. */
+  categories: readonly string[] | undefined;
   eventId: string | undefined;
 }
 
@@ -86,7 +88,7 @@ function projectOrders(state: AccountState): Pick<View, "orders" | "cancellation
     const inCurrency = inAccountCurrency(state, o.currency);
     let view = inCurrency ? orderViewOf.get(o) : undefined;
     if (view === undefined) {
-      view = { atMs: o.atMs, micros: inCurrency ? orderMicros(o) : 0n, eventId: o.eventId };
+      view = { atMs: o.atMs, micros: inCurrency ? orderMicros(o) : 0n, categories: o.categories, eventId: o.eventId };
       if (inCurrency) orderViewOf.set(o, view);
     }
     orders.push(view);

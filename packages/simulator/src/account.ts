@@ -9,7 +9,7 @@ import { Rng } from "./prng.ts";
 import { MinHeap } from "./heap.ts";
 import type { AccountPlan } from "./plan.ts";
 import { complaintCategories, type ComplaintCategory } from "./pools.ts";
-import { complaintsPerMonth, effectsAt, hasChurned, peakComplaintsPerMonth } from "./demand.ts";
+import { complaintsPerMonth, effectsAt, hasStoppedOrdering, peakComplaintsPerMonth } from "./demand.ts";
 import { drawComplaint, drawOrder, drawPayments, drawScareComplaint, type ComplaintDraw } from "./behaviour.ts";
 import { DAY, endOfLocalDay, isoInZone, officeHours, toSecond } from "./time.ts";
 
@@ -144,7 +144,7 @@ export class AccountStream {
 
   private placeOrder(ms: number): void {
     const { plan, orderRng: rng } = this;
-    if (hasChurned(plan, ms)) {
+    if (hasStoppedOrdering(plan, ms)) {
       this.nextOrderMs = Infinity;
       return;
     }

@@ -23,15 +23,16 @@ function trend(plan: AccountPlan, ms: number): number {
   return (1 + plan.trendPerYear) ** ((ms - plan.upsertMs) / (365.25 * DAY));
 }
 
-/** 0 before the drift, ramping to 1 at churnedAt (and staying there). */
+/** 0 before the drift, ramping to 1 when orders stop (churnedAt for most patterns), and staying there. */
 export function driftProgress(plan: AccountPlan, ms: number): number {
   const d = plan.defection;
   if (!d || ms < d.driftStartMs) return 0;
-  return Math.min(1, (ms - d.driftStartMs) / (d.churnMs - d.driftStartMs));
+  return Math.min(1, (ms - d.driftStartMs) / (d.ordersStopMs - d.driftStartMs));
 }
 
-export function hasChurned(plan: AccountPlan, ms: number): boolean {
-  return plan.defection !== undefined && ms >= plan.defection.churnMs;
+/** Whether a defector has placed its last order by `ms`. */
+export function hasStoppedOrdering(plan: AccountPlan, ms: number): boolean {
+  return plan.defection !== undefined && ms >= plan.defection.ordersStopMs;
 }
 
 export function effectsAt(plan: AccountPlan, ms: number): Effects {

@@ -52,6 +52,11 @@ export interface PatternSpec {
   driftDays: readonly [number, number];
   /** churnedAt relative to `end`, days (positive: still in progress when history stops) */
   churnOffsetDays: readonly [number, number];
+  /**
+   * Orders stop this many days before churnedAt, and the drift ends there. Without it the last order
+   * comes at churnedAt. A buyer that stops abruptly is only written off as lost after some quiet months.
+   */
+  quietDays?: readonly [number, number];
   effects(p: number): Partial<Effects>;
 }
 
@@ -71,10 +76,12 @@ export const patternSpecs: Record<DefectionPattern, PatternSpec> = {
       escalation: 0.2 * p,
     }),
   },
-  // Business as usual, a little smaller, then nothing: silence is the signal.
+  // Business as usual, a little smaller, then no more orders: silence is the signal. Open invoices are
+  // still paid, and the account counts as lost when two to three months have passed without an order.
   "abrupt-stop": {
     driftDays: [45, 90],
     churnOffsetDays: [-80, -20],
+    quietDays: [60, 90],
     effects: (p) => ({ freq: 1 - 0.1 * p, size: 1 - 0.15 * p, lateDays: 3 * p }),
   },
   // Cash goes first (later, partial, unpaid invoices); orders shrink in the second half.

@@ -19,6 +19,8 @@ export interface PlanContext {
 export interface Defection {
   pattern: DefectionPattern;
   driftStartMs: number;
+  /** the last instant an order may be placed: churnMs, or earlier for a pattern with quiet days */
+  ordersStopMs: number;
   churnMs: number;
 }
 
@@ -84,8 +86,9 @@ function planDefection(rng: Rng, ctx: PlanContext, pattern: DefectionPattern): D
   const churnMs = toSecond(Math.max(ctx.endMs + rng.float(...spec.churnOffsetDays) * DAY, ctx.startMs + 60 * DAY));
   // A defection needs a baseline before it; short histories get a shorter drift.
   const earliest = ctx.startMs + 90 * DAY;
-  const driftStartMs = toSecond(Math.max(earliest, churnMs - rng.float(...spec.driftDays) * DAY));
-  return { pattern, driftStartMs: Math.min(driftStartMs, churnMs - 14 * DAY), churnMs };
+  const ordersStopMs = spec.quietDays ? toSecond(Math.max(earliest + 14 * DAY, churnMs - rng.float(...spec.quietDays) * DAY)) : churnMs;
+  const driftStartMs = toSecond(Math.max(earliest, ordersStopMs - rng.float(...spec.driftDays) * DAY));
+  return { pattern, driftStartMs: Math.min(driftStartMs, ordersStopMs - 14 * DAY), ordersStopMs, churnMs };
 }
 
 function planScares(rng: Rng, ctx: PlanContext): Scare[] {

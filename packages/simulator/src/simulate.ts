@@ -31,7 +31,10 @@ export interface SimulateOptions {
 
 export interface DefectorLabel {
   accountId: string;
-  /** when the account stopped buying; may lie after `end` while the defection is in progress */
+  /**
+   * when the account was lost: its last order, or for an abrupt stop the end of the quiet months after
+   * it. May lie after `end` while the defection is in progress.
+   */
   churnedAt: string;
   pattern: DefectionPattern;
   /** when the drift began (not in the CSV; useful to measure warning lead time) */

@@ -3,8 +3,8 @@ import { CliUsageError, parseCli } from "./args.ts";
 
 describe("parseCli", () => {
   it("parses a full backtest command (and the `--` pnpm passes on)", () => {
-    const cmd = parseCli(["--", "events.ndjson", "--labels", "l.csv", "--html", "r.html", "--as-of", "2026-09-01T00:00:00Z", "--tick", "12h", "--locale", "zh-CN"]);
-    expect(cmd).toMatchObject({ kind: "run", input: "events.ndjson", alerts: "-", labels: "l.csv", html: "r.html", tickMs: 43_200_000, locale: "zh-CN", order: "auto" });
+    const cmd = parseCli(["--", "events.ndjson", "--labels", "l.csv", "--html", "r.html", "--as-of", "2026-09-01T00:00:00Z", "--tick", "12h", "--locale", "zh-CN", "--config", "rules.json"]);
+    expect(cmd).toMatchObject({ kind: "run", input: "events.ndjson", alerts: "-", labels: "l.csv", html: "r.html", config: "rules.json", tickMs: 43_200_000, locale: "zh-CN", order: "auto" });
     expect(cmd.kind === "run" && cmd.asOfMs).toBe(Date.parse("2026-09-01T00:00:00Z"));
   });
 

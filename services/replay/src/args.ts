@@ -13,6 +13,7 @@ Replays wire events (NDJSON) through the live engine in event time and writes th
   --report <file>          backtest report as JSON (default report.json; needs --labels)
   --html <file>            backtest report as a self-contained HTML page (needs --labels)
   --sweep                  vary thresholds, replay once per point, print the frontier (needs --labels)
+  --config <rules.json>    backtest a rules file (the format of ENGINE_CONFIG_PATH) instead of the defaults
   --tick <duration>        timer period in event time: 1d, 12h, 30m (default 1d)
   --order <auto|sorted|sort>
                            auto: stream, and if the file turns out unsorted, re-read and sort it
@@ -38,6 +39,8 @@ export interface RunCommand {
   labels?: string;
   report: string;
   html?: string;
+  /** A rules file to replay with instead of the built-in defaults. */
+  config?: string;
   sweep: boolean;
   tickMs: number;
   order: Order;
@@ -79,6 +82,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
         report: { type: "string" },
         html: { type: "string" },
         sweep: { type: "boolean" },
+        config: { type: "string" },
         tick: { type: "string" },
         order: { type: "string" },
         locale: { type: "string" },
@@ -115,6 +119,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
     ...(values.labels === undefined ? {} : { labels: values.labels }),
     report: values.report ?? "report.json",
     ...(values.html === undefined ? {} : { html: values.html }),
+    ...(values.config === undefined ? {} : { config: values.config }),
     sweep: values.sweep ?? false,
     tickMs: values.tick === undefined ? UNITS.d as number : parseDuration("--tick", values.tick),
     order,

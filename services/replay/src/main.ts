@@ -5,7 +5,7 @@
  */
 import { stat, readFile, writeFile } from "node:fs/promises";
 import type { ChurnEvent } from "@churnwatch/contracts";
-import { defaultConfig, type EngineConfig } from "@churnwatch/engine";
+import { defaultConfig, parseEngineConfig, type EngineConfig } from "@churnwatch/engine";
 import { CliUsageError, parseCli, usage, type RunCommand } from "./args.ts";
 import { LabelsError, parseLabels, type Label } from "./labels.ts";
 import { newReadStats, openInput, readEvents, type InvalidLine, type ReadStats } from "./ndjson.ts";
@@ -77,11 +77,24 @@ function accountInfos(result: ReplayResult): AccountInfo[] {
   }));
 }
 
+/** A rules file, refused with every problem listed (the same check the live worker applies). */
+async function loadConfig(path: string): Promise<EngineConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    throw new CliUsageError(`--config ${path}: ${(err as Error).message}`);
+  }
+  const parsed = parseEngineConfig(text);
+  if (!parsed.ok) throw new CliUsageError(`--config ${path} is not a valid rules file:\n  ${parsed.errors.join("\n  ")}`);
+  return parsed.config;
+}
+
 async function run(cmd: RunCommand): Promise<number> {
   const started = performance.now();
   let labels: Label[] | undefined;
   if (cmd.labels !== undefined) labels = parseLabels(await readFile(cmd.labels, "utf8"));
-  const config = defaultConfig;
+  const config = cmd.config === undefined ? defaultConfig : await loadConfig(cmd.config);
   const progress = createProgress(cmd.progress);
   let loaded: Loaded;
   try {

@@ -6,18 +6,18 @@ describe("sweep", () => {
   it("builds new configs without touching the frozen default, tiers moving with the base", () => {
     const points = sweepPoints(defaultConfig);
     expect(points).toHaveLength(13);
-    const p = points.find((x) => x.declineMedium === 50 && x.declineMinDeviations === 2.5);
-    expect(p?.name).toBe("decline.medium=50 decline.minDeviations=2.5");
+    const p = points.find((x) => x.declineMedium === 60 && x.declineMinDeviations === 2.5);
+    expect(p?.name).toBe("decline.medium=60 decline.minDeviations=2.5");
     if (!p) throw new Error("point missing");
     const config = configFor(defaultConfig, p);
-    expect(thresholdsFor(config, "ordinary")["purchases.decline"]).toMatchObject({ medium: 50, minDeviations: 2.5 });
-    expect(thresholdsFor(config, "strategic")["purchases.decline"].medium).toBe(40);
-    expect(defaultConfig.rules["purchases.decline"].medium).toBe(40);
-    expect(thresholdsFor(defaultConfig, "strategic")["purchases.decline"].medium).toBe(30);
-    const q = points.find((x) => x.complaintsMediumFloor === 12);
+    expect(thresholdsFor(config, "ordinary")["purchases.decline"]).toMatchObject({ medium: 60, minDeviations: 2.5 });
+    expect(thresholdsFor(config, "strategic")["purchases.decline"].medium).toBe(50);
+    expect(defaultConfig.rules["purchases.decline"].medium).toBe(50);
+    expect(thresholdsFor(defaultConfig, "strategic")["purchases.decline"].medium).toBe(40);
+    const q = points.find((x) => x.complaintsMediumFloor === 18);
     if (!q) throw new Error("point missing");
     const floor = configFor(defaultConfig, q);
-    expect(thresholdsFor(floor, "strategic")["complaints.spike"].medium).toEqual({ multiple: 2.5, floor: 11 });
+    expect(thresholdsFor(floor, "strategic")["complaints.spike"].medium).toEqual({ multiple: 2.5, floor: 16 });
   });
 
   it("marks the Pareto frontier", () => {

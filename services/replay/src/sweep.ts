@@ -33,10 +33,10 @@ export function sweepPoints(config: EngineConfig): SweepPoint[] {
     overdueMedium: r["payments.overdue"].medium,
   };
   const points: SweepPoint[] = [];
-  for (const declineMedium of [30, 40, 50]) {
+  for (const declineMedium of [40, 50, 60]) {
     for (const declineMinDeviations of [1.5, 2, 2.5]) points.push({ ...base, declineMedium, declineMinDeviations });
   }
-  for (const complaintsMediumFloor of [8, 12]) points.push({ ...base, complaintsMediumFloor });
+  for (const complaintsMediumFloor of [10, 18]) points.push({ ...base, complaintsMediumFloor });
   for (const overdueMedium of [20, 45]) points.push({ ...base, overdueMedium });
   return points.map((p) => ({ ...p, name: describe(p, base) }));
 }

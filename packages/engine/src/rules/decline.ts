@@ -4,68 +4,137 @@ import { changePct, num, optionalPct, round } from "../stats.ts";
 import { DAY_MS, parseInstant } from "../time.ts";
 import { lowerBound, orderSeries, upperBound, type OrderSeries } from "../series.ts";
 import { latestIds } from "../view.ts";
+import type { DeclineThresholds } from "../config.ts";
+import type { OrderView } from "../view.ts";
 import { NONE, type RuleContext, type RuleOutcome } from "./types.ts";
 
+type BaseOrder = Pick<OrderView, "atMs" | "micros">;
+
+/** What the decline rule measures at one instant. */
+interface Measure {
+  recent: bigint;
+  recentCount: number;
+  firstRecent: number;
+  baseline: bigint;
+  baselineCount: number;
+  declinePct: number;
+  eligible: boolean;
+  significant: boolean;
+  withinNoise: boolean;
+}
+
 /**
- * purchases.decline: order value in the last `windowDays` against the account's own average for a
- * window of that length over the prior history (days windowDays..baselineDays before asOf, or since
- * the first order when the account is younger), compared in exact money.
+ * Order value in the `windowDays` before `asOfMs` against the account's own average for a window of that
+ * length over the prior history (days windowDays..baselineDays before, or since the first order when the
+ * account is younger), in exact money. Undefined when there is nothing to compare with.
  */
-export function purchasesDecline({ state, view, asOfMs, thresholds, maxEventIds, onlyIfFiring }: RuleContext): RuleOutcome {
-  const t = thresholds["purchases.decline"];
-  if (state.firstOrderAt === undefined) return NONE;
+function measure(view: RuleContext["view"], firstOrderMs: number, asOfMs: number, t: DeclineThresholds): Measure | undefined {
   const windowMs = t.windowDays * DAY_MS;
   const windowStart = asOfMs - windowMs;
-  const baseStart = Math.max(asOfMs - t.baselineDays * DAY_MS, parseInstant(state.firstOrderAt));
+  const baseStart = Math.max(asOfMs - t.baselineDays * DAY_MS, firstOrderMs);
   const baseSpanMs = windowStart - baseStart;
-  if (baseSpanMs <= 0) return NONE;
+  if (baseSpanMs <= 0) return undefined;
 
   let recent = 0n;
   let recentCount = 0;
-  let base = 0n;
-  let baseCount = 0;
   let firstRecent = view.orders.length;
+  const baseOrders: BaseOrder[] = [];
   const series = orderSeries(view.orders);
   if (series.sorted) {
-    // Sorted (the state's invariant): the windows are index ranges, summed from memoised prefix sums.
-    const n = view.orders.length;
+    // Sorted (the state's invariant): the windows are index ranges, the recent sum a memoised prefix sum.
     const r = upperBound(series.times, windowStart);
+    const e = upperBound(series.times, asOfMs);
     const b = lowerBound(series.times, baseStart);
-    recent = (series.prefix[n] as bigint) - (series.prefix[r] as bigint);
-    recentCount = n - r;
+    recent = (series.prefix[e] as bigint) - (series.prefix[r] as bigint);
+    recentCount = e - r;
     firstRecent = r;
-    base = (series.prefix[r] as bigint) - (series.prefix[b] as bigint);
-    baseCount = r - b;
+    for (let i = b; i < r; i++) baseOrders.push(view.orders[i] as OrderView);
   } else {
     for (let i = 0; i < view.orders.length; i++) {
-      const o = view.orders[i] as (typeof view.orders)[number];
+      const o = view.orders[i] as OrderView;
+      if (o.atMs > asOfMs) continue;
       if (o.atMs > windowStart) {
         recent += o.micros;
         recentCount++;
         firstRecent = Math.min(firstRecent, i);
-      } else if (o.atMs >= baseStart) {
-        base += o.micros;
-        baseCount++;
-      }
+      } else if (o.atMs >= baseStart) baseOrders.push(o);
     }
+    baseOrders.sort((a, b) => a.atMs - b.atMs);
   }
+  const baseCount = baseOrders.length;
+  if (baseCount === 0) return undefined;
+  // A one-off bulk order would lift the baseline for a year and make ordinary months look like a decline:
+  // the baseline counts each order at most `bulkCap` times the account's median order.
+  const cap = capOf(baseOrders, t.bulkCap);
+  let base = 0n;
+  for (const { micros } of baseOrders) base += micros < cap ? micros : cap;
   const baseline = divRound(base * BigInt(Math.round(windowMs)), BigInt(Math.round(baseSpanMs)));
-  if (baseline <= 0n) return NONE;
+  if (baseline <= 0n) return undefined;
   // Basis points computed in bigint: no float error, however large the amounts.
   const declinePct = Number(divRound((baseline - recent) * 10_000n, baseline)) / 100;
-  const bands = { resolve: t.resolve, medium: t.medium, high: t.high, critical: t.critical };
-  const eligible = baseSpanMs >= t.minBaselineDays * DAY_MS && baseCount >= t.minBaselineOrders;
-  if (onlyIfFiring && !(eligible && declinePct >= t.medium)) return NONE;
-  const level = levelFor(declinePct, bands, true);
   // Noise gate: how far below the baseline is "really" below, for this account's own rhythm.
-  const spread = windowSpread(view.orders, series, baseStart, windowStart, windowMs) ?? Number(baseline) / Math.sqrt(Math.max(1, (baseCount * windowMs) / baseSpanMs));
+  const spread =
+    windowSpread(baseOrders, cap, baseStart, windowStart, windowMs) ?? Number(baseline) / Math.sqrt(Math.max(1, (baseCount * windowMs) / baseSpanMs));
   const deviation = Number(baseline - recent);
-  const significant = deviation >= t.minDeviations * spread;
-  if (onlyIfFiring && !significant) return NONE;
-  // Hysteresis in deviations too: back within one deviation less than it took to fire counts as recovered.
-  const withinNoise = deviation < (t.minDeviations - 1) * spread;
+  return {
+    recent,
+    recentCount,
+    firstRecent,
+    baseline,
+    baselineCount: (baseCount * windowMs) / baseSpanMs,
+    declinePct,
+    eligible: baseSpanMs >= t.minBaselineDays * DAY_MS && baseCount >= t.minBaselineOrders,
+    significant: deviation >= t.minDeviations * spread,
+    // Hysteresis in deviations too: back within one deviation less than it took to fire counts as recovered.
+    withinNoise: deviation < (t.minDeviations - 1) * spread,
+  };
+}
+
+/**
+ * A cheap bound from memoised prefix sums: capping bulk orders only lowers the baseline, so when even the
+ * uncapped baseline shows less than the medium decline, the rule cannot fire. Most ticks stop here.
+ */
+function mayFire(view: RuleContext["view"], firstOrderMs: number, asOfMs: number, t: DeclineThresholds): boolean {
+  const series = orderSeries(view.orders);
+  if (!series.sorted) return true;
+  const windowMs = t.windowDays * DAY_MS;
+  const windowStart = asOfMs - windowMs;
+  const baseStart = Math.max(asOfMs - t.baselineDays * DAY_MS, firstOrderMs);
+  const baseSpanMs = windowStart - baseStart;
+  if (baseSpanMs <= 0) return false;
+  const r = upperBound(series.times, windowStart);
+  const e = upperBound(series.times, asOfMs);
+  const b = lowerBound(series.times, baseStart);
+  const recent = (series.prefix[e] as bigint) - (series.prefix[r] as bigint);
+  const base = (series.prefix[r] as bigint) - (series.prefix[b] as bigint);
+  // recent ≤ (1 − medium) × baseline, with baseline = base × window / span; compared in integers, with a
+  // basis point of slack for the rounding measure() does.
+  return recent * BigInt(Math.round(baseSpanMs)) * 10_000n <= base * BigInt(Math.round(windowMs)) * BigInt(Math.round((100 - t.medium) * 100) + 1);
+}
+
+const firesAt = (m: Measure | undefined, t: DeclineThresholds): boolean => m !== undefined && m.eligible && m.significant && m.declinePct >= t.medium;
+
+/**
+ * purchases.decline: order value in the recent window against the account's own baseline (see measure).
+ * A new alert needs the decline to have held for `sustainDays` already: a window that merely misses one
+ * order at its edge recovers within days, a customer buying elsewhere does not. The check reads history,
+ * not alert state, so it holds the same whether the history was evaluated live or loaded in bulk.
+ */
+export function purchasesDecline({ state, view, asOfMs, thresholds, maxEventIds, onlyIfFiring }: RuleContext): RuleOutcome {
+  const t = thresholds["purchases.decline"];
+  if (state.firstOrderAt === undefined) return NONE;
+  const firstOrderMs = parseInstant(state.firstOrderAt);
+  if (onlyIfFiring && !mayFire(view, firstOrderMs, asOfMs, t)) return NONE;
+  const now = measure(view, firstOrderMs, asOfMs, t);
+  if (now === undefined) return NONE;
+  if (onlyIfFiring && !firesAt(now, t)) return NONE;
+  const sustained = t.sustainDays <= 0 || firesAt(measure(view, firstOrderMs, asOfMs - t.sustainDays * DAY_MS, t), t);
+  if (onlyIfFiring && !sustained) return NONE;
+  const { recent, recentCount, firstRecent, baseline, baselineCount, declinePct } = now;
+  const bands = { resolve: t.resolve, medium: t.medium, high: t.high, critical: t.critical };
+  const level = levelFor(declinePct, bands, true);
   const fireAt = divRound(baseline * BigInt(Math.round((100 - t.medium) * 100)), 10_000n);
-  const baselineCount = (baseCount * windowMs) / baseSpanMs;
+  const windowStart = asOfMs - t.windowDays * DAY_MS;
   // Orders are sorted, so the latest recent ones are the tail: no need to sort them all.
   const moved = view.orders
     .slice(Math.max(firstRecent, view.orders.length - maxEventIds))
@@ -74,9 +143,9 @@ export function purchasesDecline({ state, view, asOfMs, thresholds, maxEventIds,
 
   return {
     kind: "measured",
-    eligible,
-    fires: declinePct >= t.medium && significant,
-    recovered: declinePct < t.resolve || withinNoise,
+    eligible: now.eligible,
+    fires: firesAt(now, t) && sustained,
+    recovered: declinePct < t.resolve || now.withinNoise,
     level,
     score: scoreFor(declinePct, bands, level),
     evidence: [
@@ -105,35 +174,35 @@ export function purchasesDecline({ state, view, asOfMs, thresholds, maxEventIds,
 const STEP_MS = 15 * DAY_MS;
 
 /**
- * Standard deviation of order value over rolling windows (15-day steps) inside the baseline span, or
- * undefined with fewer than three windows. Statistics only, so floats are fine here; money sums are exact.
+ * `multiple` times the median order (the upper of the two middle ones), in exact micros. Orders in another
+ * currency count as 0 and are left out of the median; without any priced order nothing is capped.
  */
-function windowSpread(
-  orders: ReadonlyArray<{ atMs: number; micros: bigint }>,
-  series: OrderSeries,
-  fromMs: number,
-  toMs: number,
-  windowMs: number,
-): number | undefined {
+function capOf(orders: readonly BaseOrder[], multiple: number): bigint {
+  const sorted = orders
+    .map((o) => o.micros)
+    .filter((m) => m > 0n)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (sorted.length === 0) return 0n;
+  const mid = sorted[sorted.length >> 1] as bigint;
+  return divRound(mid * BigInt(Math.round(multiple * 100)), 100n);
+}
+
+/**
+ * Standard deviation of (bulk-capped) order value over rolling windows (15-day steps) inside the baseline
+ * span, or undefined with fewer than three windows. `orders` are the baseline's, sorted by time.
+ * Statistics only, so floats are fine here; money sums are exact.
+ */
+function windowSpread(orders: readonly BaseOrder[], cap: bigint, fromMs: number, toMs: number, windowMs: number): number | undefined {
   const sums: number[] = [];
-  const prefixNum = series.sorted ? series.prefixNum : undefined;
-  if (prefixNum !== undefined) {
-    // Every partial sum is a safe integer, so these range sums equal the running float sums below exactly.
-    for (let start = fromMs; start + windowMs <= toMs; start += STEP_MS) {
-      const hi = lowerBound(series.times, start + windowMs);
-      const lo = lowerBound(series.times, start);
-      sums.push((prefixNum[hi] as number) - (prefixNum[lo] as number));
-    }
-  } else {
-    let lo = 0;
-    let hi = 0;
-    let sum = 0;
-    for (let start = fromMs; start + windowMs <= toMs; start += STEP_MS) {
-      const end = start + windowMs;
-      while (hi < orders.length && (orders[hi] as (typeof orders)[number]).atMs < end) sum += Number((orders[hi++] as (typeof orders)[number]).micros);
-      while (lo < hi && (orders[lo] as (typeof orders)[number]).atMs < start) sum -= Number((orders[lo++] as (typeof orders)[number]).micros);
-      sums.push(sum);
-    }
+  const capped = orders.map((o) => Number(o.micros < cap ? o.micros : cap));
+  let lo = 0;
+  let hi = 0;
+  let sum = 0;
+  for (let start = fromMs; start + windowMs <= toMs; start += STEP_MS) {
+    const end = start + windowMs;
+    while (hi < orders.length && (orders[hi] as BaseOrder).atMs < end) sum += capped[hi++] as number;
+    while (lo < hi && (orders[lo] as BaseOrder).atMs < start) sum -= capped[lo++] as number;
+    sums.push(sum);
   }
   if (sums.length < 3) return undefined;
   const mean = sums.reduce((a, b) => a + b, 0) / sums.length;

@@ -32,13 +32,16 @@ export function paymentsOverdue({ state, view, asOfMs, thresholds, maxEventIds, 
   }
   if (worstDays === undefined) return NONE;
   const excess = worstDays - usual;
-  if (onlyIfFiring && !(excess > t.medium)) return NONE;
+  // One invoice paid a few weeks late is routine (a lost document, a holiday): medium needs a second
+  // overdue invoice; a single one fires only once it is past the high threshold on its own.
+  const fires = excess > t.medium && (overdueCount >= t.minOverdueInvoices || excess > t.high);
+  if (onlyIfFiring && !fires) return NONE;
   const bands = { resolve: t.resolve, medium: t.medium, high: t.high, critical: t.critical };
   const level = levelFor(excess, bands, false);
   return {
     kind: "measured",
     eligible: view.paid.length >= t.minPaidInvoices,
-    fires: excess > t.medium,
+    fires,
     recovered: excess <= t.resolve,
     level,
     score: scoreFor(excess, bands, level),

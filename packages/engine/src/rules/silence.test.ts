@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultConfig } from "../config.ts";
+import { pinnedConfig as defaultConfig } from "../testkit/config.ts";
 import { step } from "../engine.ts";
 import { median } from "../stats.ts";
 import { History, accountYear, dayIso, dayMs } from "../testkit/history.ts";

@@ -1,5 +1,6 @@
 import type { AlertNotification, ChurnEvent, RuleId } from "@churnwatch/contracts";
-import { defaultConfig, type EngineConfig } from "../config.ts";
+import type { EngineConfig } from "../config.ts";
+import { pinnedConfig } from "./config.ts";
 import { step } from "../engine.ts";
 import { collectNotifications } from "../notifications.ts";
 import { emptyState, type AccountState, type AlertChange } from "../state.ts";
@@ -27,7 +28,7 @@ export interface ReplayResult {
 
 /** Replays events in order, interleaved with daily ticks, like the replay tool would. */
 export function replay(events: readonly ChurnEvent[], opts: ReplayOptions = {}): ReplayResult {
-  const config = opts.config ?? defaultConfig;
+  const config = opts.config ?? pinnedConfig;
   const first = events[0];
   let state = opts.state ?? emptyState(first?.accountId ?? "acct-1");
   const changes: AlertChange[] = [];

@@ -6,6 +6,7 @@ export type ActionKey = "call" | "visit" | "greenChannel" | "finance" | "finance
 const byRule: Record<RuleId, { base: ActionKey[]; high: ActionKey[] }> = {
   "purchases.decline": { base: ["call"], high: ["visit"] },
   "purchases.silence": { base: ["call"], high: ["visit"] },
+  "purchases.narrowing": { base: ["call"], high: ["visit"] },
   "payments.overdue": { base: ["finance"], high: ["financeWithManager"] },
   "payments.slipping": { base: ["finance"], high: ["financeWithManager", "call"] },
   "complaints.spike": { base: ["greenChannel", "call"], high: ["greenChannel", "visit"] },

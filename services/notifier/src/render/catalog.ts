@@ -35,6 +35,7 @@ const en: Messages = {
   rules: {
     "purchases.decline": { title: "Purchases declining", summary: "Purchases have dropped well below this account's usual level." },
     "purchases.silence": { title: "No recent orders", summary: "This account has not ordered for longer than its usual rhythm." },
+    "purchases.narrowing": { title: "Buying fewer product lines", summary: "This account has stopped buying several of its usual product lines." },
     "payments.overdue": { title: "Overdue invoices", summary: "This account has invoices that are past due." },
     "payments.slipping": { title: "Payments slipping", summary: "This account is paying later than it used to." },
     "complaints.spike": { title: "Complaints rising", summary: "Complaints from this account are rising." },
@@ -73,6 +74,7 @@ const zh: Messages = {
   rules: {
     "purchases.decline": { title: "采购下降", summary: "该客户的采购额明显低于其正常水平。" },
     "purchases.silence": { title: "长期未下单", summary: "该客户未下单的时间已超过其惯常周期。" },
+    "purchases.narrowing": { title: "采购品类收窄", summary: "该客户已不再采购其多个常购品类。" },
     "payments.overdue": { title: "发票逾期", summary: "该客户有已逾期未付的发票。" },
     "payments.slipping": { title: "回款变慢", summary: "该客户的回款比以往更慢。" },
     "complaints.spike": { title: "投诉上升", summary: "该客户的投诉正在增加。" },
