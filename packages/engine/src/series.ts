@@ -13,11 +13,6 @@ export interface OrderSeries {
   times: Float64Array;
   /** prefix[i]: sum of the first i orders' micros, exact. */
   prefix: bigint[];
-  /**
-   * The same prefix sums as doubles, only when every partial sum is a safe integer: then float sums over
-   * any range are exact, so they equal the ones a running float sum would give.
-   */
-  prefixNum: Float64Array | undefined;
 }
 
 const orderSeriesOf = new WeakMap<readonly OrderView[], OrderSeries>();
@@ -38,12 +33,7 @@ export function orderSeries(orders: readonly OrderView[]): OrderSeries {
     sum += o.micros;
     prefix[i + 1] = sum;
   }
-  let prefixNum: Float64Array | undefined;
-  if (sum <= BigInt(Number.MAX_SAFE_INTEGER) && orders.every((o) => o.micros >= 0n)) {
-    prefixNum = new Float64Array(n + 1);
-    for (let i = 0; i <= n; i++) prefixNum[i] = Number(prefix[i] as bigint);
-  }
-  s = { sorted, times, prefix, prefixNum };
+  s = { sorted, times, prefix };
   orderSeriesOf.set(orders, s);
   return s;
 }

@@ -2,7 +2,7 @@ import { divRound, formatMoney } from "../money.ts";
 import { levelFor, scoreFor } from "../score.ts";
 import { changePct, num, optionalPct, round } from "../stats.ts";
 import { DAY_MS, parseInstant } from "../time.ts";
-import { lowerBound, orderSeries, upperBound, type OrderSeries } from "../series.ts";
+import { lowerBound, orderSeries, upperBound } from "../series.ts";
 import { latestIds } from "../view.ts";
 import type { DeclineThresholds } from "../config.ts";
 import type { OrderView } from "../view.ts";
@@ -23,16 +23,27 @@ interface Measure {
   withinNoise: boolean;
 }
 
+/** The recent window and the baseline span before it, for an evaluation at `asOfMs`. */
+function spans(firstOrderMs: number, asOfMs: number, t: DeclineThresholds) {
+  const windowMs = t.windowDays * DAY_MS;
+  const windowStart = asOfMs - windowMs;
+  const baseStart = Math.max(asOfMs - t.baselineDays * DAY_MS, firstOrderMs);
+  return { windowMs, windowStart, baseStart, baseSpanMs: windowStart - baseStart };
+}
+
+/** Index ranges of sorted orders: baseline [base, recent), recent window [recent, end). */
+function ranges(times: Float64Array, s: ReturnType<typeof spans>, asOfMs: number) {
+  return { base: lowerBound(times, s.baseStart), recent: upperBound(times, s.windowStart), end: upperBound(times, asOfMs) };
+}
+
 /**
  * Order value in the `windowDays` before `asOfMs` against the account's own average for a window of that
  * length over the prior history (days windowDays..baselineDays before, or since the first order when the
  * account is younger), in exact money. Undefined when there is nothing to compare with.
  */
 function measure(view: RuleContext["view"], firstOrderMs: number, asOfMs: number, t: DeclineThresholds): Measure | undefined {
-  const windowMs = t.windowDays * DAY_MS;
-  const windowStart = asOfMs - windowMs;
-  const baseStart = Math.max(asOfMs - t.baselineDays * DAY_MS, firstOrderMs);
-  const baseSpanMs = windowStart - baseStart;
+  const s = spans(firstOrderMs, asOfMs, t);
+  const { windowMs, windowStart, baseStart, baseSpanMs } = s;
   if (baseSpanMs <= 0) return undefined;
 
   let recent = 0n;
@@ -42,9 +53,7 @@ function measure(view: RuleContext["view"], firstOrderMs: number, asOfMs: number
   const series = orderSeries(view.orders);
   if (series.sorted) {
     // Sorted (the state's invariant): the windows are index ranges, the recent sum a memoised prefix sum.
-    const r = upperBound(series.times, windowStart);
-    const e = upperBound(series.times, asOfMs);
-    const b = lowerBound(series.times, baseStart);
+    const { base: b, recent: r, end: e } = ranges(series.times, s, asOfMs);
     recent = (series.prefix[e] as bigint) - (series.prefix[r] as bigint);
     recentCount = e - r;
     firstRecent = r;
@@ -97,14 +106,10 @@ function measure(view: RuleContext["view"], firstOrderMs: number, asOfMs: number
 function mayFire(view: RuleContext["view"], firstOrderMs: number, asOfMs: number, t: DeclineThresholds): boolean {
   const series = orderSeries(view.orders);
   if (!series.sorted) return true;
-  const windowMs = t.windowDays * DAY_MS;
-  const windowStart = asOfMs - windowMs;
-  const baseStart = Math.max(asOfMs - t.baselineDays * DAY_MS, firstOrderMs);
-  const baseSpanMs = windowStart - baseStart;
+  const s = spans(firstOrderMs, asOfMs, t);
+  const { windowMs, baseSpanMs } = s;
   if (baseSpanMs <= 0) return false;
-  const r = upperBound(series.times, windowStart);
-  const e = upperBound(series.times, asOfMs);
-  const b = lowerBound(series.times, baseStart);
+  const { base: b, recent: r, end: e } = ranges(series.times, s, asOfMs);
   const recent = (series.prefix[e] as bigint) - (series.prefix[r] as bigint);
   const base = (series.prefix[r] as bigint) - (series.prefix[b] as bigint);
   // recent ≤ (1 − medium) × baseline, with baseline = base × window / span; compared in integers, with a
