@@ -4,7 +4,8 @@ import { Redis } from "ioredis";
 import { listEmails, startMaildev, waitFor, type MaildevHandle } from "@churnwatch/testing";
 import { isolatedEnvironment } from "../services/signal-worker/src/testSupport.ts";
 import { accountUpserted, decliningHistory, steadyHistory } from "./support/events.ts";
-import { startService, stopService, type RunningService } from "./support/processes.ts";
+import { join } from "node:path";
+import { repoRoot, startService, stopService, type RunningService } from "./support/processes.ts";
 
 /**
  * The whole product path on real infrastructure: events produced to Kafka → signal worker → Redis →
@@ -38,6 +39,13 @@ async function pipeline(tag: string) {
     SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
     LINK_SECRET: "e2e-link-secret-with-at-least-32-characters",
     KEY_PREFIX: `${env.config.KEY_PREFIX}notifier:`,
+    SIGNAL_KEY_PREFIX: env.config.KEY_PREFIX,
+    EMAIL_QUEUE: `${env.config.ALERT_QUEUE}-emails`,
+    KAFKA_BROKERS: env.config.KAFKA_BROKERS.join(","),
+    TOPIC_ALERT_HISTORY: env.config.TOPIC_ALERT_HISTORY,
+    // Real time in this test: no quiet hours, so the email does not wait for the owner's morning.
+    POLICY_CONFIG_PATH: join(repoRoot, "infra/config/policy.demo.json"),
+    API_PORT: "0",
     RETRY_BACKOFF_BASE_MS: "300",
     RETRY_BACKOFF_MAX_MS: "2000",
     OPS_PORT: "0",
@@ -73,9 +81,12 @@ describe("pipeline end to end", () => {
 
     // Both accounts fully applied and the sweep has run since: still exactly one email.
     await waitFor(async () => (await env.appliedCount("acc-e2e-steady")) === steadyHistory("x", now).length, { description: "steady applied" });
-    const queue = new Queue(env.config.ALERT_QUEUE, { connection: new Redis(env.config.REDIS_URL) });
-    cleanups.push(() => queue.close());
-    await waitFor(() => queue.getJobCounts("waiting", "active", "delayed"), { until: (c) => (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) === 0 });
+    // The alert queue always holds one delayed job, the policy's next clock tick; emails must all be out.
+    for (const [name, pending] of [[env.config.ALERT_QUEUE, ["waiting", "active"]], [notifierEnv.EMAIL_QUEUE, ["waiting", "active", "delayed"]]] as const) {
+      const queue = new Queue(name, { connection: new Redis(env.config.REDIS_URL) });
+      cleanups.push(() => queue.obliterate({ force: true }).then(() => queue.close()));
+      await waitFor(() => queue.getJobCounts(...pending), { until: (c) => Object.values(c).every((n) => n === 0) });
+    }
     const all = await listEmails(sink.webUrl);
     expect(all.map((m) => m.to[0]?.address)).toEqual(["zhang.min@seller.example"]);
     expect(all.some((m) => m.subject.includes("acc-e2e-steady"))).toBe(false);
@@ -86,8 +97,8 @@ describe("pipeline end to end", () => {
     running.push(startService("signal-worker", env.env, "e2e-smtp"), startService("notifier", notifierEnv, "e2e-smtp"));
     await env.produceEvents(decliningHistory("acc-e2e-smtp", Date.now()));
 
-    const queue = new Queue(env.config.ALERT_QUEUE, { connection: new Redis(env.config.REDIS_URL) });
-    cleanups.push(() => queue.close());
+    const queue = new Queue(notifierEnv.EMAIL_QUEUE, { connection: new Redis(env.config.REDIS_URL) });
+    cleanups.push(() => queue.obliterate({ force: true }).then(() => queue.close()));
     // The notifier has tried and failed at least twice against the missing server...
     await waitFor(() => queue.getJobs(["delayed", "waiting", "active"]), {
       until: (jobs) => jobs.some((j) => j.attemptsMade >= 2),

@@ -29,22 +29,25 @@ async function main(): Promise<void> {
   const admin = new Kafka({ clientId: "churnwatch-demo", brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   const redis = new Redis(redisHandle.url);
-  const queue = new Queue(demo.queue, { connection: redis.duplicate() });
+  // The email queue: what the policy decided to send (the alert queue also holds the policy's clock ticks).
+  const queue = new Queue(`${demo.queue}-emails`, { connection: redis.duplicate() });
+  const alertQueue = new Queue(demo.queue, { connection: redis.duplicate() });
   try {
-    await reset(admin, redis, queue, mail.webUrl);
+    await reset(admin, redis, [queue, alertQueue], mail.webUrl);
     const env = serviceEnv({ brokers: kafka.brokers.join(","), redisUrl: redisHandle.url, smtpUrl: mail.smtpUrl });
     for (const s of services) status(`started ${s} (pid ${startDemoService(s, env[s])}, log ${shown(logFile(s))})`);
     const manifest = await followProgress(admin, queue, mail.webUrl);
     summarise(manifest, await listEmails(mail.webUrl), mail.webUrl);
   } finally {
     await queue.close();
+    await alertQueue.close();
     redis.disconnect();
     await admin.disconnect();
   }
 }
 
 /** A fresh demo world each run: the previous run's services, topics, offsets, state, jobs and emails go. */
-async function reset(admin: Admin, redis: Redis, queue: Queue, webUrl: string): Promise<void> {
+async function reset(admin: Admin, redis: Redis, queues: Queue[], webUrl: string): Promise<void> {
   const stopped = await stopDemoServices();
   if (stopped.length > 0) status(`stopped the previous demo's ${stopped.join(", ")}`);
   const existing = new Set(await admin.listTopics());
@@ -52,7 +55,7 @@ async function reset(admin: Admin, redis: Redis, queue: Queue, webUrl: string): 
   if (old.length > 0) await admin.deleteTopics({ topics: old, timeout: 30_000 });
   await admin.deleteGroups([demo.group]).catch(() => undefined); // absent on a first run
   await pollUntil(async () => !(await admin.listTopics()).some((t) => old.includes(t)), { timeoutMs: 30_000 });
-  await queue.obliterate({ force: true });
+  for (const queue of queues) await queue.obliterate({ force: true });
   let cursor = "0";
   do {
     const [next, keys] = await redis.scan(cursor, "MATCH", `${demo.keyPrefix}*`, "COUNT", 1000);
@@ -157,7 +160,8 @@ function summarise(manifest: Manifest, emails: MaildevEmail[], webUrl: string): 
   for (const m of emails) console.log(`  → ${m.to.map((t) => t.address).join(", ")}: ${m.subject}`);
   console.log(`
 Where to look
-  Inbox (maildev)   ${webUrl}
+  Inbox (maildev)   ${webUrl}  (each email's buttons acknowledge, snooze or dismiss through the notifier)
+  Alerts API        curl -H 'Authorization: Bearer ${demo.apiToken}' http://localhost:8080/api/alerts
   Logs              ${services.map((s) => shown(logFile(s))).join("  ")}
   Kafka log         ${shown(logFile("kafka"))}
 The live feed keeps sending events as their time comes. Stop everything with: npm run demo:stop`);

@@ -18,6 +18,8 @@ export const demo = {
   group: "churnwatch-demo",
   queue: "churnwatch-demo-alerts",
   keyPrefix: "cwdemo:",
+  /** Operations token of the demo's alerts API (http://localhost:8080/api/alerts). */
+  apiToken: "demo-only-api-token-0123456789abcdef",
   manifest: join(repoRoot(), ".run", "demo-manifest.json"),
 };
 
@@ -50,11 +52,19 @@ export function serviceEnv(urls: { brokers: string; redisUrl: string; smtpUrl: s
     notifier: {
       REDIS_URL: urls.redisUrl,
       SMTP_URL: urls.smtpUrl,
+      KAFKA_BROKERS: urls.brokers,
       ALERT_QUEUE: demo.queue,
+      EMAIL_QUEUE: `${demo.queue}-emails`,
       KEY_PREFIX: `${demo.keyPrefix}notifier:`,
-      // A demo-only key: real deployments set their own secret (see docs/operations.md).
+      SIGNAL_KEY_PREFIX: demo.keyPrefix,
+      // A demo-only key and token: real deployments set their own (see docs/operations.md).
       LINK_SECRET: "demo-only-link-secret-0123456789abcdef",
+      API_TOKENS: `${demo.apiToken}=*`,
+      API_PORT: "8080",
       APP_BASE_URL: "http://localhost:8080",
+      // The demo runs at whatever hour you start it: no quiet hours, every day a business day.
+      POLICY_CONFIG_PATH: join(repoRoot(), "infra", "config", "policy.demo.json"),
+      TICK_INTERVAL_MS: "10000",
     },
     "demo-feed": { KAFKA_BROKERS: urls.brokers, ...topics, DEMO_MANIFEST: demo.manifest },
   };

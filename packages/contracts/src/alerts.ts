@@ -57,12 +57,18 @@ export const evidenceSchema = z.object({
 });
 export type Evidence = z.infer<typeof evidenceSchema>;
 
-const recipient = z.object({ name: z.string(), email: z.email() });
+const recipient = z.object({
+  name: z.string(),
+  email: z.email(),
+  locale: localeSchema.optional(),
+  timezone: z.string().optional(),
+});
+export type AlertRecipient = z.infer<typeof recipient>;
 
 /** Another alert on the same account, announced in the same evaluation: it rides in the same email. */
 export const relatedAlertSchema = z.object({
   notificationId: z.string().min(1),
-  kind: z.enum(["firing", "escalated"]),
+  kind: z.enum(["firing", "escalated", "resolved"]),
   alertId: z.string().min(1),
   rule: ruleIdSchema,
   level: levelSchema,
@@ -73,10 +79,13 @@ export const relatedAlertSchema = z.object({
 });
 export type RelatedAlert = z.infer<typeof relatedAlertSchema>;
 
-/** What the signal worker enqueues and the notifier turns into one email. */
+/**
+ * What the signal worker enqueues for every alert change the notification policy needs to hear about:
+ * first firing, a higher level, and resolution. The notifier's policy decides what, if anything, to email.
+ */
 export const alertNotificationSchema = z.object({
   notificationId: z.string().min(1),
-  kind: z.enum(["firing", "escalated"]),
+  kind: z.enum(["firing", "escalated", "resolved"]),
   alertId: z.string().min(1),
   accountId: z.string().min(1),
   rule: ruleIdSchema,
@@ -95,6 +104,8 @@ export const alertNotificationSchema = z.object({
     timezone: z.string().optional(),
     locale: localeSchema,
     owner: recipient.optional(),
+    manager: recipient.optional(),
+    sponsor: recipient.optional(),
   }),
   /** Other alerts of this account due at the same moment: one email per account, not one per rule. */
   related: z.array(relatedAlertSchema).optional(),
@@ -107,7 +118,11 @@ export type AlertNotification = z.infer<typeof alertNotificationSchema>;
  */
 export function groupNotifications(notifications: readonly AlertNotification[]): AlertNotification[] {
   if (notifications.length <= 1) return [...notifications];
-  const [lead, ...rest] = [...notifications].sort((a, b) => levelRank[b.level] - levelRank[a.level] || b.score - a.score);
+  // A live alert leads (its subject line is the news); resolutions ride along.
+  const live = (n: AlertNotification) => (n.kind === "resolved" ? 0 : 1);
+  const [lead, ...rest] = [...notifications].sort(
+    (a, b) => live(b) - live(a) || levelRank[b.level] - levelRank[a.level] || b.score - a.score,
+  );
   if (!lead) return [];
   const related = rest.map(({ notificationId, kind, alertId, rule, level, score, firedAt, evidence, eventIds }) => ({
     notificationId, kind, alertId, rule, level, score, firedAt, evidence, eventIds,
@@ -116,6 +131,8 @@ export function groupNotifications(notifications: readonly AlertNotification[]):
 }
 
 export const ALERT_QUEUE = "churnwatch-alerts";
+/** Between the notification policy and SMTP: one job per email, scheduled at its send time. */
+export const EMAIL_QUEUE = "churnwatch-emails";
 export const ALERT_JOB = "notify-owner";
 
 /** The custom backoff the notifier's worker implements: exponential with jitter, capped by its settings. */
@@ -140,6 +157,26 @@ export function alertJobId(notificationId: string): string {
   return `n-${createHash("sha256").update(notificationId).digest("hex").slice(0, 40)}`;
 }
 
+export const transitionTypes = [
+  "fired",
+  "escalated",
+  "resolved",
+  "notified",
+  "acknowledged",
+  "snoozed",
+  "snooze-ended",
+  "dismissed",
+  "escalated-to-manager",
+  "escalated-to-executive",
+  "resolved-notice",
+  "action-ignored",
+  "email-sent",
+  "email-superseded",
+  "email-failed",
+  "defection-confirmed",
+] as const;
+export type TransitionType = (typeof transitionTypes)[number];
+
 /**
  * One step in an alert's life, as the audit history keeps it (per account in Redis, durably in Kafka).
  * transitionId is deterministic, so a transition written twice (at-least-once) is recognised as one.
@@ -149,12 +186,15 @@ export const alertTransitionSchema = z.object({
   alertId: z.string().min(1),
   accountId: z.string().min(1),
   rule: ruleIdSchema,
-  type: z.enum(["fired", "escalated", "resolved"]),
+  /** Engine changes (fired, escalated, resolved), then the notification policy's and the recipients' steps. */
+  type: z.enum(transitionTypes),
   level: levelSchema,
   score: z.number().min(0).max(100),
   at: z.iso.datetime({ offset: true }),
   cause: z.string(),
   actor: z.string(),
   configVersion: z.string(),
+  /** What a person said or what the policy decided, e.g. a dismissal reason or "repeat to owner". */
+  note: z.string().optional(),
 });
 export type AlertTransition = z.infer<typeof alertTransitionSchema>;

@@ -14,7 +14,6 @@ export const decimalAmount = z.union([
   z.string().regex(/^\d{1,15}(\.\d{1,6})?$/, "a non-negative decimal string such as \"1250.50\""),
 ]);
 const currency = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as CNY");
-const person = z.object({ name: z.string().min(1).max(200), email: z.email() });
 
 export const tiers = ["strategic", "partner", "ordinary"] as const;
 export const tierSchema = z.enum(tiers);
@@ -37,12 +36,25 @@ const timezone = z.string().refine(
   { message: "an IANA timezone such as Asia/Shanghai" },
 );
 
+/**
+ * Someone Churnwatch emails. Locale and timezone default to the account's: they decide the email's
+ * language and when its quiet hours and business days fall.
+ */
+const person = z.object({
+  name: z.string().min(1).max(200),
+  email: z.email(),
+  locale: localeSchema.optional(),
+  timezone: timezone.optional(),
+});
+
 export const eventData = {
   "account.upserted": z.object({
     name: z.string().min(1).max(300),
     tier: tierSchema,
     owner: person,
     manager: person.optional(),
+    /** The executive sponsor: the last rung of the escalation ladder for strategic accounts. */
+    sponsor: person.optional(),
     region: z.string().min(1).max(100),
     timezone,
     currency,

@@ -1,5 +1,5 @@
 export { record, step, type EngineInput } from "./engine.ts";
-export { collectNotifications } from "./notifications.ts";
+export { collectNotifications, resolvedNotification } from "./notifications.ts";
 export { applyEvent } from "./apply.ts";
 export {
   emptyState,

@@ -32,6 +32,20 @@ export function collectNotifications(
   return { state: alerts ? { ...state, alerts } : state, notifications };
 }
 
+/**
+ * The notice that an announced alert has resolved, for the notification policy (a resolved notice, the end of
+ * repeats and escalation). Alerts nobody was told about resolve silently.
+ */
+export function resolvedNotification(
+  state: AccountState,
+  alert: AlertRecord,
+  config: EngineConfig,
+  evaluatedAt: string,
+): AlertNotification | undefined {
+  if (!state.profile || alert.announcedLevel === undefined) return undefined;
+  return toNotification(state, alert, "resolved", config, toIso(parseInstant(evaluatedAt)));
+}
+
 function toNotification(
   state: AccountState,
   alert: AlertRecord,
@@ -46,10 +60,12 @@ function toNotification(
     account.region = p.region;
     account.currency = p.currency;
     account.timezone = p.timezone;
-    account.owner = { name: p.owner.name, email: p.owner.email };
+    account.owner = recipient(p.owner);
+    if (p.manager) account.manager = recipient(p.manager);
+    if (p.sponsor) account.sponsor = recipient(p.sponsor);
   }
   return {
-    notificationId: `${alert.alertId}:${alert.level}`,
+    notificationId: kind === "resolved" ? `${alert.alertId}:resolved` : `${alert.alertId}:${alert.level}`,
     kind,
     alertId: alert.alertId,
     accountId: state.accountId,
@@ -63,4 +79,13 @@ function toNotification(
     eventIds: [...alert.eventIds],
     account,
   };
+}
+
+type Person = NonNullable<AccountState["profile"]>["owner"];
+
+function recipient(p: Person): NonNullable<AlertNotification["account"]["owner"]> {
+  const r: NonNullable<AlertNotification["account"]["owner"]> = { name: p.name, email: p.email };
+  if (p.locale) r.locale = p.locale;
+  if (p.timezone) r.timezone = p.timezone;
+  return r;
 }

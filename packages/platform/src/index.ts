@@ -6,3 +6,5 @@ export * from "./dependencies.ts";
 export * from "./loop.ts";
 export * from "./kafka.ts";
 export * from "./opsServer.ts";
+export * from "./historyRelay.ts";
+export * from "./complaintTexts.ts";

@@ -26,6 +26,7 @@ function minutes(hhmm: string): number {
 }
 
 function isQuiet(minuteOfDay: number, cal: Calendar): boolean {
+  if (cal.quietHours === false) return false;
   const start = minutes(cal.quietHours.start);
   const end = minutes(cal.quietHours.end);
   // Quiet hours usually wrap midnight (20:00–08:00); a same-day window (12:00–13:00) is also allowed.
@@ -38,6 +39,7 @@ function isBusinessDay(dt: DateTime, cal: Calendar): boolean {
 
 /** Minutes of the day at which sending may start, in order: midnight (when not quiet) and the end of quiet hours. */
 function openings(cal: Calendar): number[] {
+  if (cal.quietHours === false) return [0];
   const end = minutes(cal.quietHours.end);
   return isQuiet(0, cal) ? [end] : [0, end];
 }
@@ -69,7 +71,7 @@ export function sendAt(nowMs: number, zone: string, cal: Calendar, urgent: boole
 export function addBusinessDays(fromMs: number, days: number, zone: string, cal: Calendar): number {
   let at = local(fromMs, zone);
   if (!isBusinessDay(at, cal)) {
-    const end = minutes(cal.quietHours.end);
+    const end = cal.quietHours === false ? 0 : minutes(cal.quietHours.end);
     at = at.startOf("day").set({ hour: Math.floor(end / 60), minute: end % 60 });
     while (!isBusinessDay(at, cal)) at = at.plus({ days: 1 });
   }

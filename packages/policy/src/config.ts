@@ -35,9 +35,14 @@ export const policyConfigSchema = z
       .int({ message: "must be a whole number of emails per day" })
       .min(1, { message: "must allow at least 1 email per day (excess goes to the digest)" })
       .default(5),
+    /** Local hours when only critical alerts interrupt; false sends at any hour (business days still apply). */
     quietHours: z
-      .object({ start: clock, end: clock })
-      .refine((q) => q.start !== q.end, { message: "start and end must differ (omit quiet hours by design, not by accident)" })
+      .union([
+        z.literal(false),
+        z
+          .object({ start: clock, end: clock })
+          .refine((q) => q.start !== q.end, { message: "start and end must differ (use false for no quiet hours)" }),
+      ])
       .default({ start: "20:00", end: "08:00" }),
     businessDays: z
       .array(isoWeekday)

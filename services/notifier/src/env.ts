@@ -1,6 +1,10 @@
+import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { ALERT_QUEUE } from "@churnwatch/contracts";
-import { envFields, parseEnv } from "@churnwatch/platform";
+import { ALERT_QUEUE, defaultTopicNames } from "@churnwatch/contracts";
+import { ConfigError, envFields, parseEnv } from "@churnwatch/platform";
+import { parsePolicyConfig, PolicyConfigError, type PolicyConfig } from "@churnwatch/policy";
+import { EMAIL_QUEUE } from "./lifecycle/emailQueue.ts";
+import { parseApiTokens, type ApiToken } from "./api/tokens.ts";
 
 const noLineBreaks = (s: string) => !/[\r\n]/.test(s);
 
@@ -33,6 +37,21 @@ export const envSchema = z.object({
   /** Namespace of the notifier's own Redis keys (the `sent:<notificationId>` markers). */
   KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,100}$/, "letters, digits, ':', '.', '_' or '-'").default("churnwatch:notifier:"),
   SENT_MARKER_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** Every policy decision is also written to the alert-history topic, next to the engine's transitions. */
+  KAFKA_BROKERS: envFields.kafkaBrokers,
+  TOPIC_ALERT_HISTORY: envFields.name.default(defaultTopicNames.alertHistory),
+  /** The signal worker's key prefix: the notifier adds to its per-account history and reads complaint texts. */
+  SIGNAL_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{0,100}$/, "letters, digits, ':', '.', '_' or '-'").default("cw:"),
+  EMAIL_QUEUE: envFields.name.default(EMAIL_QUEUE),
+  /** A JSON file with the notification policy (repeats, quiet hours, budget, escalation); defaults otherwise. */
+  POLICY_CONFIG_PATH: z.string().min(1).optional(),
+  /** How often repeats, snooze ends and escalations are checked. */
+  TICK_INTERVAL_MS: envFields.durationMs.default(60_000),
+  /** The alerts API and the pages behind the links in emails (APP_BASE_URL should point here). */
+  API_PORT: envFields.port.default(8080),
+  API_HOST: z.string().min(1).default("127.0.0.1"),
+  /** `token=scope` pairs, comma-separated; scope `*` sees every account, an email sees that owner's accounts. */
+  API_TOKENS: z.string().default(""),
 });
 
 export interface NotifierConfig {
@@ -50,6 +69,29 @@ export interface NotifierConfig {
   keyPrefix: string;
   sentMarkerTtlSeconds: number;
   ops: { port: number; token: string | undefined };
+  kafka: { brokers: string[]; historyTopic: string };
+  signalKeyPrefix: string;
+  emailQueueName: string;
+  policy: PolicyConfig;
+  tickIntervalMs: number;
+  api: { port: number; host: string; tokens: ApiToken[] };
+}
+
+/** Reads and validates the policy file; a bad file stops start-up naming the file and each bad field. */
+export function loadPolicyFile(path: string | undefined): PolicyConfig {
+  if (path === undefined) return parsePolicyConfig({});
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new ConfigError(`POLICY_CONFIG_PATH ${path}: ${(err as Error).message}`);
+  }
+  try {
+    return parsePolicyConfig(raw);
+  } catch (err) {
+    if (err instanceof PolicyConfigError) throw new ConfigError(`POLICY_CONFIG_PATH ${path}: ${err.message}`);
+    throw err;
+  }
 }
 
 const DAY_S = 24 * 60 * 60;
@@ -72,5 +114,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotifierConfig
     keyPrefix: e.KEY_PREFIX,
     sentMarkerTtlSeconds: e.SENT_MARKER_TTL_DAYS * DAY_S,
     ops: { port: e.OPS_PORT, token: e.OPS_TOKEN },
+    kafka: { brokers: e.KAFKA_BROKERS, historyTopic: e.TOPIC_ALERT_HISTORY },
+    signalKeyPrefix: e.SIGNAL_KEY_PREFIX,
+    emailQueueName: e.EMAIL_QUEUE,
+    policy: loadPolicyFile(e.POLICY_CONFIG_PATH),
+    tickIntervalMs: e.TICK_INTERVAL_MS,
+    api: { port: e.API_PORT, host: e.API_HOST, tokens: parseApiTokens(e.API_TOKENS) },
   };
 }

@@ -1,16 +1,41 @@
 import { Redis } from "ioredis";
-import { Queue, type Worker } from "bullmq";
-import { closeAll, once, startOpsServer, type Logger, type OpsServer } from "@churnwatch/platform";
-import { createNotifierMetrics } from "./metrics.ts";
+import { Queue, UnrecoverableError, type Job, type Worker } from "bullmq";
+import type { FastifyInstance } from "fastify";
+import type { Producer } from "kafkajs";
+import { z } from "zod";
+import { ALERT_JOB, alertNotificationSchema, type AlertTransition } from "@churnwatch/contracts";
+import {
+  closeAll,
+  createHistoryRelay,
+  createKafka,
+  ensureTopics,
+  maskEmails,
+  once,
+  partitioner,
+  readComplaintTexts,
+  startLoop,
+  startOpsServer,
+  type Logger,
+  type Loop,
+  type OpsServer,
+} from "@churnwatch/platform";
+import { createRedisLabels } from "./api/labels.ts";
+import { buildApi } from "./api/server.ts";
 import type { NotifierConfig } from "./env.ts";
+import { TICK_JOB } from "./lifecycle/emailQueue.ts";
+import { createLifecycle, type Lifecycle } from "./lifecycle/lifecycle.ts";
+import { createRedisInbox } from "./lifecycle/redisInbox.ts";
+import { createLifecycleRelay } from "./lifecycle/relay.ts";
 import { createSmtpMailer, type Mailer } from "./mailer.ts";
+import { createNotifierMetrics } from "./metrics.ts";
 import { createRedisSentMarkers } from "./redisSentMarkers.ts";
-import { createAlertProcessor, createAlertWorker } from "./worker.ts";
+import { createAlertWorker, createEmailProcessor } from "./worker.ts";
 
 export interface NotifierDeps {
   logger: Logger;
   /** Defaults to SMTP from config.smtpUrl. */
   mailer?: Mailer;
+  /** The policy's clock (quiet hours, repeats, escalation, link expiry); tests move it. */
   now?: () => number;
 }
 
@@ -18,7 +43,12 @@ export interface Notifier {
   start(): Promise<void>;
   /** The ops endpoints' port once started (OPS_PORT 0 picks a free one). */
   opsPort(): number | undefined;
-  /** Idempotent: stops intake and waits for the in-flight jobs, then closes SMTP and Redis. */
+  /** The alerts API's port once started (API_PORT 0 picks a free one). */
+  apiPort(): number | undefined;
+  /** Runs one policy tick now (the scheduler runs them every TICK_INTERVAL_MS) and relays what it decided. */
+  tick(): Promise<number>;
+  lifecycle(): Lifecycle;
+  /** Idempotent: stops intake and waits for the in-flight jobs, then closes SMTP, Kafka and Redis. */
   stop(): Promise<void>;
 }
 
@@ -29,14 +59,32 @@ function closeRedis(redis: Redis): Promise<unknown> {
   return Promise.resolve();
 }
 
-/** Composition root: builds the collaborators; start() connects and starts consuming ALERT_QUEUE. */
+/**
+ * Composition root. Two stages, each a BullMQ worker:
+ * - the alert lifecycle (ALERT_QUEUE): engine notifications and clock ticks go through the notification
+ *   policy, which commits each account's alerts with the emails it decided (an outbox, atomically);
+ * - delivery (EMAIL_QUEUE): the relay schedules each email at its send time (quiet hours), the send step
+ *   renders it from the latest evidence and sends it once.
+ * Plus the alerts API with the pages behind the links in emails, and the ops endpoints.
+ */
 export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Notifier {
   const logger = deps.logger;
+  const now = deps.now ?? Date.now;
   const mailer = deps.mailer ?? createSmtpMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, timeoutMs: config.smtpTimeoutMs });
+  const kafka = createKafka({ clientId: "churnwatch-notifier", brokers: config.kafka.brokers, logger });
+  const producer: Producer = kafka.producer({ createPartitioner: partitioner, idempotent: true, maxInFlightRequests: 1 });
+  const admin = kafka.admin();
   let redis: Redis | undefined;
-  let worker: Worker | undefined;
-  let queue: Queue | undefined;
+  let lifecycleWorker: Worker | undefined;
+  let emailWorker: Worker | undefined;
+  let alertQueue: Queue | undefined;
+  let emailQueue: Queue | undefined;
   let ops: OpsServer | undefined;
+  let api: FastifyInstance | undefined;
+  let apiPort: number | undefined;
+  let relayLoop: Loop | undefined;
+  let lifecycle: Lifecycle | undefined;
+  let relayAll: () => Promise<unknown> = async () => undefined;
   let stopping = false;
 
   async function start(): Promise<void> {
@@ -52,46 +100,123 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
     });
     connection.on("ready", () => (lastError = ""));
 
-    const markers = createRedisSentMarkers(connection, { keyPrefix: config.keyPrefix, ttlSeconds: config.sentMarkerTtlSeconds });
-    const processor = createAlertProcessor({
-      mailer,
-      markers,
+    await admin.connect();
+    await ensureTopics(admin, [{ topic: config.kafka.historyTopic, partitions: 3, retainForever: true }]);
+    await producer.connect();
+
+    const store = createRedisInbox(connection, config.keyPrefix);
+    const lc = createLifecycle({ store, config: config.policy, now, logger });
+    lifecycle = lc;
+    alertQueue = new Queue(config.queueName, { connection });
+    emailQueue = new Queue(config.emailQueueName, { connection });
+    const relay = createLifecycleRelay({ redis: connection, queue: emailQueue, keys: store.keys, config: config.policy, now, logger });
+    const historyRelay = createHistoryRelay({
+      redis: connection,
+      producer,
+      topic: config.kafka.historyTopic,
+      outboxKey: store.keys.historyOutbox,
+      // The same per-account history the signal worker writes: one place to read an alert's whole life.
+      historyKey: (accountId) => `${config.signalKeyPrefix}history:${accountId}`,
       logger,
-      links: { appBaseUrl: config.appBaseUrl, linkSecret: config.linkSecret, linkTtlSeconds: config.linkTtlSeconds },
-      ...(deps.now ? { now: deps.now } : {}),
     });
-    worker = createAlertWorker({
+    relayAll = () => Promise.all([relay.drain(), historyRelay.drain()]);
+    const record = async (transitions: AlertTransition[]) => {
+      if (transitions.length > 0) await connection.rpush(store.keys.historyOutbox, ...transitions.map((t) => JSON.stringify(t)));
+    };
+
+    const lifecycleProcessor = async (job: Job) => {
+      if (job.name === TICK_JOB) {
+        const emails = await lc.tickAll();
+        await relayAll();
+        return { status: "ticked", emails };
+      }
+      if (job.name !== ALERT_JOB) throw new UnrecoverableError(`unknown job name "${job.name.slice(0, 100)}"`);
+      const parsed = alertNotificationSchema.safeParse(job.data);
+      if (!parsed.success) {
+        const reason = `invalid payload: ${maskEmails(z.prettifyError(parsed.error)).replace(/\s+/g, " ").slice(0, 1_000)}`;
+        logger.error({ jobId: job.id, reason }, "notification refused");
+        throw new UnrecoverableError(reason);
+      }
+      const outcome = await lc.onNotification(parsed.data);
+      // The commit holds the decision; relaying now only makes it prompt (the loop would do it within a second).
+      await relayAll().catch((err: unknown) => logger.warn({ err }, "relay after a decision failed; the loop retries"));
+      return { status: "decided", emails: outcome.emails.length, digests: outcome.digests.length };
+    };
+    lifecycleWorker = createAlertWorker({
       queueName: config.queueName,
       concurrency: config.concurrency,
       retry: config.retry,
       connection,
-      processor,
+      processor: lifecycleProcessor,
       logger,
     });
-    await worker.waitUntilReady();
-    queue = new Queue(config.queueName, { connection });
-    const metrics = createNotifierMetrics(queue);
-    metrics.observe(worker);
+    const markers = createRedisSentMarkers(connection, { keyPrefix: config.keyPrefix, ttlSeconds: config.sentMarkerTtlSeconds });
+    emailWorker = createAlertWorker({
+      queueName: config.emailQueueName,
+      concurrency: config.concurrency,
+      retry: config.retry,
+      connection,
+      processor: createEmailProcessor({
+        mailer,
+        markers,
+        inbox: store,
+        record,
+        complaints: (accountId, eventIds) => readComplaintTexts(connection, config.signalKeyPrefix, accountId, eventIds),
+        logger,
+        links: { appBaseUrl: config.appBaseUrl, linkSecret: config.linkSecret, linkTtlSeconds: config.linkTtlSeconds },
+        now,
+      }),
+      logger,
+    });
+    await Promise.all([lifecycleWorker.waitUntilReady(), emailWorker.waitUntilReady()]);
+    // One scheduler across every instance (BullMQ keeps it in Redis under this id): one tick per interval.
+    await alertQueue.upsertJobScheduler("policy-tick", { every: config.tickIntervalMs }, { name: TICK_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+    relayLoop = startLoop("lifecycle-relay", 1_000, relayAll, logger);
+
+    const metrics = createNotifierMetrics([alertQueue, emailQueue]);
+    metrics.observe(emailWorker);
     const redisForChecks = connection;
     ops = await startOpsServer({
       port: config.ops.port,
       token: config.ops.token,
       registry: metrics.registry,
-      readiness: { redis: () => redisForChecks.ping(), smtp: () => mailer.verify() },
+      readiness: { redis: () => redisForChecks.ping(), smtp: () => mailer.verify(), kafka: () => admin.describeCluster() },
       logger,
     });
-    logger.info({ queue: config.queueName, concurrency: config.concurrency }, "notifier started");
+    const labels = createRedisLabels(connection, `${config.keyPrefix}labels`);
+    api = await buildApi({
+      lifecycle: lc,
+      history: async (accountId) =>
+        (await connection.zrange(`${config.signalKeyPrefix}history:${accountId}`, 0, -1)).map((raw) => JSON.parse(raw) as AlertTransition),
+      labels,
+      tokens: config.api.tokens,
+      linkSecret: config.linkSecret,
+      now,
+      logger,
+      afterCommit: relayAll,
+    });
+    await api.listen({ port: config.api.port, host: config.api.host });
+    const address = api.server.address();
+    apiPort = typeof address === "object" && address ? address.port : config.api.port;
+    if (config.api.tokens.length === 0) logger.warn("API_TOKENS unset: the alerts API refuses every request (the email links still work)");
+    logger.info({ queue: config.queueName, emailQueue: config.emailQueueName, apiPort, concurrency: config.concurrency }, "notifier started");
   }
 
   const stop = once(async () => {
     stopping = true;
     await closeAll(
       [
-        // Closing the worker first stops fetching and lets in-flight jobs finish (and write their markers).
-        ["worker", async () => worker?.close()],
+        // Closing the workers first stops fetching and lets in-flight jobs finish (and write their markers).
+        ["lifecycle worker", async () => lifecycleWorker?.close()],
+        ["email worker", async () => emailWorker?.close()],
+        ["relay", async () => relayLoop?.stop()],
+        ["outboxes", async () => (redis?.status === "ready" ? relayAll() : undefined)],
+        ["api", async () => api?.close()],
         ["ops server", async () => ops?.close()],
-        ["queue", async () => queue?.close()],
+        ["queues", async () => Promise.all([alertQueue?.close(), emailQueue?.close()])],
         ["smtp", async () => mailer.close()],
+        ["producer", async () => producer.disconnect()],
+        ["kafka admin", async () => admin.disconnect()],
         ["redis", async () => (redis ? closeRedis(redis) : undefined)],
       ],
       logger,
@@ -99,5 +224,20 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
     logger.info("notifier stopped");
   });
 
-  return { start, opsPort: () => ops?.port, stop };
+  return {
+    start,
+    opsPort: () => ops?.port,
+    apiPort: () => apiPort,
+    async tick() {
+      if (!lifecycle) throw new Error("notifier not started");
+      const emails = await lifecycle.tickAll();
+      await relayAll();
+      return emails;
+    },
+    lifecycle: () => {
+      if (!lifecycle) throw new Error("notifier not started");
+      return lifecycle;
+    },
+    stop,
+  };
 }

@@ -1,70 +1,155 @@
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import { ALERT_JOB, alertNotificationSchema } from "@churnwatch/contracts";
+import type { AlertNotification, AlertTransition } from "@churnwatch/contracts";
 import { maskEmails, type Logger } from "@churnwatch/platform";
 import { jitteredBackoff, type BackoffPolicy } from "./backoff.ts";
+import { actionUrl, type LinkAction } from "./actionLinks.ts";
+import { EMAIL_JOB, emailJobSchema } from "./lifecycle/emailQueue.ts";
+import type { EmailJobData, InboxEntry } from "./lifecycle/inbox.ts";
+import type { InboxStore } from "./lifecycle/redisInbox.ts";
 import { signAccountLink } from "./links.ts";
 import { MailSendError, type Mailer } from "./mailer.ts";
 import type { SentMarkers } from "./redisSentMarkers.ts";
-import { headerSafe, renderAlertEmail } from "./render/index.ts";
+import { headerSafe, renderAlertEmail, type RenderOptions } from "./render/index.ts";
 
-export type NotifyResult = { status: "sent"; messageId: string } | { status: "already-sent" };
+export type NotifyResult =
+  | { status: "sent"; messageId: string }
+  | { status: "already-sent" }
+  | { status: "superseded"; reason: string };
 
-export interface AlertProcessorDeps {
+/** Recent complaint texts of an account (kept by the signal worker), for complaint alerts' emails. */
+export type ComplaintTexts = (accountId: string, eventIds: string[]) => Promise<NonNullable<RenderOptions["complaints"]>>;
+
+export interface EmailProcessorDeps {
   mailer: Mailer;
   markers: SentMarkers;
+  inbox: Pick<InboxStore, "load">;
+  /** Appends a transition to the alert's history (durably relayed to Kafka). */
+  record: (transitions: AlertTransition[]) => Promise<void>;
+  complaints?: ComplaintTexts;
   logger: Logger;
   links: { appBaseUrl: string; linkSecret: string; linkTtlSeconds: number };
   now?: () => number;
 }
 
-/** Only identifiers, never the owner's address: safe for logs of a job whose payload may be invalid. */
+/** Only identifiers, never an address: safe for logs of a job whose payload may be invalid. */
 function idsOf(data: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (typeof data !== "object" || data === null) return out;
-  for (const k of ["notificationId", "alertId", "accountId"] as const) {
+  for (const k of ["groupId", "notificationId", "alertId", "accountId"] as const) {
     const v = (data as Record<string, unknown>)[k];
     if (typeof v === "string") out[k] = v.slice(0, 200);
   }
   return out;
 }
 
-export function createAlertProcessor(deps: AlertProcessorDeps): (job: Job) => Promise<NotifyResult> {
+type Item = EmailJobData["items"][number];
+
+/**
+ * Whether an item is still worth sending when its time comes: a quiet-hours delay can outlive the alert, an
+ * acknowledgement, a snooze or a dismissal. A resolved notice goes unless the alert fires again.
+ */
+function stillDue(entry: InboxEntry | undefined, item: Item, nowMs: number): string | undefined {
+  if (!entry) return "alert unknown";
+  const r = entry.record;
+  if (item.reason === "resolved") return r.state === "firing" ? "alert fires again" : undefined;
+  if (r.state !== "firing") return `alert is ${r.state}`;
+  if (r.dismissedAt !== undefined) return "dismissed as not a risk";
+  if (r.snoozeUntilWorseThan !== undefined || (r.snoozedUntil !== undefined && Date.parse(r.snoozedUntil) > nowMs)) return "snoozed";
+  if ((item.reason === "repeat" || item.reason === "escalation-step") && r.acknowledgedAt !== undefined) return "acknowledged";
+  return undefined;
+}
+
+const kindOf = (reason: Item["reason"]): AlertNotification["kind"] =>
+  reason === "resolved" ? "resolved" : reason === "escalated" ? "escalated" : "firing";
+
+/** The send step: one email job, rendered from the alerts' latest evidence, sent once. */
+export function createEmailProcessor(deps: EmailProcessorDeps): (job: Job) => Promise<NotifyResult> {
   const now = deps.now ?? Date.now;
   return async (job) => {
     const base = deps.logger.child({ jobId: job.id, attempt: job.attemptsMade + 1, ...idsOf(job.data) });
-    if (job.name !== ALERT_JOB) throw new UnrecoverableError(`unknown job name "${job.name.slice(0, 100)}"`);
-
-    const parsed = alertNotificationSchema.safeParse(job.data);
+    if (job.name !== EMAIL_JOB) throw new UnrecoverableError(`unknown job name "${job.name.slice(0, 100)}"`);
+    const parsed = emailJobSchema.safeParse(job.data);
     if (!parsed.success) {
       const reason = `invalid payload: ${maskEmails(z.prettifyError(parsed.error)).replace(/\s+/g, " ").slice(0, 1_000)}`;
-      base.error({ reason }, "notification refused");
+      base.error({ reason }, "email refused");
       throw new UnrecoverableError(reason);
     }
-    const n = parsed.data;
-    const log = deps.logger.child({ jobId: job.id, attempt: job.attemptsMade + 1, ...idsOf(n), rule: n.rule, alertLevel: n.level });
-    const owner = n.account.owner;
-    if (!owner) {
-      log.error("notification refused: no owner on record");
-      throw new UnrecoverableError("no owner on record for the account");
+    const data = parsed.data;
+    const log = base.child({ role: data.recipient.role, alertLevel: data.level });
+    if (data.recipient.email === "") {
+      log.error(`email refused: no ${data.recipient.role} on record`);
+      throw new UnrecoverableError(`no ${data.recipient.role} on record for the account`);
     }
-
-    if (await deps.markers.isSent(n.notificationId)) {
+    if (await deps.markers.isSent(data.groupId)) {
       log.info("already sent, skipping redelivery");
       return { status: "already-sent" };
     }
 
-    const exp = Math.floor(now() / 1000) + deps.links.linkTtlSeconds;
-    const accountUrl = signAccountLink({ baseUrl: deps.links.appBaseUrl, accountId: n.accountId, secret: deps.links.linkSecret, exp });
-    const email = renderAlertEmail(n, { accountUrl, linkExpiresAt: new Date(exp * 1000).toISOString() });
+    const inbox = await deps.inbox.load(data.accountId);
+    const nowMs = now();
+    const due: Array<{ item: Item; entry: InboxEntry }> = [];
+    const dropped: AlertTransition[] = [];
+    for (const item of data.items) {
+      const entry = inbox.alerts[item.rule];
+      const why = stillDue(entry, item, nowMs);
+      if (why === undefined && entry) due.push({ item, entry });
+      else if (entry) dropped.push(transition(entry, item, "email-superseded", data, nowMs, why));
+    }
+    if (due.length === 0) {
+      await deps.record(dropped);
+      log.info({ reason: dropped.map((d) => d.note).join("; ") }, "email no longer due");
+      return { status: "superseded", reason: dropped.map((d) => d.note).join("; ") || "nothing left to send" };
+    }
+
+    const exp = Math.floor(nowMs / 1000) + deps.links.linkTtlSeconds;
+    const accountUrl = signAccountLink({ baseUrl: deps.links.appBaseUrl, accountId: data.accountId, secret: deps.links.linkSecret, exp });
+    const [lead, ...rest] = due;
+    if (!lead) throw new Error("unreachable: due is not empty");
+    const n: AlertNotification = {
+      ...lead.entry.snapshot,
+      notificationId: lead.item.alertVersion,
+      kind: kindOf(lead.item.reason),
+      related: rest.map(({ item, entry: { snapshot: s } }) => ({
+        notificationId: item.alertVersion,
+        kind: kindOf(item.reason),
+        alertId: s.alertId,
+        rule: s.rule,
+        level: s.level,
+        score: s.score,
+        firedAt: s.firedAt,
+        evidence: s.evidence,
+        eventIds: s.eventIds,
+      })),
+    };
+    const answer = (rule: Item["rule"], reason: Item["reason"]) => {
+      if (reason === "resolved") return undefined;
+      const claims = (action: LinkAction) => ({ accountId: data.accountId, rule, action, recipient: data.recipient.email, exp });
+      return {
+        acknowledge: actionUrl(deps.links.appBaseUrl, claims("acknowledge"), deps.links.linkSecret),
+        snooze: actionUrl(deps.links.appBaseUrl, claims("snooze"), deps.links.linkSecret),
+        dismiss: actionUrl(deps.links.appBaseUrl, claims("dismiss"), deps.links.linkSecret),
+      };
+    };
+    const complaintIds = due.filter((d) => d.item.rule === "complaints.spike").flatMap((d) => d.entry.snapshot.eventIds);
+    const complaints = complaintIds.length > 0 && deps.complaints ? await deps.complaints(data.accountId, complaintIds) : [];
+    const email = renderAlertEmail(n, {
+      accountUrl,
+      linkExpiresAt: new Date(exp * 1000).toISOString(),
+      recipient: { name: data.recipient.name, locale: data.recipient.locale, role: data.recipient.role },
+      reason: lead.item.reason,
+      answerLinks: due.map((d) => answer(d.item.rule, d.item.reason)),
+      complaints,
+      messageKey: data.groupId,
+    });
 
     let messageId: string;
     try {
-      ({ messageId } = await deps.mailer.send({ ...email, to: { name: headerSafe(owner.name, 100), address: owner.email } }));
+      ({ messageId } = await deps.mailer.send({ ...email, to: { name: headerSafe(data.recipient.name, 100), address: data.recipient.email } }));
     } catch (err) {
       if (err instanceof MailSendError && !err.retriable) {
-        log.error({ reason: err.message }, "SMTP rejected the notification permanently");
+        log.error({ reason: err.message }, "SMTP rejected the email permanently");
         throw new UnrecoverableError(err.message);
       }
       log.warn({ reason: err instanceof Error ? maskEmails(err.message) : String(err) }, "send failed, will retry");
@@ -74,10 +159,37 @@ export function createAlertProcessor(deps: AlertProcessorDeps): (job: Job) => Pr
     // Remaining window: a crash (or lost Redis write) between the SMTP server's 250 and this SET, or a reply
     // lost after the server queued the mail, makes the retry send again: at-least-once, never lost. The
     // deterministic Message-ID lets mail clients collapse such a rare duplicate.
-    await deps.markers.markSent(n.notificationId, messageId);
-    log.info({ messageId }, "notification sent");
+    await deps.markers.markSent(data.groupId, messageId);
+    await deps.record([...due.map(({ item, entry }) => transition(entry, item, "email-sent", data, nowMs, `${item.reason} to ${data.recipient.role}`)), ...dropped]);
+    log.info({ messageId, items: due.length }, "email sent");
     return { status: "sent", messageId };
   };
+}
+
+function transition(
+  entry: InboxEntry,
+  item: Item,
+  type: "email-sent" | "email-superseded",
+  data: EmailJobData,
+  nowMs: number,
+  note: string | undefined,
+): AlertTransition {
+  const s = entry.snapshot;
+  const t: AlertTransition = {
+    transitionId: `${s.alertId}:${type}:${data.groupId}`,
+    alertId: s.alertId,
+    accountId: data.accountId,
+    rule: s.rule,
+    type,
+    level: item.level,
+    score: s.score,
+    at: new Date(nowMs).toISOString(),
+    cause: `email ${item.alertVersion}`,
+    actor: "notifier",
+    configVersion: s.configVersion,
+  };
+  if (note !== undefined) t.note = note;
+  return t;
 }
 
 export interface AlertWorkerOptions {
@@ -86,7 +198,7 @@ export interface AlertWorkerOptions {
   retry: BackoffPolicy;
   /** Shared connection; must have maxRetriesPerRequest: null (BullMQ duplicates it for blocking calls). */
   connection: Redis;
-  processor: (job: Job) => Promise<NotifyResult>;
+  processor: (job: Job) => Promise<unknown>;
   logger: Logger;
 }
 

@@ -7,10 +7,10 @@ import { parseArgs } from "node:util";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { z } from "zod";
-import { ALERT_QUEUE } from "@churnwatch/contracts";
+import { EMAIL_QUEUE } from "@churnwatch/contracts";
 import { envFields, maskEmails, parseEnv, runMain } from "@churnwatch/platform";
 
-const schema = z.object({ REDIS_URL: envFields.redisUrl, ALERT_QUEUE: envFields.name.default(ALERT_QUEUE) });
+const schema = z.object({ REDIS_URL: envFields.redisUrl, EMAIL_QUEUE: envFields.name.default(EMAIL_QUEUE) });
 
 export interface RetryOutcome {
   retried: Array<{ jobId: string; accountId: string; reason: string }>;
@@ -37,11 +37,11 @@ if (process.argv[1]?.endsWith("retryFailedEmails.ts")) {
     const { values } = parseArgs({ options: { "dry-run": { type: "boolean", default: false } } });
     const env = parseEnv(schema, process.env);
     const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 });
-    const queue = new Queue(env.ALERT_QUEUE, { connection });
+    const queue = new Queue(env.EMAIL_QUEUE, { connection });
     try {
       const { retried } = await retryFailedEmails(queue, { dryRun: values["dry-run"] === true });
       for (const r of retried) process.stdout.write(`${values["dry-run"] ? "would retry" : "retried"} ${r.jobId} (${r.accountId}): ${r.reason}\n`);
-      process.stdout.write(`${retried.length} failed email(s) ${values["dry-run"] ? "would be" : "were"} put back in ${env.ALERT_QUEUE}\n`);
+      process.stdout.write(`${retried.length} failed email(s) ${values["dry-run"] ? "would be" : "were"} put back in ${env.EMAIL_QUEUE}\n`);
     } finally {
       await queue.close();
       connection.disconnect();

@@ -1,8 +1,9 @@
-import { groupNotifications, type AlertTransition, type ChurnEvent } from "@churnwatch/contracts";
+import { groupNotifications, type AlertNotification, type AlertTransition, type ChurnEvent } from "@churnwatch/contracts";
 import {
   collectNotifications,
   emptyState,
   record,
+  resolvedNotification,
   step,
   type AccountState,
   type AlertChange,
@@ -23,6 +24,8 @@ export interface AccountProcessorDeps {
   /** Decides whether notifications may be sent for what was just applied (caught up, event recent). */
   isLive: (lastInputAt: string) => boolean;
   maxAttempts?: number;
+  /** Keeps complaint texts for alert emails (the engine's state leaves them out). */
+  keepComplaintTexts?: (accountId: string, complaints: ChurnEvent[]) => Promise<void>;
 }
 
 /** The engine threw on an input: a bug or an input it cannot handle, never worth retrying as is. */
@@ -56,6 +59,7 @@ export function createAccountProcessor(deps: AccountProcessorDeps) {
       let state: AccountState = stored.state ?? emptyState(accountId);
       let changes = 0;
       const transitions: AlertTransition[] = [];
+      const resolved: AlertNotification[] = [];
       for (const input of pending) {
         if (!live && input.kind === "event") {
           state = safely(input, () => record(state, input.event, config));
@@ -67,12 +71,17 @@ export function createAccountProcessor(deps: AccountProcessorDeps) {
         const cause = input.kind === "tick" ? "sweep" : `event ${input.event.eventId}`;
         for (const change of result.changes) {
           if (change.type !== "updated") transitions.push(toTransition(accountId, change, cause, config.version));
+          if (change.type === "resolved") {
+            const notice = resolvedNotification(state, change.alert, config, change.at);
+            if (notice) resolved.push(notice);
+          }
         }
       }
       let notifications: ReturnType<typeof collectNotifications>["notifications"] = [];
       if (live) {
         ({ state, notifications } = collectNotifications(state, config, lastInputAt));
-        notifications = groupNotifications(notifications);
+        // The policy hears about every change of the evaluation together, so one email can carry them all.
+        notifications = groupNotifications([...notifications, ...resolved]);
       }
       // A quiet tick changes nothing worth a write; skipping it keeps sweeps cheap.
       if (freshIds.length === 0 && changes === 0 && notifications.length === 0) {
@@ -96,6 +105,8 @@ export function createAccountProcessor(deps: AccountProcessorDeps) {
   return {
     /** Applies a run of events of one account, in the order given; already-seen event ids are skipped. */
     async applyEvents(accountId: string, events: ChurnEvent[]): Promise<ProcessOutcome> {
+      // Before the state commit, and idempotent: a redelivery rewrites the same texts, a crash loses none.
+      await deps.keepComplaintTexts?.(accountId, events.filter((e) => e.type === "complaint.opened"));
       const unique = new Map(events.map((e) => [e.eventId, e] as const));
       const inputs: EngineInput[] = [...unique.values()].map((event) => ({ kind: "event", event }));
       const last = latest(events.map((e) => e.occurredAt));

@@ -4,6 +4,8 @@ import type { Consumer } from "kafkajs";
 import type { EngineConfig } from "@churnwatch/engine";
 import {
   closeAll,
+  createHistoryRelay,
+  keepComplaintTexts,
   createKafka,
   ensureTopics,
   once,
@@ -21,7 +23,7 @@ import { createDeadLetterWriter } from "./deadLetter.ts";
 import { eventTopics, type SignalWorkerConfig } from "./env.ts";
 import { createLagMonitor } from "./lagMonitor.ts";
 import { createSignalMetrics } from "./metrics.ts";
-import { createHistoryRelay } from "./historyRelay.ts";
+
 import { createOutboxRelay } from "./outboxRelay.ts";
 import { createRedisSignalStore } from "./redisSignalStore.ts";
 import { createSweeper } from "./sweeper.ts";
@@ -83,6 +85,7 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
     store,
     config: engineConfig,
     isLive: (at) => lag.isCaughtUp() && Date.parse(at) >= now().getTime() - config.LIVE_WINDOW_MS,
+    keepComplaintTexts: (accountId, complaints) => keepComplaintTexts(redis, config.KEY_PREFIX, accountId, complaints),
   });
   const handleBatch = createBatchHandler({
     processor,

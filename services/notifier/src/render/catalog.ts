@@ -7,7 +7,7 @@ export interface Messages {
   tiers: Record<Tier, string>;
   rules: Record<RuleId, { title: string; summary: string }>;
   actions: Record<ActionKey, string>;
-  subject: (p: { account: string; level: string; title: string; escalated: boolean }) => string;
+  subject: (p: { account: string; level: string; title: string; escalated: boolean; resolved?: boolean }) => string;
   ui: {
     greeting: (name: string) => string;
     scoreLine: (p: { level: string; score: string; when: string }) => string;
@@ -25,6 +25,18 @@ export interface Messages {
     alsoOnAccount: string;
     /** ": " or the full-width "：". */
     colon: string;
+    /** Why this email, when it is not the first notice to the owner. */
+    reasons: {
+      repeat: string;
+      resolved: string;
+      toManager: (owner: string) => string;
+      toExecutive: (owner: string) => string;
+    };
+    /** The recipient's answers, each a signed link. */
+    answer: string;
+    answerLinks: { acknowledge: string; snooze: string; dismiss: string };
+    footerEscalated: string;
+    complaints: string;
   };
 }
 
@@ -48,8 +60,8 @@ const en: Messages = {
     financeWithManager: "Follow up on the overdue invoices together with finance and agree a payment plan before credit terms are reviewed.",
     executive: "Strategic account: arrange executive contact between our leadership and the account's leadership.",
   },
-  subject: ({ account, level, title, escalated }) =>
-    `[Churnwatch] ${escalated ? `Escalated to ${level}` : level} risk · ${account}: ${title}`,
+  subject: ({ account, level, title, escalated, resolved }) =>
+    resolved ? `[Churnwatch] Resolved · ${account}: ${title}` : `[Churnwatch] ${escalated ? `Escalated to ${level}` : level} risk · ${account}: ${title}`,
   ui: {
     greeting: (name) => (name ? `Hello ${name},` : "Hello,"),
     scoreLine: ({ level, score, when }) => `Risk level ${level}, score ${score}/100, detected ${when}.`,
@@ -65,6 +77,16 @@ const en: Messages = {
     refs: "References",
     alsoOnAccount: "Also on this account",
     colon: ": ",
+    reasons: {
+      repeat: "Reminder: this alert is still open and nobody has acknowledged it yet.",
+      resolved: "Good news: the signal has recovered and the alert is resolved. No action is needed.",
+      toManager: (owner) => `Escalated to you: this strategic account's alert has not been acknowledged by ${owner || "its owner"}.`,
+      toExecutive: (owner) => `Escalated to you as executive sponsor: this strategic account's alert is still unanswered by ${owner || "its owner"} and their manager.`,
+    },
+    answer: "Answer this alert",
+    answerLinks: { acknowledge: "I'm on it", snooze: "Snooze", dismiss: "Not a risk" },
+    footerEscalated: "You receive this email because an alert on a strategic account you oversee was not acknowledged in time.",
+    complaints: "Latest complaints",
   },
 };
 
@@ -87,8 +109,8 @@ const zh: Messages = {
     financeWithManager: "与财务一起跟进逾期发票，在调整信用条件之前与客户商定还款计划。",
     executive: "战略性大客户：安排我方高层与客户高层直接沟通。",
   },
-  subject: ({ account, level, title, escalated }) =>
-    `【Churnwatch】${escalated ? `升级为${level}风险` : `${level}风险`} · ${account}：${title}`,
+  subject: ({ account, level, title, escalated, resolved }) =>
+    resolved ? `【Churnwatch】已解除 · ${account}：${title}` : `【Churnwatch】${escalated ? `升级为${level}风险` : `${level}风险`} · ${account}：${title}`,
   ui: {
     greeting: (name) => (name ? `${name}，您好：` : "您好："),
     scoreLine: ({ level, score, when }) => `风险等级：${level}，风险评分 ${score}/100，发现时间 ${when}。`,
@@ -104,6 +126,16 @@ const zh: Messages = {
     refs: "参考编号",
     alsoOnAccount: "该客户的其他预警",
     colon: "：",
+    reasons: {
+      repeat: "提醒：该预警仍未解除，且尚无人确认处理。",
+      resolved: "好消息：相关指标已恢复，预警已解除，无需采取措施。",
+      toManager: (owner) => `升级通知：该战略性大客户的预警未被${owner || "负责人"}确认处理。`,
+      toExecutive: (owner) => `升级通知（高层联系人）：该战略性大客户的预警仍未被${owner || "负责人"}及其上级处理。`,
+    },
+    answer: "处理该预警",
+    answerLinks: { acknowledge: "我来处理", snooze: "暂缓提醒", dismiss: "不构成风险" },
+    footerEscalated: "您收到此邮件，是因为您负责的战略性大客户的预警未被及时确认处理。",
+    complaints: "最近的投诉",
   },
 };
 

@@ -3,10 +3,11 @@ import type { AlertNotification } from "@churnwatch/contracts";
 import { headerSafe } from "./escape.ts";
 import { renderHtml } from "./html.ts";
 import { renderText } from "./text.ts";
-import { buildView } from "./view.ts";
+import { buildView, type ViewOptions } from "./view.ts";
 
 export { escapeHtml, headerSafe } from "./escape.ts";
 export { suggestedActions, type ActionKey } from "./actions.ts";
+export type { AnswerLinks, EmailReason, Role } from "./view.ts";
 
 export interface RenderedEmail {
   subject: string;
@@ -16,11 +17,10 @@ export interface RenderedEmail {
   headers: Record<string, string>;
 }
 
-export interface RenderOptions {
-  /** The signed deep link to the account page (links.ts). */
-  accountUrl: string;
-  /** When that link expires, ISO 8601. */
-  linkExpiresAt: string;
+/** The signed account link (links.ts) and its expiry, and who reads the email and why. */
+export interface RenderOptions extends ViewOptions {
+  /** Identity of this email for its Message-ID; defaults to the notification id. */
+  messageKey?: string;
 }
 
 /** Deterministic per notification, so a duplicate delivery carries the same id and clients can collapse it. */
@@ -30,13 +30,13 @@ export function messageIdFor(notificationId: string): string {
 
 /** Pure: the same notification and options always give the same email. */
 export function renderAlertEmail(n: AlertNotification, opts: RenderOptions): RenderedEmail {
-  const view = buildView(n, opts.accountUrl, opts.linkExpiresAt);
+  const view = buildView(n, opts);
   return {
     subject: view.subject,
     html: renderHtml(view),
     text: renderText(view),
     headers: {
-      "Message-ID": messageIdFor(n.notificationId),
+      "Message-ID": messageIdFor(opts.messageKey ?? n.notificationId),
       // RFC 3834: tells auto-responders (out-of-office) not to reply to an automated alert.
       "Auto-Submitted": "auto-generated",
       "X-Auto-Response-Suppress": "All",

@@ -1,7 +1,8 @@
 import type { Redis } from "ioredis";
 import type { Producer } from "kafkajs";
 import type { AlertTransition } from "@churnwatch/contracts";
-import { drainUntilEmpty, type Logger } from "@churnwatch/platform";
+import { drainUntilEmpty } from "./loop.ts";
+import type { Logger } from "./logger.ts";
 
 const KEEP_PER_ACCOUNT = 1_000;
 

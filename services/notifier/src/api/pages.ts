@@ -1,0 +1,77 @@
+import type { Locale } from "@churnwatch/contracts";
+import { escapeHtml as e } from "../render/index.ts";
+import type { LinkAction } from "../actionLinks.ts";
+
+// The pages behind the links in an email. A GET only shows a form: mail scanners and link previews open
+// links on their own, and must never acknowledge or dismiss anything. The POST from the form does it.
+
+const text = {
+  en: {
+    title: { acknowledge: "Acknowledge the alert", snooze: "Snooze the alert", dismiss: "Mark as not a risk" },
+    intro: (account: string, rule: string) => `${account} · ${rule}`,
+    acknowledge: "I'm on it",
+    snoozeUntil: "Quiet until (date)",
+    snoozeWorse: "or until it gets worse",
+    snooze: "Snooze",
+    reason: "Why is this not a risk?",
+    dismiss: "Mark as not a risk",
+    done: "Thank you: recorded.",
+    refused: "Not recorded",
+    reasons: {
+      malformed: "This link is incomplete or damaged.",
+      "bad-signature": "This link is not valid.",
+      expired: "This link has expired. Open the account in Churnwatch instead.",
+      "no-alert": "This alert no longer exists on the account.",
+    } as Record<string, string>,
+  },
+  "zh-CN": {
+    title: { acknowledge: "确认处理该预警", snooze: "暂缓提醒", dismiss: "标记为不构成风险" },
+    intro: (account: string, rule: string) => `${account} · ${rule}`,
+    acknowledge: "我来处理",
+    snoozeUntil: "暂缓至（日期）",
+    snoozeWorse: "或直到风险升级",
+    snooze: "暂缓",
+    reason: "为什么不构成风险？",
+    dismiss: "标记为不构成风险",
+    done: "谢谢，已记录。",
+    refused: "未能记录",
+    reasons: {
+      malformed: "链接不完整或已损坏。",
+      "bad-signature": "链接无效。",
+      expired: "链接已过期，请在 Churnwatch 中打开该客户。",
+      "no-alert": "该客户已没有这条预警。",
+    } as Record<string, string>,
+  },
+} satisfies Record<Locale, unknown>;
+
+function page(locale: Locale, title: string, body: string): string {
+  return (
+    `<!DOCTYPE html><html lang="${e(locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+    `<meta name="referrer" content="no-referrer"><title>${e(title)}</title></head>` +
+    `<body style="font-family:Arial,'PingFang SC',sans-serif;max-width:560px;margin:40px auto;padding:0 16px;color:#111827;">` +
+    `<h1 style="font-size:20px;">${e(title)}</h1>${body}</body></html>`
+  );
+}
+
+export function formPage(locale: Locale, action: LinkAction, account: string, rule: string, postUrl: string): string {
+  const t = text[locale];
+  const fields =
+    action === "snooze"
+      ? `<p><label>${e(t.snoozeUntil)} <input type="date" name="until"></label></p>` +
+        `<p><label><input type="checkbox" name="untilWorse" value="1"> ${e(t.snoozeWorse)}</label></p>`
+      : action === "dismiss"
+        ? `<p><label>${e(t.reason)}<br><textarea name="reason" rows="3" cols="50" required maxlength="1000"></textarea></label></p>`
+        : "";
+  const button = action === "snooze" ? t.snooze : action === "dismiss" ? t.dismiss : t.acknowledge;
+  return page(
+    locale,
+    t.title[action],
+    `<p>${e(t.intro(account, rule))}</p><form method="post" action="${e(postUrl)}">${fields}` +
+      `<p><button type="submit" style="padding:8px 16px;">${e(button)}</button></p></form>`,
+  );
+}
+
+export function resultPage(locale: Locale, ok: boolean, detail?: string): string {
+  const t = text[locale];
+  return page(locale, ok ? t.done : t.refused, detail ? `<p>${e(t.reasons[detail] ?? detail)}</p>` : "");
+}

@@ -1,0 +1,210 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import formbody from "@fastify/formbody";
+import { DateTime } from "luxon";
+import { z } from "zod";
+import { ruleIdSchema, type AlertTransition, type RuleId } from "@churnwatch/contracts";
+import type { ActionInput } from "@churnwatch/policy";
+import type { Logger } from "@churnwatch/platform";
+import { verifyActionToken } from "../actionLinks.ts";
+import type { Lifecycle } from "../lifecycle/lifecycle.ts";
+import type { InboxEntry } from "../lifecycle/inbox.ts";
+import type { LabelStore } from "./labels.ts";
+import { formPage, resultPage } from "./pages.ts";
+import { authenticate, type ApiToken } from "./tokens.ts";
+import { alertHistory, dedupe, listAlerts, summarise, visibleTo } from "./views.ts";
+
+export interface ApiDeps {
+  lifecycle: Lifecycle;
+  history: (accountId: string) => Promise<AlertTransition[]>;
+  labels: LabelStore;
+  tokens: readonly ApiToken[];
+  linkSecret: string;
+  now: () => number;
+  logger: Logger;
+  /** Moves what a commit decided (history, emails) on promptly; the relay loop would get there anyway. */
+  afterCommit: () => Promise<unknown>;
+}
+
+const listQuery = z.object({
+  state: z.enum(["pending", "firing", "resolved"]).optional(),
+  level: z.enum(["low", "medium", "high", "critical"]).optional(),
+  owner: z.string().max(320).optional(),
+  tier: z.enum(["strategic", "partner", "ordinary"]).optional(),
+  region: z.string().max(100).optional(),
+});
+const alertParams = z.object({ accountId: z.string().min(1).max(200), rule: ruleIdSchema });
+const snoozeBody = z.union([
+  z.object({ until: z.iso.datetime({ offset: true }) }).strict(),
+  z.object({ untilWorse: z.literal(true) }).strict(),
+]);
+const dismissBody = z.object({ reason: z.string().trim().min(1, "a reason is required").max(1_000) }).strict();
+const defectionBody = z.object({ churnedAt: z.iso.datetime({ offset: true }), note: z.string().max(1_000).optional() }).strict();
+
+/** zod's message for a refused request: which field, and what it should be. */
+function refusal(reply: FastifyReply, error: z.ZodError) {
+  return reply.code(400).send({ error: "invalid request", detail: z.prettifyError(error) });
+}
+
+/**
+ * The alerts API (bearer token; an account manager's token sees only the accounts they own) and the pages
+ * behind the signed links in emails (no login: the link is the credential, for one account, alert and action).
+ */
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  // Action tokens carry their claims (account, rule, recipient), so they are longer than the default 100.
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, routerOptions: { maxParamLength: 2_000 } });
+  await app.register(formbody);
+  const store = deps.lifecycle.store;
+
+  app.addHook("onRequest", async (req, reply) => {
+    if (!req.url.startsWith("/api/")) return;
+    const token = authenticate(req.headers.authorization, deps.tokens);
+    if (!token) return reply.code(401).header("www-authenticate", "Bearer").send({ error: "missing or unknown bearer token" });
+    (req as FastifyRequest & { token?: ApiToken }).token = token;
+  });
+  const tokenOf = (req: FastifyRequest) => (req as FastifyRequest & { token?: ApiToken }).token as ApiToken;
+
+  /** The entry when the caller may see it; otherwise a 404 that does not reveal whether the alert exists. */
+  async function visibleEntry(req: FastifyRequest, reply: FastifyReply): Promise<{ accountId: string; rule: RuleId; entry: InboxEntry } | undefined> {
+    const params = alertParams.safeParse(req.params);
+    if (!params.success) return void refusal(reply, params.error);
+    const inbox = await store.load(params.data.accountId);
+    const entry = inbox.alerts[params.data.rule];
+    if (!entry || !visibleTo(tokenOf(req).scope, entry)) return void reply.code(404).send({ error: "no such alert" });
+    return { ...params.data, entry };
+  }
+
+  app.get("/api/alerts", async (req, reply) => {
+    const q = listQuery.safeParse(req.query);
+    if (!q.success) return refusal(reply, q.error);
+    const inboxes = await store.loadMany(await store.allAccounts());
+    return { alerts: listAlerts(inboxes, tokenOf(req).scope, q.data) };
+  });
+
+  app.get("/api/alerts/:accountId/:rule", async (req, reply) => {
+    const found = await visibleEntry(req, reply);
+    if (!found) return reply;
+    return {
+      alert: summarise(found.accountId, found.entry),
+      evidence: found.entry.snapshot.evidence,
+      eventIds: found.entry.snapshot.eventIds,
+      configVersion: found.entry.snapshot.configVersion,
+      delivery: found.entry.record,
+      history: alertHistory(await deps.history(found.accountId), found.rule),
+    };
+  });
+
+  async function act(req: FastifyRequest, reply: FastifyReply, input: (actor: string) => ActionInput) {
+    const found = await visibleEntry(req, reply);
+    if (!found) return reply;
+    const actor = tokenOf(req).actor;
+    const result = await deps.lifecycle.act(found.accountId, found.rule, input(actor));
+    await afterAction(found.accountId, found.rule, result.accepted, input(actor), result.inbox.alerts[found.rule]);
+    if (!result.accepted) return reply.code(409).send({ error: "not applied", detail: result.note });
+    const entry = result.inbox.alerts[found.rule];
+    return { alert: entry ? summarise(found.accountId, entry) : undefined };
+  }
+
+  /** Keeps "not a risk" as a label the backtest can read, and moves the history on. */
+  async function afterAction(accountId: string, rule: RuleId, accepted: boolean, input: ActionInput, entry: InboxEntry | undefined) {
+    if (accepted && input.type === "dismiss" && entry) {
+      await deps.labels.notARisk({ accountId, rule, alertId: entry.snapshot.alertId, reason: input.reason, by: input.actor, at: new Date(deps.now()).toISOString() });
+    }
+    await deps.afterCommit().catch((err: unknown) => deps.logger.warn({ err }, "relay after an action failed; the loop retries"));
+  }
+
+  app.post("/api/alerts/:accountId/:rule/acknowledge", (req, reply) => act(req, reply, (actor) => ({ type: "acknowledge", actor })));
+  app.post("/api/alerts/:accountId/:rule/snooze", async (req, reply) => {
+    const body = snoozeBody.safeParse(req.body ?? {});
+    if (!body.success) return refusal(reply, body.error);
+    const b = body.data;
+    return act(req, reply, (actor) => ("until" in b ? { type: "snooze", actor, until: b.until } : { type: "snoozeUntilWorse", actor }));
+  });
+  app.post("/api/alerts/:accountId/:rule/dismiss", async (req, reply) => {
+    const body = dismissBody.safeParse(req.body ?? {});
+    if (!body.success) return refusal(reply, body.error);
+    return act(req, reply, (actor) => ({ type: "dismiss", actor, reason: body.data.reason }));
+  });
+
+  app.get("/api/accounts/:accountId/history", async (req, reply) => {
+    const { accountId } = req.params as { accountId: string };
+    const inbox = await store.load(accountId);
+    const scope = tokenOf(req).scope;
+    const any = Object.values(inbox.alerts).some((e) => e && visibleTo(scope, e));
+    if (!any) return reply.code(404).send({ error: "no such account" });
+    return { history: dedupe(await deps.history(accountId)) };
+  });
+
+  /** Operations (scope *) confirm a defection; together with "not a risk" answers it feeds the backtest. */
+  app.post("/api/accounts/:accountId/defection", async (req, reply) => {
+    const token = tokenOf(req);
+    if (token.scope.kind !== "all") return reply.code(403).send({ error: "only an operations token can confirm a defection" });
+    const body = defectionBody.safeParse(req.body ?? {});
+    if (!body.success) return refusal(reply, body.error);
+    const { accountId } = req.params as { accountId: string };
+    await deps.labels.defected({ accountId, churnedAt: body.data.churnedAt, by: token.actor, at: new Date(deps.now()).toISOString(), note: body.data.note });
+    return { ok: true };
+  });
+
+  /** The replay's labels file (`replay --labels`): confirmed defections, and accounts marked not a risk. */
+  app.get("/api/labels.csv", async (req, reply) => {
+    if (tokenOf(req).scope.kind !== "all") return reply.code(403).send({ error: "only an operations token can export labels" });
+    return reply.type("text/csv; charset=utf-8").send(await deps.labels.csv());
+  });
+
+  // --- the pages behind the links in emails ---
+  const checked = async (req: FastifyRequest, reply: FastifyReply) => {
+    const { token } = req.params as { token: string };
+    const check = verifyActionToken(token, deps.linkSecret, deps.now());
+    if (!check.ok) {
+      deps.logger.warn({ reason: check.reason }, "action link refused");
+      return void reply.code(check.reason === "expired" ? 410 : 403).type("text/html; charset=utf-8").send(resultPage("en", false, check.reason));
+    }
+    const inbox = await store.load(check.claims.accountId);
+    const entry = inbox.alerts[check.claims.rule];
+    if (!entry) return void reply.code(404).type("text/html; charset=utf-8").send(resultPage("en", false, "no-alert"));
+    return { claims: check.claims, entry, token };
+  };
+  const localeOf = (entry: InboxEntry, recipient: string) => {
+    const a = entry.snapshot.account;
+    const who = [a.owner, a.manager, a.sponsor].find((p) => p?.email === recipient);
+    return who?.locale ?? a.locale;
+  };
+
+  app.get("/actions/:token", async (req, reply) => {
+    const ok = await checked(req, reply);
+    if (!ok) return reply;
+    const html = formPage(localeOf(ok.entry, ok.claims.recipient), ok.claims.action, ok.entry.snapshot.account.name, ok.claims.rule, `./${ok.token}`);
+    return reply.type("text/html; charset=utf-8").header("cache-control", "no-store").send(html);
+  });
+
+  app.post("/actions/:token", async (req, reply) => {
+    const ok = await checked(req, reply);
+    if (!ok) return reply;
+    const { claims, entry } = ok;
+    const locale = localeOf(entry, claims.recipient);
+    const form = (req.body ?? {}) as Record<string, string | undefined>;
+    const actor = `link:${claims.recipient}`;
+    let input: ActionInput;
+    if (claims.action === "acknowledge") input = { type: "acknowledge", actor };
+    else if (claims.action === "dismiss") {
+      const reason = (form.reason ?? "").trim().slice(0, 1_000);
+      if (!reason) return reply.code(400).type("text/html; charset=utf-8").send(resultPage(locale, false, "a reason is required"));
+      input = { type: "dismiss", actor, reason };
+    } else if (form.untilWorse === "1" || !form.until) input = { type: "snoozeUntilWorse", actor };
+    else {
+      // A date means the start of that day where the recipient works.
+      const zone = entry.snapshot.account.timezone ?? "UTC";
+      const day = DateTime.fromISO(form.until, { zone });
+      if (!day.isValid) return reply.code(400).type("text/html; charset=utf-8").send(resultPage(locale, false, "the date is not valid"));
+      input = { type: "snooze", actor, until: day.startOf("day").toUTC().toISO() ?? "" };
+    }
+    const result = await deps.lifecycle.act(claims.accountId, claims.rule, input);
+    await afterAction(claims.accountId, claims.rule, result.accepted, input, result.inbox.alerts[claims.rule]);
+    return reply
+      .code(result.accepted ? 200 : 409)
+      .type("text/html; charset=utf-8")
+      .send(resultPage(locale, result.accepted, result.accepted ? undefined : result.note));
+  });
+
+  return app;
+}

@@ -1,0 +1,99 @@
+import type { Redis } from "ioredis";
+import type { AlertTransition } from "@churnwatch/contracts";
+import type { DigestEffect } from "@churnwatch/policy";
+import { emptyInbox, needsTicks, type AccountInbox, type EmailJobData, type InboxOutcome } from "./inbox.ts";
+
+/** What the relay moves on after a commit: an email to schedule, or an entry for the daily summary. */
+export type OutboxItem = { kind: "email"; job: EmailJobData } | { kind: "digest"; entry: DigestEffect };
+
+export function inboxKeys(prefix: string) {
+  return {
+    inbox: (accountId: string) => `${prefix}inbox:${accountId}`,
+    /** Accounts that need clock ticks (something fires, or a resolved notice is due). */
+    active: `${prefix}inbox-active`,
+    /** Every account that ever had an alert: what the API lists. */
+    accounts: `${prefix}inbox-accounts`,
+    outbox: `${prefix}lifecycle-outbox`,
+    historyOutbox: `${prefix}history-outbox`,
+    sent: (groupId: string) => `${prefix}sent:${groupId}`,
+    budget: (recipientId: string, day: string) => `${prefix}budget:${recipientId}:${day}`,
+    digest: (recipientId: string, day: string) => `${prefix}digest:${recipientId}:${day}`,
+  };
+}
+export type InboxKeys = ReturnType<typeof inboxKeys>;
+
+/**
+ * KEYS: inbox hash, active set, accounts set, outbox list, history outbox list.
+ * ARGV: expected revision, inbox JSON, account id, "1" if it needs ticks, number of outbox items, items...,
+ * transitions... The new state, what to send and the audit land together or not at all, so a crash never
+ * loses an email that was decided nor sends one that was not.
+ */
+const COMMIT_SCRIPT = `
+local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+if current ~= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'v', current + 1, 's', ARGV[2])
+redis.call('SADD', KEYS[3], ARGV[3])
+if ARGV[4] == '1' then redis.call('SADD', KEYS[2], ARGV[3]) else redis.call('SREM', KEYS[2], ARGV[3]) end
+local n = tonumber(ARGV[5])
+for i = 1, n do redis.call('RPUSH', KEYS[4], ARGV[5 + i]) end
+for i = 6 + n, #ARGV do redis.call('RPUSH', KEYS[5], ARGV[i]) end
+return 1
+`;
+
+export interface InboxStore {
+  keys: InboxKeys;
+  load(accountId: string): Promise<AccountInbox>;
+  loadMany(accountIds: string[]): Promise<AccountInbox[]>;
+  /** False when another writer committed first (the caller reloads and decides again). */
+  commit(before: AccountInbox, outcome: InboxOutcome): Promise<boolean>;
+  activeAccounts(): Promise<string[]>;
+  allAccounts(): Promise<string[]>;
+}
+
+export function createRedisInbox(redis: Redis, prefix: string): InboxStore {
+  const keys = inboxKeys(prefix);
+  const parse = (accountId: string, raw: string | null | undefined): AccountInbox =>
+    raw ? (JSON.parse(raw) as AccountInbox) : emptyInbox(accountId);
+  return {
+    keys,
+    async load(accountId) {
+      return parse(accountId, await redis.hget(keys.inbox(accountId), "s"));
+    },
+    async loadMany(accountIds) {
+      if (accountIds.length === 0) return [];
+      const pipeline = redis.pipeline();
+      for (const id of accountIds) pipeline.hget(keys.inbox(id), "s");
+      const results = (await pipeline.exec()) ?? [];
+      return accountIds.map((id, i) => {
+        const [err, raw] = results[i] ?? [null, null];
+        if (err) throw err;
+        return parse(id, raw as string | null);
+      });
+    },
+    async commit(before, outcome) {
+      const items: OutboxItem[] = [
+        ...outcome.emails.map((job) => ({ kind: "email" as const, job })),
+        ...outcome.digests.map((entry) => ({ kind: "digest" as const, entry })),
+      ];
+      const ok = await redis.eval(
+        COMMIT_SCRIPT,
+        5,
+        keys.inbox(before.accountId),
+        keys.active,
+        keys.accounts,
+        keys.outbox,
+        keys.historyOutbox,
+        String(before.revision),
+        JSON.stringify(outcome.inbox),
+        before.accountId,
+        needsTicks(outcome.inbox) ? "1" : "0",
+        String(items.length),
+        ...items.map((i) => JSON.stringify(i)),
+        ...outcome.transitions.map((t: AlertTransition) => JSON.stringify(t)),
+      );
+      return ok === 1;
+    },
+    activeAccounts: () => redis.smembers(keys.active),
+    allAccounts: () => redis.smembers(keys.accounts),
+  };
+}
