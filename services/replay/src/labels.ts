@@ -1,4 +1,8 @@
-/** Ground truth for a backtest: `accountId,churnedAt[,pattern]`, an optional header line. */
+/**
+ * Ground truth for a backtest: `accountId,churnedAt[,pattern]`, an optional header line. The notifier's
+ * `/api/labels.csv` writes this format: confirmed defections, and `accountId,,not-a-risk` for accounts an
+ * account manager declared not at risk, which count as known non-churners.
+ */
 export interface Label {
   accountId: string;
   churnedAt: string;
@@ -22,6 +26,7 @@ export function parseLabels(csv: string): Label[] {
     if (out.length === 0 && seen.size === 0 && /^accountid$/i.test(accountId)) continue; // header
     const where = `labels line ${i + 1}`;
     if (accountId === "") throw new LabelsError(`${where}: accountId is empty`);
+    if (churnedAt === "" && pattern === "not-a-risk") continue; // a known non-churner: unlabelled already means that
     const churnedMs = Date.parse(churnedAt);
     if (!/^\d{4}-\d{2}-\d{2}/.test(churnedAt) || !Number.isFinite(churnedMs)) {
       throw new LabelsError(`${where}: churnedAt ${JSON.stringify(churnedAt)} is not an ISO instant`);

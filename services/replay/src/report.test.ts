@@ -84,5 +84,8 @@ describe("quantiles and labels", () => {
     const labels = parseLabels("accountId,churnedAt,pattern\nsim-1,2026-09-14T08:39:19+08:00,slow-decline\nsim-2,2026-01-01T00:00:00Z\n");
     expect(labels.map((l) => [l.accountId, l.pattern])).toEqual([["sim-1", "slow-decline"], ["sim-2", null]]);
     expect(() => parseLabels("a,2026-01-01T00:00:00Z\nb,yesterday\n")).toThrow(/line 2/);
+    // The notifier's labels export: a confirmed defection, and an account a manager called not a risk.
+    expect(parseLabels("accountId,churnedAt,label\nsim-3,2026-06-01T00:00:00Z,confirmed\nsim-4,,not-a-risk\n").map((l) => [l.accountId, l.pattern])).toEqual([["sim-3", "confirmed"]]);
+    expect(() => parseLabels("sim-5,,slow-decline\n")).toThrow(/line 1/);
   });
 });

@@ -75,3 +75,26 @@ export function resultPage(locale: Locale, ok: boolean, detail?: string): string
   const t = text[locale];
   return page(locale, ok ? t.done : t.refused, detail ? `<p>${e(t.reasons[detail] ?? detail)}</p>` : "");
 }
+
+export interface AccountPageAlert {
+  title: string;
+  level: string;
+  state: string;
+  sentences: string[];
+  answer: string | undefined;
+}
+
+/** The page behind the signed account link in an email: the account's alerts, their evidence and history. */
+export function accountPage(locale: Locale, account: string, alerts: AccountPageAlert[], history: string[]): string {
+  const zh = locale === "zh-CN";
+  const list = alerts
+    .map(
+      (a) =>
+        `<h2 style="font-size:16px;margin:20px 0 6px;">${e(a.title)} · ${e(a.level)} · ${e(a.state)}</h2>` +
+        `<ul>${a.sentences.map((s) => `<li>${e(s)}</li>`).join("")}</ul>` +
+        (a.answer ? `<p style="color:#374151;">${e(a.answer)}</p>` : ""),
+    )
+    .join("");
+  const log = history.length > 0 ? `<h2 style="font-size:16px;">${zh ? "预警历史" : "History"}</h2><ol>${history.map((h) => `<li>${e(h)}</li>`).join("")}</ol>` : "";
+  return page(locale, account, `${list || `<p>${zh ? "该客户当前没有预警。" : "No alerts on this account."}</p>`}${log}`);
+}

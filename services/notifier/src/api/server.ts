@@ -9,7 +9,10 @@ import { verifyActionToken } from "../actionLinks.ts";
 import type { Lifecycle } from "../lifecycle/lifecycle.ts";
 import type { InboxEntry } from "../lifecycle/inbox.ts";
 import type { LabelStore } from "./labels.ts";
-import { formPage, resultPage } from "./pages.ts";
+import { accountPage, formPage, resultPage } from "./pages.ts";
+import { verifyAccountLink } from "../links.ts";
+import { catalogs } from "../render/catalog.ts";
+import { explainEvidence } from "@churnwatch/explain";
 import { authenticate, type ApiToken } from "./tokens.ts";
 import { alertHistory, dedupe, listAlerts, summarise, visibleTo } from "./views.ts";
 
@@ -152,6 +155,34 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   // --- the pages behind the links in emails ---
+  app.get("/accounts/:accountId", async (req, reply) => {
+    const { accountId } = req.params as { accountId: string };
+    const { exp, sig } = req.query as { exp?: string; sig?: string };
+    const check = verifyAccountLink({ accountId, exp, sig }, deps.linkSecret, deps.now());
+    if (!check.ok) {
+      return reply.code(check.reason === "expired" ? 410 : 403).type("text/html; charset=utf-8").send(resultPage("en", false, check.reason));
+    }
+    const inbox = await store.load(accountId);
+    const all = Object.values(inbox.alerts).filter((x): x is InboxEntry => x !== undefined);
+    const first = all[0];
+    const locale = first?.snapshot.account.locale ?? "en";
+    const m = catalogs[locale];
+    const alerts = all.map((entry) => ({
+      title: m.rules[entry.snapshot.rule].title,
+      level: m.levels[entry.record.level],
+      state: entry.record.state,
+      sentences: entry.snapshot.evidence.map((ev) => explainEvidence(ev, locale, entry.snapshot.account.currency).sentence),
+      answer: entry.record.acknowledgedBy ? `✓ ${entry.record.acknowledgedBy}` : entry.record.dismissedReason,
+    }));
+    const history = dedupe(await deps.history(accountId))
+      .slice(-50)
+      .map((t) => `${t.at} · ${t.rule} · ${t.type} · ${t.level}${t.note ? ` · ${t.note}` : ""} (${t.actor})`);
+    return reply
+      .type("text/html; charset=utf-8")
+      .header("cache-control", "no-store")
+      .send(accountPage(locale, first?.snapshot.account.name ?? accountId, alerts, history));
+  });
+
   const checked = async (req: FastifyRequest, reply: FastifyReply) => {
     const { token } = req.params as { token: string };
     const check = verifyActionToken(token, deps.linkSecret, deps.now());
