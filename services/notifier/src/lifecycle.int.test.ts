@@ -241,4 +241,27 @@ describe("alert lifecycle (Kafka + Redis + SMTP)", () => {
     expect(await h.emailsTo(h.manager)).toHaveLength(1);
     expect(await h.alertQueue.getJobState(alertJobId(n.notificationId))).toBe("completed");
   });
+
+  it("low-level alerts and alerts over the daily budget wait for the next morning's summary instead of interrupting", async () => {
+    const h = await startHarness({ policy: { perRecipientBudget: 1 } });
+    const low = h.notification({ level: "low", score: 30, notificationId: `acc-${h.id}:purchases.decline:1772414100000:low` });
+    await send(h, low);
+    const other = (k: string) =>
+      h.notification({ accountId: `${k}-${h.id}`, alertId: `${k}-${h.id}:payments.overdue:1`, notificationId: `${k}-${h.id}:payments.overdue:1:medium`, rule: "payments.overdue" });
+    await send(h, other("acc-b")); // the day's one interrupting email
+    await send(h, other("acc-c")); // over budget: waits
+    await settle(h);
+    const now = await h.emailsTo(h.owner);
+    expect(now.map((m) => m.subject)).toEqual([expect.stringContaining("Overdue invoices")]);
+
+    h.clock.set("2026-03-05T00:05:00Z"); // Thursday 08:05 in Shanghai: the summary of Wednesday is due
+    await tickAndSettle(h);
+    const mails = await h.waitEmails(h.owner, 2);
+    const summary = mails.find((m) => m.subject.includes("Daily summary"));
+    expect(summary?.subject).toBe("[Churnwatch] Daily summary for 2026-03-04: 2 alerts that did not interrupt you");
+    expect(summary?.text).toContain("Overdue invoices · Medium (over your daily budget)");
+    expect(summary?.text).toContain("Purchases declining · Low (low level)");
+    await tickAndSettle(h);
+    expect(await h.emailsTo(h.owner)).toHaveLength(2); // sent once
+  });
 });

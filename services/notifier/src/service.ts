@@ -25,6 +25,7 @@ import type { NotifierConfig } from "./env.ts";
 import { TICK_JOB } from "./lifecycle/emailQueue.ts";
 import { createLifecycle, type Lifecycle } from "./lifecycle/lifecycle.ts";
 import { createRedisInbox } from "./lifecycle/redisInbox.ts";
+import { createSummaryScheduler, summaryEntrySchema } from "./lifecycle/summary.ts";
 import { createLifecycleRelay } from "./lifecycle/relay.ts";
 import { createSmtpMailer, type Mailer } from "./mailer.ts";
 import { createNotifierMetrics } from "./metrics.ts";
@@ -85,6 +86,7 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
   let relayLoop: Loop | undefined;
   let lifecycle: Lifecycle | undefined;
   let relayAll: () => Promise<unknown> = async () => undefined;
+  let tickAll: () => Promise<number> = async () => 0;
   let stopping = false;
 
   async function start(): Promise<void> {
@@ -119,17 +121,19 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
       historyKey: (accountId) => `${config.signalKeyPrefix}history:${accountId}`,
       logger,
     });
+    const summaries = createSummaryScheduler({ redis: connection, keys: store.keys, queue: emailQueue, now, logger });
     relayAll = () => Promise.all([relay.drain(), historyRelay.drain()]);
+    tickAll = async () => {
+      const emails = await lc.tickAll();
+      await relayAll();
+      return emails + (await summaries.enqueueDue());
+    };
     const record = async (transitions: AlertTransition[]) => {
       if (transitions.length > 0) await connection.rpush(store.keys.historyOutbox, ...transitions.map((t) => JSON.stringify(t)));
     };
 
     const lifecycleProcessor = async (job: Job) => {
-      if (job.name === TICK_JOB) {
-        const emails = await lc.tickAll();
-        await relayAll();
-        return { status: "ticked", emails };
-      }
+      if (job.name === TICK_JOB) return { status: "ticked", emails: await tickAll() };
       if (job.name !== ALERT_JOB) throw new UnrecoverableError(`unknown job name "${job.name.slice(0, 100)}"`);
       const parsed = alertNotificationSchema.safeParse(job.data);
       if (!parsed.success) {
@@ -162,6 +166,8 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
         inbox: store,
         record,
         complaints: (accountId, eventIds) => readComplaintTexts(connection, config.signalKeyPrefix, accountId, eventIds),
+        summaryEntries: async (due) =>
+          (await connection.smembers(store.keys.digest(due.recipient, due.day))).map((raw) => summaryEntrySchema.parse(JSON.parse(raw))),
         logger,
         links: { appBaseUrl: config.appBaseUrl, linkSecret: config.linkSecret, linkTtlSeconds: config.linkTtlSeconds },
         now,
@@ -230,9 +236,7 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
     apiPort: () => apiPort,
     async tick() {
       if (!lifecycle) throw new Error("notifier not started");
-      const emails = await lifecycle.tickAll();
-      await relayAll();
-      return emails;
+      return tickAll();
     },
     lifecycle: () => {
       if (!lifecycle) throw new Error("notifier not started");

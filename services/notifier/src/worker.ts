@@ -1,12 +1,16 @@
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import type { AlertNotification, AlertTransition } from "@churnwatch/contracts";
+import type { AlertNotification, AlertTransition, Locale } from "@churnwatch/contracts";
 import { maskEmails, type Logger } from "@churnwatch/platform";
 import { jitteredBackoff, type BackoffPolicy } from "./backoff.ts";
 import { actionUrl, type LinkAction } from "./actionLinks.ts";
 import { EMAIL_JOB, emailJobSchema } from "./lifecycle/emailQueue.ts";
-import type { EmailJobData, InboxEntry } from "./lifecycle/inbox.ts";
+import type { AccountInbox, EmailJobData, InboxEntry } from "./lifecycle/inbox.ts";
+import { SUMMARY_JOB, summaryDueSchema, summaryId, type SummaryDue, type SummaryEntry } from "./lifecycle/summary.ts";
+import { catalogs } from "./render/catalog.ts";
+import { renderSummaryEmail } from "./render/summary.ts";
+import { explainEvidence } from "@churnwatch/explain";
 import type { InboxStore } from "./lifecycle/redisInbox.ts";
 import { signAccountLink } from "./links.ts";
 import { MailSendError, type Mailer } from "./mailer.ts";
@@ -28,6 +32,8 @@ export interface EmailProcessorDeps {
   /** Appends a transition to the alert's history (durably relayed to Kafka). */
   record: (transitions: AlertTransition[]) => Promise<void>;
   complaints?: ComplaintTexts;
+  /** The entries kept for a recipient's daily summary. */
+  summaryEntries?: (s: SummaryDue) => Promise<SummaryEntry[]>;
   logger: Logger;
   links: { appBaseUrl: string; linkSecret: string; linkTtlSeconds: number };
   now?: () => number;
@@ -69,6 +75,7 @@ export function createEmailProcessor(deps: EmailProcessorDeps): (job: Job) => Pr
   const now = deps.now ?? Date.now;
   return async (job) => {
     const base = deps.logger.child({ jobId: job.id, attempt: job.attemptsMade + 1, ...idsOf(job.data) });
+    if (job.name === SUMMARY_JOB) return sendSummary(job, base);
     if (job.name !== EMAIL_JOB) throw new UnrecoverableError(`unknown job name "${job.name.slice(0, 100)}"`);
     const parsed = emailJobSchema.safeParse(job.data);
     if (!parsed.success) {
@@ -164,6 +171,59 @@ export function createEmailProcessor(deps: EmailProcessorDeps): (job: Job) => Pr
     log.info({ messageId, items: due.length }, "email sent");
     return { status: "sent", messageId };
   };
+
+  /** The daily summary of what waited: alerts still open, one line each, in the recipient's language. */
+  async function sendSummary(job: Job, log: Logger): Promise<NotifyResult> {
+    const parsed = summaryDueSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`invalid payload: ${z.prettifyError(parsed.error).replace(/\s+/g, " ").slice(0, 1_000)}`);
+    const due = parsed.data;
+    const id = summaryId(due);
+    if (await deps.markers.isSent(id)) return { status: "already-sent" };
+    const entries = (await deps.summaryEntries?.(due)) ?? [];
+    const latest = new Map<string, SummaryEntry>();
+    for (const e of entries) latest.set(`${e.accountId}|${e.rule}`, e); // a later version of the same alert replaces
+    const inboxes = new Map<string, AccountInbox>();
+    for (const accountId of new Set(entries.map((e) => e.accountId))) inboxes.set(accountId, await deps.inbox.load(accountId));
+    const nowMs = now();
+    const exp = Math.floor(nowMs / 1000) + deps.links.linkTtlSeconds;
+    let reader: { name: string; locale: Locale } | undefined;
+    const open: Array<{ entry: SummaryEntry; snapshot: InboxEntry["snapshot"] }> = [];
+    for (const entry of [...latest.values()].sort((a, b) => a.accountId.localeCompare(b.accountId) || a.rule.localeCompare(b.rule))) {
+      const alert = inboxes.get(entry.accountId)?.alerts[entry.rule];
+      if (!alert || alert.record.state !== "firing" || alert.record.dismissedAt !== undefined) continue; // over since
+      const a = alert.snapshot.account;
+      const who = [a.owner, a.manager, a.sponsor].find((p) => p?.email === due.recipient);
+      reader ??= who ? { name: who.name, locale: who.locale ?? a.locale } : undefined;
+      open.push({ entry, snapshot: alert.snapshot });
+    }
+    if (open.length === 0 || !reader) return { status: "superseded", reason: "every alert of the summary is over" };
+    const m = catalogs[reader.locale];
+    const locale = reader.locale;
+    const email = renderSummaryEmail({
+      id,
+      locale,
+      name: reader.name,
+      day: due.day,
+      lines: open.map(({ entry, snapshot }) => ({
+        account: snapshot.account.name,
+        title: m.rules[entry.rule].title,
+        level: m.levels[entry.level],
+        why: entry.cause,
+        sentence: snapshot.evidence[0] ? explainEvidence(snapshot.evidence[0], locale, snapshot.account.currency).sentence : "",
+        accountUrl: signAccountLink({ baseUrl: deps.links.appBaseUrl, accountId: entry.accountId, secret: deps.links.linkSecret, exp }),
+      })),
+    });
+    let messageId: string;
+    try {
+      ({ messageId } = await deps.mailer.send({ ...email, to: { name: headerSafe(reader.name, 100), address: due.recipient } }));
+    } catch (err) {
+      if (err instanceof MailSendError && !err.retriable) throw new UnrecoverableError(err.message);
+      throw new Error(err instanceof Error ? maskEmails(err.message) : "send failed", { cause: err });
+    }
+    await deps.markers.markSent(id, messageId);
+    log.info({ messageId, alerts: open.length }, "daily summary sent");
+    return { status: "sent", messageId };
+  }
 }
 
 function transition(

@@ -18,6 +18,8 @@ export function inboxKeys(prefix: string) {
     sent: (groupId: string) => `${prefix}sent:${groupId}`,
     budget: (recipientId: string, day: string) => `${prefix}budget:${recipientId}:${day}`,
     digest: (recipientId: string, day: string) => `${prefix}digest:${recipientId}:${day}`,
+    /** Daily summaries to send, scored by when they are due. */
+    summariesDue: `${prefix}summaries-due`,
   };
 }
 export type InboxKeys = ReturnType<typeof inboxKeys>;

@@ -2,10 +2,11 @@ import type { Redis } from "ioredis";
 import type { Queue } from "bullmq";
 import { DateTime } from "luxon";
 import { drainUntilEmpty, type Logger } from "@churnwatch/platform";
-import type { PolicyConfig } from "@churnwatch/policy";
+import { sendAt, type PolicyConfig } from "@churnwatch/policy";
 import { EMAIL_JOB, emailJobId, emailJobOptions } from "./emailQueue.ts";
 import type { EmailJobData } from "./inbox.ts";
 import type { InboxKeys, OutboxItem } from "./redisInbox.ts";
+import type { SummaryDue, SummaryEntry } from "./summary.ts";
 
 const BUDGET_TTL_S = 3 * 24 * 3600;
 const DIGEST_TTL_S = 14 * 24 * 3600;
@@ -13,14 +14,15 @@ const DIGEST_TTL_S = 14 * 24 * 3600;
 /**
  * Moves decided emails from the inbox outbox to the email queue, at their send time. The per-recipient daily
  * budget is counted here, across accounts: the email ids seen per recipient and local day, in order of first
- * sight, so a repeated relay counts an email once and finds the same answer. Over budget, a non-critical email becomes entries of the recipient's
- * daily summary instead: it waits, it is never dropped.
+ * sight, so a repeated relay counts an email once and finds the same answer. Over budget, a non-critical
+ * email becomes entries of the recipient's daily summary instead, as low-level alerts do: it waits, it is
+ * never dropped.
  */
 export function createLifecycleRelay(deps: {
   redis: Redis;
   queue: Queue;
   keys: InboxKeys;
-  config: Pick<PolicyConfig, "perRecipientBudget">;
+  config: Pick<PolicyConfig, "perRecipientBudget" | "quietHours" | "businessDays">;
   now: () => number;
   logger: Logger;
 }) {
@@ -35,11 +37,27 @@ export function createLifecycleRelay(deps: {
     return job.level === "critical" || rank < deps.config.perRecipientBudget;
   }
 
-  async function toDigest(job: EmailJobData, cause: string): Promise<void> {
+  /**
+   * Keeps entries for a recipient's daily summary of one local day, and registers when that summary is due:
+   * the first opening (business day, out of quiet hours) after the day ends where the recipient works.
+   */
+  async function keepForSummary(recipient: string, timezone: string, day: string, entries: SummaryEntry[]): Promise<void> {
+    const key = deps.keys.digest(recipient, day);
+    const nextDay = DateTime.fromISO(day, { zone: timezone }).plus({ days: 1 }).startOf("day").toMillis();
+    const dueAt = sendAt(nextDay, timezone, deps.config, false);
+    const due: SummaryDue = { recipient, timezone, day };
+    await deps.redis
+      .multi()
+      .sadd(key, ...entries.map((e) => JSON.stringify(e)))
+      .expire(key, DIGEST_TTL_S)
+      .zadd(deps.keys.summariesDue, "NX", dueAt, JSON.stringify(due))
+      .exec();
+  }
+
+  async function toDigest(job: EmailJobData, cause: SummaryEntry["cause"]): Promise<void> {
     const day = localDay(job.sendAt, job.recipient.timezone);
-    const key = deps.keys.digest(job.recipient.email, day);
-    const entries = job.items.map((i) => JSON.stringify({ ...i, accountId: job.accountId, groupId: job.groupId, cause }));
-    await deps.redis.multi().sadd(key, ...entries).expire(key, DIGEST_TTL_S).exec();
+    const entries = job.items.map((i) => ({ accountId: job.accountId, rule: i.rule, level: i.level, alertVersion: i.alertVersion, cause }));
+    await keepForSummary(job.recipient.email, job.recipient.timezone, day, entries);
   }
 
   async function drainOnce(): Promise<number> {
@@ -48,8 +66,8 @@ export function createLifecycleRelay(deps: {
     for (const item of raw.map((r) => JSON.parse(r) as OutboxItem)) {
       if (item.kind === "digest") {
         const e = item.entry;
-        const key = deps.keys.digest(e.recipientId, e.digestDate);
-        await deps.redis.multi().sadd(key, JSON.stringify(e)).expire(key, DIGEST_TTL_S).exec();
+        if (e.recipientId === "") continue; // nobody on record: the alert's history still shows the decision
+        await keepForSummary(e.recipientId, e.timezone, e.digestDate, [{ accountId: e.accountId, rule: e.rule, level: e.level, alertVersion: e.alertVersion, cause: e.cause }]);
         continue;
       }
       const job = item.job;

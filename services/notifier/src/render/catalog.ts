@@ -37,6 +37,11 @@ export interface Messages {
     answerLinks: { acknowledge: string; snooze: string; dismiss: string };
     footerEscalated: string;
     complaints: string;
+    summary: {
+      subject: (p: { count: number; day: string }) => string;
+      intro: (count: number) => string;
+      why: { "low-level": string; budget: string };
+    };
   };
 }
 
@@ -87,6 +92,12 @@ const en: Messages = {
     answerLinks: { acknowledge: "I'm on it", snooze: "Snooze", dismiss: "Not a risk" },
     footerEscalated: "You receive this email because an alert on a strategic account you oversee was not acknowledged in time.",
     complaints: "Latest complaints",
+    summary: {
+      subject: ({ count, day }) => `[Churnwatch] Daily summary for ${day}: ${count} alert${count === 1 ? "" : "s"} that did not interrupt you`,
+      intro: (count) =>
+        `${count} alert${count === 1 ? " was" : "s were"} kept for this summary instead of interrupting you: low-level signs, or more alerts than your daily budget.`,
+      why: { "low-level": "low level", budget: "over your daily budget" },
+    },
   },
 };
 
@@ -136,6 +147,11 @@ const zh: Messages = {
     answerLinks: { acknowledge: "我来处理", snooze: "暂缓提醒", dismiss: "不构成风险" },
     footerEscalated: "您收到此邮件，是因为您负责的战略性大客户的预警未被及时确认处理。",
     complaints: "最近的投诉",
+    summary: {
+      subject: ({ count, day }) => `【Churnwatch】${day} 预警日报：${count} 条未即时提醒的预警`,
+      intro: (count) => `以下 ${count} 条预警未即时打扰您，汇总在此：低风险迹象，或超出您每日提醒上限的预警。`,
+      why: { "low-level": "低风险", budget: "超出每日上限" },
+    },
   },
 };
 
