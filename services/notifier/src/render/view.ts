@@ -1,4 +1,4 @@
-import type { AlertNotification, Evidence, Locale } from "@churnwatch/contracts";
+import type { AlertNotification, Evidence, Level, Locale } from "@churnwatch/contracts";
 import { suggestedActions, type ActionKey } from "./actions.ts";
 import { catalogs, type Messages } from "./catalog.ts";
 import { headerSafe } from "./escape.ts";
@@ -133,7 +133,7 @@ export function buildView(n: AlertNotification, opts: ViewOptions): EmailView {
       answer: links[i + 1],
     })),
     complaints: (opts.complaints ?? []).map((c) => ({
-      line: `${formatDateTime(c.at, locale, account.timezone)} · ${oneLine(c.severity, 20)} · ${oneLine(c.category, 100)}`,
+      line: `${formatDateTime(c.at, locale, account.timezone)} · ${c.severity in m.levels ? m.levels[c.severity as Level] : oneLine(c.severity, 20)} · ${oneLine(c.category, 100)}`,
       text: c.text.length > 500 ? `${c.text.slice(0, 499)}…` : c.text,
     })),
     actions: [...new Set(actions)].map((key) => m.actions[key]),
