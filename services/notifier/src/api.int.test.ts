@@ -2,7 +2,7 @@
 // scoping, filters, answers with their history, and the labels the backtest reads.
 import { afterEach, describe, expect, it } from "vitest";
 import type { AlertNotification } from "@churnwatch/contracts";
-import { cleanupHarnesses, startHarness, type Harness } from "./testSupport/harness.ts";
+import { cleanupHarnesses, OPS_TOKEN, startHarness, type Harness } from "./testSupport/harness.ts";
 import { waitFor } from "./testSupport/waitFor.ts";
 
 afterEach(cleanupHarnesses);
@@ -117,5 +117,23 @@ describe("alerts API", () => {
     expect(html).toContain("Order value in the last 90 days: CN¥120,000.00 vs CN¥410,000.00 baseline");
     expect((await fetch(link.replace(encodeURIComponent(mine.accountId), `other-${h.id}`))).status).toBe(403);
     expect((await fetch(link.replace(/sig=[0-9a-f]{4}/, "sig=0000"))).status).toBe(403);
+  });
+
+  it("serves the queue dashboard to operations only", async () => {
+    const h = await startHarness();
+    const base = `http://127.0.0.1:${h.notifier.apiPort()}/ops/queues`;
+    const anonymous = await fetch(base);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("www-authenticate")).toMatch(/^Basic /);
+    expect((await fetch(`${base}/api/queues`)).status).toBe(401);
+    expect((await h.api("/ops/queues/api/queues", { token: h.ownerToken })).status).toBe(401); // an account manager is not operations
+    const wrong = Buffer.from("ops:wrong-token-0000000000000000").toString("base64");
+    expect((await fetch(base, { headers: { authorization: `Basic ${wrong}` } })).status).toBe(401);
+
+    const page = await fetch(base, { headers: { authorization: `Basic ${Buffer.from(`ops:${OPS_TOKEN}`).toString("base64")}` } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("<html");
+    const queues = (await (await h.api("/ops/queues/api/queues")).json()) as { queues: Array<{ name: string }> };
+    expect(queues.queues.map((q) => q.name).sort()).toEqual([h.config.queueName, h.config.emailQueueName].sort());
   });
 });

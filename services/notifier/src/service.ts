@@ -200,6 +200,7 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
       now,
       logger,
       afterCommit: relayAll,
+      queues: [alertQueue, emailQueue],
     });
     await api.listen({ port: config.api.port, host: config.api.host });
     const address = api.server.address();

@@ -13,7 +13,11 @@ import { accountPage, formPage, resultPage } from "./pages.ts";
 import { verifyAccountLink } from "../links.ts";
 import { catalogs } from "../render/catalog.ts";
 import { explainEvidence } from "@churnwatch/explain";
-import { authenticate, type ApiToken } from "./tokens.ts";
+import { authenticate, authenticateBasic, type ApiToken } from "./tokens.ts";
+import { createBullBoard } from "@bull-board/api";
+import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
+import { FastifyAdapter } from "@bull-board/fastify";
+import type { Queue } from "bullmq";
 import { alertHistory, dedupe, listAlerts, summarise, visibleTo } from "./views.ts";
 
 export interface ApiDeps {
@@ -26,6 +30,8 @@ export interface ApiDeps {
   logger: Logger;
   /** Moves what a commit decided (history, emails) on promptly; the relay loop would get there anyway. */
   afterCommit: () => Promise<unknown>;
+  /** Queues shown on the operations dashboard (/ops/queues, operations tokens only). */
+  queues?: Queue[];
 }
 
 const listQuery = z.object({
@@ -59,6 +65,15 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const store = deps.lifecycle.store;
 
   app.addHook("onRequest", async (req, reply) => {
+    if (req.url === "/ops" || req.url.startsWith("/ops/")) {
+      // The queue dashboard: operations only. A browser can log in with Basic auth (any user, the token as
+      // password), a script with the bearer header.
+      const token = authenticate(req.headers.authorization, deps.tokens) ?? authenticateBasic(req.headers.authorization, deps.tokens);
+      if (token?.scope.kind !== "all") {
+        return reply.code(401).header("www-authenticate", 'Basic realm="churnwatch operations", charset="UTF-8"').send({ error: "an operations token is required" });
+      }
+      return;
+    }
     if (!req.url.startsWith("/api/")) return;
     const token = authenticate(req.headers.authorization, deps.tokens);
     if (!token) return reply.code(401).header("www-authenticate", "Bearer").send({ error: "missing or unknown bearer token" });
@@ -153,6 +168,13 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     if (tokenOf(req).scope.kind !== "all") return reply.code(403).send({ error: "only an operations token can export labels" });
     return reply.type("text/csv; charset=utf-8").send(await deps.labels.csv());
   });
+
+  if (deps.queues && deps.queues.length > 0) {
+    const board = new FastifyAdapter();
+    board.setBasePath("/ops/queues");
+    createBullBoard({ queues: deps.queues.map((q) => new BullMQAdapter(q)), serverAdapter: board });
+    await app.register(board.registerPlugin(), { prefix: "/ops/queues" });
+  }
 
   // --- the pages behind the links in emails ---
   app.get("/accounts/:accountId", async (req, reply) => {

@@ -36,3 +36,12 @@ export function authenticate(header: string | undefined, tokens: readonly ApiTok
   for (const t of tokens) if (timingSafeEqual(t.digest, given)) found = t;
   return found;
 }
+
+/** Basic auth for browsers: any user name, the token as the password. */
+export function authenticateBasic(header: string | undefined, tokens: readonly ApiToken[]): ApiToken | undefined {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header ?? "");
+  if (!match?.[1]) return undefined;
+  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  return colon < 0 ? undefined : authenticate(`Bearer ${decoded.slice(colon + 1)}`, tokens);
+}
