@@ -2,10 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { listEmails, startMaildev, waitFor, type MaildevHandle } from "@churnwatch/testing";
-import { isolatedEnvironment } from "../services/signal-worker/src/testSupport.ts";
 import { accountUpserted, decliningHistory, steadyHistory } from "./support/events.ts";
-import { join } from "node:path";
-import { repoRoot, startService, stopService, type RunningService } from "./support/processes.ts";
+import { isolatedPipeline } from "./support/pipeline.ts";
+import { startService, stopService, type RunningService } from "./support/processes.ts";
 
 /**
  * The whole product path on real infrastructure: events produced to Kafka → signal worker → Redis →
@@ -24,35 +23,7 @@ afterEach(async () => {
   cleanups = [];
 });
 
-const ports = (() => {
-  let next = 21_000 + (process.pid % 2_000) * 4;
-  return () => [next++, next++] as const;
-})();
-
-async function pipeline(tag: string) {
-  const env = await isolatedEnvironment(tag, { LOG_LEVEL: "info" });
-  cleanups.push(() => env.cleanup());
-  const [smtpPort, webPort] = ports();
-  const notifierEnv = {
-    REDIS_URL: env.config.REDIS_URL,
-    ALERT_QUEUE: env.config.ALERT_QUEUE,
-    SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-    LINK_SECRET: "e2e-link-secret-with-at-least-32-characters",
-    KEY_PREFIX: `${env.config.KEY_PREFIX}notifier:`,
-    SIGNAL_KEY_PREFIX: env.config.KEY_PREFIX,
-    EMAIL_QUEUE: `${env.config.ALERT_QUEUE}-emails`,
-    KAFKA_BROKERS: env.config.KAFKA_BROKERS.join(","),
-    TOPIC_ALERT_HISTORY: env.config.TOPIC_ALERT_HISTORY,
-    // Real time in this test: no quiet hours, so the email does not wait for the owner's morning.
-    POLICY_CONFIG_PATH: join(repoRoot, "infra/config/policy.demo.json"),
-    API_PORT: "0",
-    RETRY_BACKOFF_BASE_MS: "300",
-    RETRY_BACKOFF_MAX_MS: "2000",
-    OPS_PORT: "0",
-    LOG_LEVEL: "info",
-  };
-  return { env, smtpPort, webPort, notifierEnv };
-}
+const pipeline = (tag: string) => isolatedPipeline(tag, cleanups);
 
 describe("pipeline end to end", () => {
   it("emails the owner of a declining account with the evidence, and nobody about a steady one", async () => {
