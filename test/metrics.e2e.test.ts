@@ -1,27 +1,18 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import parsePrometheusTextFormat, { type MetricFamily } from "parse-prometheus-text-format";
-import { produce, startMaildev, listEmails, waitFor, type MaildevHandle } from "@churnwatch/testing";
+import { produce, startMaildev, listEmails, waitFor } from "@churnwatch/testing";
 import { freePort } from "../services/notifier/src/testSupport/mailSink.ts";
 import { decliningHistory } from "./support/events.ts";
 import { isolatedPipeline } from "./support/pipeline.ts";
-import { startService, stopService, type RunningService } from "./support/processes.ts";
+import { startService } from "./support/processes.ts";
+import { e2eScope } from "./support/scope.ts";
 
 /**
  * What Prometheus scrapes from both workers, as a real Prometheus text-format parser reads it, after real
  * traffic (valid events, an invalid one, an alert email): every metric family operations relies on is there,
  * with its type and labels.
  */
-let running: RunningService[] = [];
-let sinks: MaildevHandle[] = [];
-let cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const s of running) await stopService(s, "SIGTERM");
-  for (const sink of sinks) await sink.close();
-  for (const c of cleanups.reverse()) await c();
-  running = [];
-  sinks = [];
-  cleanups = [];
-});
+const scope = e2eScope();
 
 const TOKEN = "metrics-e2e-token-0123456789";
 
@@ -40,11 +31,11 @@ const family = (families: MetricFamily[], name: string) => {
 
 describe("/metrics", () => {
   it("parses as Prometheus text format on both workers, with every family operations relies on", async () => {
-    const { env, smtpPort, webPort, notifierEnv } = await isolatedPipeline("e2e-metrics", cleanups);
+    const { env, smtpPort, webPort, notifierEnv } = await isolatedPipeline("e2e-metrics", scope.cleanups);
     const [workerPort, notifierPort] = [await freePort(), await freePort()];
     const sink = await startMaildev({ smtpPort, webPort });
-    sinks.push(sink);
-    running.push(
+    scope.sinks.push(sink);
+    scope.running.push(
       startService("signal-worker", { ...env.env, OPS_PORT: String(workerPort), OPS_TOKEN: TOKEN }, "e2e-metrics"),
       startService("notifier", { ...notifierEnv, OPS_PORT: String(notifierPort), OPS_TOKEN: TOKEN }, "e2e-metrics"),
     );

@@ -1,30 +1,21 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
-import { deleteKeysByPrefix, listEmails, startMaildev, waitFor, type MaildevHandle } from "@churnwatch/testing";
+import { deleteKeysByPrefix, listEmails, startMaildev, waitFor } from "@churnwatch/testing";
 import { canonicalDump } from "../services/ops/src/canonicalDump.ts";
 import { durableKeys } from "../services/ops/src/redisLayout.ts";
 import { accountUpserted, decliningHistory, steadyHistory } from "./support/events.ts";
 import { isolatedPipeline } from "./support/pipeline.ts";
-import { repoRoot, startService, stopService, type RunningService } from "./support/processes.ts";
+import { repoRoot, startService, stopService } from "./support/processes.ts";
+import { e2eScope } from "./support/scope.ts";
 
 /**
  * A Redis loss, end to end: the signal worker and the notifier build state from real events (account states,
  * alert histories, complaint texts, an alert inbox with an acknowledgement), they stop, Redis loses every
  * key, and `ops rebuild-redis` restores it from Kafka. The canonical dump after is the dump before.
  */
-let running: RunningService[] = [];
-let sinks: MaildevHandle[] = [];
-let cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const s of running) await stopService(s, "SIGTERM");
-  for (const sink of sinks) await sink.close();
-  for (const c of cleanups.reverse()) await c();
-  running = [];
-  sinks = [];
-  cleanups = [];
-});
+const scope = e2eScope();
 
 function runOps(script: string, env: Record<string, string>, args: string[] = []) {
   return spawnSync(process.execPath, ["--import", "tsx", join(repoRoot, "services/ops/src", script), ...args], {
@@ -37,10 +28,10 @@ function runOps(script: string, env: Record<string, string>, args: string[] = []
 
 describe("rebuild after a Redis loss", () => {
   it("restores the durable state identical to before (canonical dump)", async () => {
-    const { env, smtpPort, webPort, apiPort, notifierEnv } = await isolatedPipeline("e2e-rebuild", cleanups);
+    const { env, smtpPort, webPort, apiPort, notifierEnv } = await isolatedPipeline("e2e-rebuild", scope.cleanups);
     const sink = await startMaildev({ smtpPort, webPort });
-    sinks.push(sink);
-    running.push(startService("signal-worker", env.env, "e2e-rebuild"), startService("notifier", notifierEnv, "e2e-rebuild"));
+    scope.sinks.push(sink);
+    scope.running.push(startService("signal-worker", env.env, "e2e-rebuild"), startService("notifier", notifierEnv, "e2e-rebuild"));
 
     const now = Date.now();
     const down = decliningHistory("acc-rb-down", now, { weekly: 10_000, recentShare: 0.25 });
@@ -66,7 +57,7 @@ describe("rebuild after a Redis loss", () => {
 
     // Everything relayed (outboxes and changelog marks empty), then both services stop.
     const redis = new Redis(env.config.REDIS_URL);
-    cleanups.push(() => redis.quit());
+    scope.cleanups.push(() => redis.quit());
     const steadyCount = steadyHistory("x", now).length;
     await waitFor(async () => (await env.appliedCount("acc-rb-steady")) === steadyCount, { description: "steady applied", timeoutMs: 60_000 });
     const pending = async () =>
@@ -77,8 +68,8 @@ describe("rebuild after a Redis loss", () => {
         redis.llen(`${notifierEnv.KEY_PREFIX}history-outbox`),
       ]);
     await waitFor(pending, { until: (counts) => counts.every((n) => n === 0), timeoutMs: 30_000, description: "outboxes and changelogs drained" });
-    for (const s of running) await stopService(s, "SIGTERM");
-    running = [];
+    for (const s of scope.running) await stopService(s, "SIGTERM");
+    scope.running = [];
     expect(await pending()).toEqual([0, 0, 0, 0]);
 
     const opsEnv = {

@@ -51,7 +51,9 @@ export function verifyActionToken(token: string, secret: string, nowMs: number):
   if (!body || !sig || extra !== undefined || !/^[A-Za-z0-9_-]+$/.test(body) || !/^[A-Za-z0-9_-]{43}$/.test(sig)) {
     return { ok: false, reason: "malformed" };
   }
-  if (!timingSafeEqual(mac(secret, body), Buffer.from(sig, "base64url"))) return { ok: false, reason: "bad-signature" };
+  // Compare the encoded text, not decoded bytes: base64's spare bits would let several spellings of one
+  // signature pass, and a link must have exactly one valid form.
+  if (!timingSafeEqual(Buffer.from(b64(mac(secret, body))), Buffer.from(sig))) return { ok: false, reason: "bad-signature" };
   let parsed: z.infer<typeof claimsSchema>;
   try {
     parsed = claimsSchema.parse(JSON.parse(Buffer.from(body, "base64url").toString("utf8")));
