@@ -197,3 +197,9 @@ export const alertTransitionSchema = z.object({
   note: z.string().optional(),
 });
 export type AlertTransition = z.infer<typeof alertTransitionSchema>;
+
+/** At-least-once relays may write a transition twice; its id says it is one. Keeps the first, in order. */
+export function dedupeTransitions(history: readonly AlertTransition[]): AlertTransition[] {
+  const seen = new Set<string>();
+  return history.filter((t) => !seen.has(t.transitionId) && seen.add(t.transitionId));
+}

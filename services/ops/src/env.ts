@@ -49,6 +49,7 @@ export function loadReplayConfig(env: NodeJS.ProcessEnv = process.env): ReplayCo
 export function opsKeys(prefix: string) {
   return {
     account: (accountId: string) => `${prefix}account:${accountId}`,
+    history: (accountId: string) => `${prefix}history:${accountId}`,
     replayed: `${prefix}dlq-replayed`,
     replayLock: `${prefix}dlq-replay-lock`,
   };
