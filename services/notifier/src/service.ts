@@ -166,6 +166,7 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
       connection,
       processor: lifecycleProcessor,
       logger,
+      lockMs: config.jobLockMs,
     });
     const markers = createRedisSentMarkers(connection, { keyPrefix: config.keyPrefix, ttlSeconds: config.sentMarkerTtlSeconds });
     emailWorker = createAlertWorker({
@@ -186,6 +187,7 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
         now,
       }),
       logger,
+      lockMs: config.jobLockMs,
     });
     await Promise.all([lifecycleWorker.waitUntilReady(), emailWorker.waitUntilReady()]);
     // One scheduler across every instance (BullMQ keeps it in Redis under this id): one tick per interval.
