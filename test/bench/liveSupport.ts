@@ -18,6 +18,12 @@ export interface BenchTopics {
   payments: string;
   complaints: string;
   deadLetter: string;
+  /**
+   * The worker relays every alert transition here. Without a topic of its own the relay would write to the
+   * shared default, or (with auto-creation off) retry for seconds on every run of the loop that also moves
+   * notifications to BullMQ, which delays every alert.
+   */
+  alertHistory: string;
 }
 
 export function benchLogger(): Logger {
@@ -33,8 +39,9 @@ export async function createBenchTopics(brokers: string[], tag: string): Promise
     payments: `${id}.payments`,
     complaints: `${id}.complaints`,
     deadLetter: `${id}.dead-letter`,
+    alertHistory: `${id}.alert-history`,
   };
-  await createTopics(brokers, [topics.orders, topics.payments, topics.complaints], { numPartitions: PARTITIONS });
+  await createTopics(brokers, [topics.orders, topics.payments, topics.complaints, topics.alertHistory], { numPartitions: PARTITIONS });
   await createTopics(brokers, [topics.accounts], { numPartitions: PARTITIONS, compacted: true });
   await createTopics(brokers, [topics.deadLetter]);
   return { id, topics };
@@ -69,9 +76,13 @@ export async function produceAll(producer: Producer, events: readonly ChurnEvent
   bar.stop();
 }
 
-/** A worker configuration of its own: the benchmark's topics, a new group, queue and key prefix. */
-export function workerConfig(brokers: string[], topics: BenchTopics, name: string, overrides: Record<string, string> = {}): SignalWorkerConfig {
-  return loadConfig({
+/**
+ * A worker environment of its own: the benchmark's topics, a new group, queue and key prefix, and an ops port
+ * the system picks (the default 9464 may belong to a running demo). As variables, so that a worker can also
+ * run as a process of its own.
+ */
+export function workerEnv(brokers: string[], topics: BenchTopics, name: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
     KAFKA_BROKERS: brokers.join(","),
     REDIS_URL: redisUrl(),
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
@@ -82,11 +93,18 @@ export function workerConfig(brokers: string[], topics: BenchTopics, name: strin
     TOPIC_PAYMENTS: topics.payments,
     TOPIC_COMPLAINTS: topics.complaints,
     TOPIC_DEAD_LETTER: topics.deadLetter,
+    TOPIC_ALERT_HISTORY: topics.alertHistory,
     CREATE_TOPICS: "false",
     ALERT_QUEUE: `${name}-alerts`,
     KEY_PREFIX: `${name}:`,
+    OPS_PORT: "0",
     ...overrides,
-  });
+  };
+}
+
+/** `workerEnv`, validated as the worker validates it, for a worker run in this process. */
+export function workerConfig(brokers: string[], topics: BenchTopics, name: string, overrides: Record<string, string> = {}): SignalWorkerConfig {
+  return loadConfig(workerEnv(brokers, topics, name, overrides));
 }
 
 /** Removes what a worker run left in Redis: its queue (through BullMQ) and every key under its prefix. */
@@ -109,7 +127,7 @@ export async function deleteGroups(admin: Admin, groups: string[]): Promise<void
 }
 
 export async function deleteBenchTopics(brokers: string[], topics: BenchTopics): Promise<void> {
-  await deleteTopics(brokers, [...eventTopicNames(topics), topics.deadLetter]);
+  await deleteTopics(brokers, [...eventTopicNames(topics), topics.deadLetter, topics.alertHistory]);
 }
 
 export async function highWatermarks(admin: Admin, topics: string[]): Promise<Map<string, number>> {
