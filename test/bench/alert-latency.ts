@@ -13,7 +13,7 @@ import { Queue, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import type { ChurnEvent } from "@churnwatch/contracts";
 import { createSignalWorker, type SignalWorker } from "../../services/signal-worker/src/service.ts";
-import { background, restamp, triggerEvent, triggerHistory } from "./alertScenario.ts";
+import { background, checkTriggerScenario, restamp, triggerEvent, triggerHistory } from "./alertScenario.ts";
 import {
   benchKafka,
   benchLogger,
@@ -111,6 +111,7 @@ async function alertJobs(queue: Queue): Promise<Job[]> {
 }
 
 async function main(): Promise<void> {
+  checkTriggerScenario(Date.now());
   const infra = await useKafka();
   const logger = benchLogger();
   const kafka = benchKafka(infra.brokers, logger);
