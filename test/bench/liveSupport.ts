@@ -65,14 +65,37 @@ export function benchProducer(kafka: Kafka): Producer {
   return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
 }
 
-/** Produces events in chunks (with a progress bar), keeping their order per account. */
+/**
+ * Produces events in chunks, keeping their order per account, from any iterable (a simulation too large to
+ * hold in memory streams through). `onChunk` hears the count so far and the last event sent.
+ */
+export async function produceEvents(
+  producer: Producer,
+  events: Iterable<ChurnEvent>,
+  topics: BenchTopics,
+  onChunk: (sent: number, last: ChurnEvent) => void = () => undefined,
+): Promise<number> {
+  const chunk = 2_000;
+  let batch: ChurnEvent[] = [];
+  let sent = 0;
+  const flush = async () => {
+    await producer.sendBatch({ topicMessages: toTopicMessages(batch, topics) });
+    sent += batch.length;
+    onChunk(sent, batch[batch.length - 1] as ChurnEvent);
+    batch = [];
+  };
+  for (const event of events) {
+    batch.push(event);
+    if (batch.length === chunk) await flush();
+  }
+  if (batch.length > 0) await flush();
+  return sent;
+}
+
+/** Produces a list of events with a progress bar. */
 export async function produceAll(producer: Producer, events: readonly ChurnEvent[], topics: BenchTopics, label: string): Promise<void> {
   const bar = progress(label, events.length);
-  const chunk = 2_000;
-  for (let i = 0; i < events.length; i += chunk) {
-    await producer.sendBatch({ topicMessages: toTopicMessages(events.slice(i, i + chunk), topics) });
-    bar.update(Math.min(events.length, i + chunk));
-  }
+  await produceEvents(producer, events, topics, (sent) => bar.update(sent));
   bar.stop();
 }
 
@@ -163,7 +186,7 @@ export async function watchGroup(
   groupId: string,
   topics: string[],
   total: number,
-  opts: { intervalMs?: number; timeoutMs?: number; label: string },
+  opts: { intervalMs?: number; timeoutMs?: number; label: string; /** called on every poll; throws to give up */ check?: () => void },
 ): Promise<DrainTiming> {
   const intervalMs = opts.intervalMs ?? 50;
   const deadline = performance.now() + (opts.timeoutMs ?? 600_000);
@@ -171,6 +194,7 @@ export async function watchGroup(
   let first: { ms: number; committed: number } | undefined;
   try {
     for (;;) {
+      opts.check?.();
       const committed = await committedTotal(admin, groupId, topics);
       const now = performance.now();
       if (committed > 0 && !first) first = { ms: now, committed };
