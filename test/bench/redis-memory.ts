@@ -35,7 +35,7 @@ import {
   type BenchTopics,
 } from "./liveSupport.ts";
 import { cleanupAll, fmt, log, machineLine, percentile, progress, runBench, summarize, useKafka } from "./support.ts";
-import { spawnWorker, type ProcessMemory, type WorkerProcess } from "./workerProcess.ts";
+import { spawnWorker, sweepsDone, waitWhileRunning, type ProcessMemory, type WorkerProcess } from "./workerProcess.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -55,22 +55,6 @@ async function usedMemory(redis: Redis): Promise<number> {
   const match = /^used_memory:(\d+)/m.exec(await redis.info("memory"));
   if (!match) throw new Error("INFO memory has no used_memory");
   return Number(match[1]);
-}
-
-async function until(description: string, worker: WorkerProcess, done: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const start = performance.now();
-  let lastLog = start;
-  for (;;) {
-    worker.assertRunning();
-    if (await done()) return performance.now() - start;
-    const now = performance.now();
-    if (now - start > timeoutMs) throw new Error(`timed out after ${fmt(timeoutMs / 1000)} s waiting for ${description}`);
-    if (now - lastLog > 15_000) {
-      log(`still waiting for ${description} (${fmt((now - start) / 1000)} s)`);
-      lastLog = now;
-    }
-    await sleep(500);
-  }
 }
 
 /** RSS from /proc every few hundred ms, the largest seen per phase; the kernel's VmHWM gives the true peak. */
@@ -240,9 +224,9 @@ async function main(): Promise<void> {
     const atLoaded = await worker.memory();
     memory.phase("sweep");
     log(`loaded in ${fmt(loadSeconds)} s; waiting for the catch-up sweep over every account (ops port ${opsPort})`);
-    const sweepMs = await until("the catch-up sweep", worker, async () => ((await worker.metrics()).get("churnwatch_sweeps_total") ?? 0) >= 1, 2 * HOUR);
+    const sweepMs = await waitWhileRunning(worker, "the catch-up sweep", async () => (await sweepsDone(worker)) >= 1, 2 * HOUR);
     const prefix = config.KEY_PREFIX;
-    await until("the outboxes to drain", worker, async () => (await redis.llen(`${prefix}outbox`)) + (await redis.llen(`${prefix}history-outbox`)) === 0, 10 * 60_000);
+    await waitWhileRunning(worker, "the outboxes to drain", async () => (await redis.llen(`${prefix}outbox`)) + (await redis.llen(`${prefix}history-outbox`)) === 0, 10 * 60_000);
     const workerMetrics = await worker.metrics();
     const atEnd = await worker.memory();
     memory.stop();

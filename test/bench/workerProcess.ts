@@ -6,8 +6,10 @@ import { createWriteStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
 import { repoRoot } from "../../infra/dev/paths.ts";
 import { tail } from "../../infra/dev/proc.ts";
+import { fmt, log } from "./support.ts";
 
 export interface ProcessMemory {
   /** resident set size now, bytes */
@@ -120,4 +122,29 @@ export function spawnWorker(env: Record<string, string>, logFile: string): Worke
       return stopped;
     },
   };
+}
+
+/** Sweeps the worker has completed, from its own metrics. */
+export async function sweepsDone(worker: WorkerProcess): Promise<number> {
+  return (await worker.metrics()).get("churnwatch_sweeps_total") ?? 0;
+}
+
+/**
+ * Polls `done` every 500 ms until it holds, and returns how long that took. Gives up at once, with the
+ * worker's log, if the worker exits, and says every 15 s what it is still waiting for.
+ */
+export async function waitWhileRunning(worker: WorkerProcess, description: string, done: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const start = performance.now();
+  let lastLog = start;
+  for (;;) {
+    worker.assertRunning();
+    if (await done()) return performance.now() - start;
+    const now = performance.now();
+    if (now - start > timeoutMs) throw new Error(`timed out after ${fmt(timeoutMs / 1000)} s waiting for ${description}`);
+    if (now - lastLog > 15_000) {
+      log(`still waiting for ${description} (${fmt((now - start) / 1000)} s)`);
+      lastLog = now;
+    }
+    await sleep(500);
+  }
 }
