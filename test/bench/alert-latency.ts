@@ -1,19 +1,26 @@
 /**
  * Produce → alert-enqueued latency of the live signal worker at a steady event rate.
  *   pnpm exec tsx test/bench/alert-latency.ts [--rate 2000] [--seconds 30] [--triggers 4] [--reps 3]
- *     [--accounts 1000] [--caught-up-max-lag 5000] [--sweep-ms 60000]
+ *     [--accounts 1000] [--caught-up-max-lag 5000] [--sweep-ms 60000] [--worker inline|process]
  * Loads a year of history (simulated background accounts plus "trigger" accounts) and waits until the worker
  * has caught up and swept. Each measured phase then streams the background accounts' next events,
  * re-stamped to the wall clock, at `rate` events/s, and `triggers` times a second a live complaint that makes
  * an alert fire at once. Latency = the alert job's BullMQ timestamp − the wall-clock time just before the
  * complaint was sent. Everything (topics, group, queue, keys) is unique to the run and removed at the end.
+ * `--worker inline` runs the worker in this process, sharing its event loop with the producer and its pacing
+ * timer; `--worker process` runs the worker's real main as a process of its own, as it is deployed.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Queue, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import type { ChurnEvent } from "@churnwatch/contracts";
-import { createSignalWorker, type SignalWorker } from "../../services/signal-worker/src/service.ts";
-import { background, restamp, triggerEvent, triggerHistory } from "./alertScenario.ts";
+import type { Logger } from "@churnwatch/platform";
+import { loadConfig, type SignalWorkerConfig } from "../../services/signal-worker/src/env.ts";
+import { createSignalWorker } from "../../services/signal-worker/src/service.ts";
+import { background, checkTriggerScenario, restamp, triggerEvent, triggerHistory } from "./alertScenario.ts";
 import {
   benchKafka,
   benchLogger,
@@ -27,10 +34,11 @@ import {
   produceAll,
   toTopicMessages,
   watchGroup,
-  workerConfig,
+  workerEnv,
   type BenchTopics,
 } from "./liveSupport.ts";
 import { cleanupAll, fmt, log, machineLine, percentile, progress, runBench, summarize, useKafka } from "./support.ts";
+import { spawnWorker, sweepsDone, waitWhileRunning } from "./workerProcess.ts";
 import { waitFor } from "@churnwatch/testing";
 import type { Admin, Producer } from "kafkajs";
 
@@ -45,6 +53,7 @@ const { values: args } = parseArgs({
     seed: { type: "string", default: "42" },
     "caught-up-max-lag": { type: "string", default: "5000" },
     "sweep-ms": { type: "string", default: "60000" },
+    worker: { type: "string", default: "inline" },
   },
 });
 
@@ -99,11 +108,70 @@ async function streamPhase(producer: Producer, topics: BenchTopics, supply: Iter
   return { sent, elapsedMs: Date.now() - t0, sentAt, maxBacklog };
 }
 
-/** The catch-up sweep ticks every account at "now"; a sweep of our own succeeds only once it is over. */
-async function settle(worker: SignalWorker, redis: Redis, outboxKey: string): Promise<void> {
-  await waitFor(() => worker.lag.isCaughtUp(), { timeoutMs: 600_000, intervalMs: 200, description: "the worker to catch up" });
-  await waitFor(async () => (await worker.sweep()) !== undefined, { timeoutMs: 600_000, intervalMs: 500, description: "a sweep of our own" });
-  await waitFor(async () => (await redis.llen(outboxKey)) === 0, { timeoutMs: 60_000, description: "the outbox to drain" });
+/** The worker under test, wherever it runs. */
+interface LatencyWorker {
+  start(): Promise<void>;
+  /** Throws if the worker has died (checked while waiting for it). */
+  check(): void;
+  /**
+   * Returns once the history is loaded and a sweep that began after it has ticked every account at "now",
+   * so the alerts the history owes are out before anything is measured.
+   */
+  settle(): Promise<void>;
+  /** The group lag the worker last measured. */
+  lag(): number;
+  stop(): Promise<void>;
+}
+
+const outboxEmpty = async (redis: Redis, config: SignalWorkerConfig) => (await redis.llen(`${config.KEY_PREFIX}outbox`)) === 0;
+
+function inlineWorker(config: SignalWorkerConfig, logger: Logger, redis: Redis): LatencyWorker {
+  const worker = createSignalWorker(config, { logger });
+  return {
+    start: () => worker.start(),
+    check: () => undefined,
+    async settle() {
+      await waitFor(() => worker.lag.isCaughtUp(), { timeoutMs: 600_000, intervalMs: 200, description: "the worker to catch up" });
+      // A sweep of our own succeeds only once any sweep in progress is over.
+      await waitFor(async () => (await worker.sweep()) !== undefined, { timeoutMs: 600_000, intervalMs: 500, description: "a sweep of our own" });
+      await waitFor(() => outboxEmpty(redis, config), { timeoutMs: 60_000, description: "the outbox to drain" });
+    },
+    lag: () => worker.lag.totalLag(),
+    stop: () => worker.stop(),
+  };
+}
+
+function processWorker(env: Record<string, string>, config: SignalWorkerConfig, logFile: string, redis: Redis): LatencyWorker {
+  const worker = spawnWorker(env, logFile);
+  let lag = 0;
+  let poller: NodeJS.Timeout | undefined;
+  return {
+    async start() {
+      await worker.ready;
+      // The lag the worker itself measured (its consumer-lag gauge), as the inline run reads it.
+      poller = setInterval(() => {
+        worker.metrics().then(
+          (m) => void (lag = m.get("churnwatch_consumer_lag") ?? lag),
+          () => undefined,
+        );
+      }, 250);
+    },
+    check: () => worker.assertRunning(),
+    async settle() {
+      // Sweeps run on the worker's own timer: wait for one that began after the load (a sweep already under
+      // way when the group reached lag 0, holding the lock, may have missed the last accounts).
+      const swept = await sweepsDone(worker);
+      const inProgress = (await redis.exists(`${config.KEY_PREFIX}sweep-lock`)) === 1;
+      const wanted = swept + (inProgress ? 2 : 1);
+      await waitWhileRunning(worker, "a sweep after the load", async () => (await sweepsDone(worker)) >= wanted, 600_000);
+      await waitWhileRunning(worker, "the outbox to drain", () => outboxEmpty(redis, config), 60_000);
+    },
+    lag: () => lag,
+    async stop() {
+      clearInterval(poller);
+      await worker.stop();
+    },
+  };
 }
 
 async function alertJobs(queue: Queue): Promise<Job[]> {
@@ -111,6 +179,7 @@ async function alertJobs(queue: Queue): Promise<Job[]> {
 }
 
 async function main(): Promise<void> {
+  checkTriggerScenario(Date.now());
   const infra = await useKafka();
   const logger = benchLogger();
   const kafka = benchKafka(infra.brokers, logger);
@@ -119,8 +188,9 @@ async function main(): Promise<void> {
   const reps = Number(args.reps);
   const perPhase = Number(args.triggers) * Number(args.seconds) + 1;
   let topics: BenchTopics | undefined;
-  let worker: SignalWorker | undefined;
-  let config: ReturnType<typeof workerConfig> | undefined;
+  let worker: LatencyWorker | undefined;
+  let config: SignalWorkerConfig | undefined;
+  const dir = await mkdtemp(join(tmpdir(), "churnwatch-bench-latency-"));
   const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
   let queueConnection: Redis | undefined;
   let queue: Queue | undefined;
@@ -129,11 +199,12 @@ async function main(): Promise<void> {
     await producer.connect();
     const created = await createBenchTopics(infra.brokers, "bench-latency");
     topics = created.topics;
-    config = workerConfig(infra.brokers, topics, `${created.id}-w`, {
+    const env = workerEnv(infra.brokers, topics, `${created.id}-w`, {
       CAUGHT_UP_MAX_LAG: args["caught-up-max-lag"],
       LAG_CHECK_INTERVAL_MS: "1000",
       SWEEP_INTERVAL_MS: args["sweep-ms"],
     });
+    config = loadConfig(env);
     queueConnection = new Redis(config.REDIS_URL);
     queue = new Queue(config.ALERT_QUEUE, { connection: queueConnection });
 
@@ -145,22 +216,26 @@ async function main(): Promise<void> {
     log(`loading ${fmt(history.length)} history events (${args.accounts} background accounts × ${args.months} months, ${triggerIds.length} trigger accounts)`);
     await produceAll(producer, history, topics, "producing history");
 
-    worker = createSignalWorker(config, { logger });
+    worker = args.worker === "process" ? processWorker(env, config, join(dir, "worker.log"), redis) : inlineWorker(config, logger, redis);
+    const w = worker;
     const loadStart = performance.now();
-    await worker.start();
+    await w.start();
     const ends = await highWatermarks(admin, eventTopicNames(topics));
-    await watchGroup(admin, config.CONSUMER_GROUP, eventTopicNames(topics), [...ends.values()].reduce((a, b) => a + b, 0), { label: "worker loading history", intervalMs: 250 });
-    await settle(worker, redis, `${config.KEY_PREFIX}outbox`);
+    await watchGroup(admin, config.CONSUMER_GROUP, eventTopicNames(topics), [...ends.values()].reduce((a, b) => a + b, 0), {
+      label: "worker loading history",
+      intervalMs: 250,
+      check: () => w.check(),
+    });
+    await w.settle();
     const loadSeconds = (performance.now() - loadStart) / 1000;
     const alertsBefore = (await alertJobs(queue)).length;
     log(`history loaded, caught up and swept in ${fmt(loadSeconds, 1)} s; ${alertsBefore} alerts from the history's own firing accounts`);
 
     const supply = world.future()[Symbol.iterator]();
-    const w = worker;
     const results: Array<{ phase: Phase; latencies: number[]; missing: number; drainMs: number }> = [];
     for (let rep = 1; rep <= reps; rep++) {
       const triggers = triggerIds.slice((rep - 1) * perPhase, rep * perPhase);
-      const phase = await streamPhase(producer, topics, supply, triggers, rep, () => w.lag.totalLag());
+      const phase = await streamPhase(producer, topics, supply, triggers, rep, () => w.lag());
       const drainStart = performance.now();
       const wanted = new Set(phase.sentAt.keys());
       // Alerts still on their way once the stream stops are waited for (bounded), and reported if missing.
@@ -184,7 +259,7 @@ async function main(): Promise<void> {
 
     console.log(`alert-latency · ${machineLine()}`);
     console.log(
-      `worker: CAUGHT_UP_MAX_LAG=${config.CAUGHT_UP_MAX_LAG}, LAG_CHECK_INTERVAL_MS=${config.LAG_CHECK_INTERVAL_MS}, SWEEP_INTERVAL_MS=${config.SWEEP_INTERVAL_MS}, LIVE_WINDOW_MS=${config.LIVE_WINDOW_MS}, ACCOUNT_CONCURRENCY=${config.ACCOUNT_CONCURRENCY}, ${ends.size / 4} partitions per topic`,
+      `worker (${args.worker === "process" ? "a process of its own" : "in this process"}): CAUGHT_UP_MAX_LAG=${config.CAUGHT_UP_MAX_LAG}, LAG_CHECK_INTERVAL_MS=${config.LAG_CHECK_INTERVAL_MS}, SWEEP_INTERVAL_MS=${config.SWEEP_INTERVAL_MS}, LIVE_WINDOW_MS=${config.LIVE_WINDOW_MS}, ACCOUNT_CONCURRENCY=${config.ACCOUNT_CONCURRENCY}, ${ends.size / 4} partitions per topic`,
     );
     console.log(`history: ${fmt(history.length)} events, loaded + caught up + swept in ${fmt(loadSeconds, 1)} s; target ${args.rate} events/s for ${args.seconds} s, ${args.triggers} alert-making events/s`);
     for (const [i, r] of results.entries()) {
@@ -212,6 +287,7 @@ async function main(): Promise<void> {
       ["consumer group", async () => { if (c) await deleteGroups(admin, [c.CONSUMER_GROUP]); }],
       ["admin", () => admin.disconnect()],
       ["topics", async () => { if (t) await deleteBenchTopics(infra.brokers, t); }],
+      ["logs", () => rm(dir, { recursive: true, force: true })],
       ["kafka", () => infra.release()],
     ]);
   }

@@ -1,6 +1,7 @@
 // The world of the alert-latency benchmark: simulated background accounts and "trigger" accounts whose
 // next live complaint makes complaints.spike fire at once.
 import type { ChurnEvent, EventOf } from "@churnwatch/contracts";
+import { defaultConfig, emptyState, step } from "@churnwatch/engine";
 import { simulate } from "@churnwatch/simulator";
 import { accountUpserted, orderPlaced } from "../support/events.ts";
 
@@ -18,20 +19,43 @@ export function complaintOpened(accountId: string, at: number, severity: "high" 
   };
 }
 
+const spike = defaultConfig.rules["complaints.spike"];
+
 /**
- * A year of steady weekly orders ending a week ago and one high complaint 5 days ago (4 points: below the
- * 10-point floor, and one complaint is an incident). Nothing fires on this history, not even in the
- * catch-up sweep; the live critical complaint (8 more points, a second complaint) fires complaints.spike.
+ * A year of steady weekly orders ending a week ago and, in the last week, one high complaint fewer than
+ * complaints.spike needs to count as a spike (one complaint is an incident). Nothing fires on this history,
+ * not even in the catch-up sweep; the live critical complaint completes the count and fires the alert. The
+ * count comes from the engine's configuration, so a retuned rule does not silently stop the benchmark's
+ * alerts: `checkTriggerScenario` says so before anything runs.
  */
 export function triggerHistory(accountId: string, nowMs: number): ChurnEvent[] {
   const events: ChurnEvent[] = [accountUpserted(accountId, nowMs - 380 * DAY, { tier: "partner" })];
   for (let day = 364; day >= 7; day -= 7) events.push(orderPlaced(accountId, nowMs - day * DAY, 10_000));
-  events.push(complaintOpened(accountId, nowMs - 5 * DAY, "high", `${accountId}-c0`));
+  for (let i = 0; i < spike.minComplaints - 1; i++) events.push(complaintOpened(accountId, nowMs - (6 - i / 2) * DAY, "high", `${accountId}-c${i}`));
   return events;
 }
 
 export function triggerEvent(accountId: string, nowMs: number): ChurnEvent {
   return complaintOpened(accountId, nowMs, "critical", `${accountId}-live`);
+}
+
+/**
+ * Runs one trigger account through the pure engine (milliseconds, no brokers): its history must raise no
+ * alert and the live complaint must fire complaints.spike. Otherwise every latency sample would be missing
+ * after minutes of streaming, with nothing to say why.
+ */
+export function checkTriggerScenario(nowMs: number): void {
+  const accountId = "trigger-check";
+  let state = emptyState(accountId);
+  const changesOf = (event: ChurnEvent) => {
+    const r = step(state, { kind: "event", event }, defaultConfig);
+    state = r.state;
+    return r.changes.filter((c) => c.type === "fired");
+  };
+  const early = triggerHistory(accountId, nowMs).flatMap(changesOf);
+  if (early.length > 0) throw new Error(`the trigger history already fires ${early.map((c) => c.alert.rule).join(", ")}; adapt test/bench/alertScenario.ts to the engine's rules`);
+  const live = changesOf(triggerEvent(accountId, nowMs));
+  if (!live.some((c) => c.alert.rule === "complaints.spike")) throw new Error("the live trigger complaint no longer fires complaints.spike; adapt test/bench/alertScenario.ts to the engine's rules");
 }
 
 /** Background accounts: their simulated history up to `endMs`, and a lazy supply of what they do next. */

@@ -1,7 +1,8 @@
 /**
- * Replay throughput of the pure engine against a bare read + JSON.parse loop over the same NDJSON file.
+ * Replay throughput of the pure engine, and of the replay command's own loop, against a bare read +
+ * JSON.parse loop over the same NDJSON file.
  *   pnpm exec tsx test/bench/engine-replay.ts [--accounts 2000] [--months 24] [--seed 42] [--reps 3]
- *   [--phase all|bare|engine] (engine alone, once, is what to run under `node --import tsx --cpu-prof`)
+ *   [--phase all|bare|engine|tool] (engine or tool alone, once, is what to run under `node --import tsx --cpu-prof`)
  * Writes the simulator's history to a temp dir, deletes it at the end.
  */
 import { createReadStream, createWriteStream } from "node:fs";
@@ -14,6 +15,8 @@ import { parseArgs } from "node:util";
 import { decodeEvent } from "@churnwatch/contracts";
 import { defaultConfig, emptyState, step, type AccountState } from "@churnwatch/engine";
 import { simulate } from "@churnwatch/simulator";
+import { openInput, readEvents } from "../../services/replay/src/ndjson.ts";
+import { replay as replayTool } from "../../services/replay/src/replayer.ts";
 import { describeSummary, fmt, log, machineLine, progress, runBench, summarize, type Progress } from "./support.ts";
 
 const DAY_MS = 86_400_000;
@@ -118,6 +121,22 @@ async function replay(file: string, total: number, bar: Progress, daily: boolean
   return { ...stats, ms: performance.now() - t0 };
 }
 
+/**
+ * (d) The replay command's own path, as `replay events.ndjson --order sorted` runs it: its byte-level line
+ * splitter and decoder, then its replayer (dedup window, ticks that skip an account already at that instant,
+ * alert episodes). Report, HTML and output writing are left out: they come after the loop.
+ */
+async function tool(file: string, total: number, bar: Progress): Promise<{ events: number; ticks: number; episodes: number; ms: number }> {
+  const t0 = performance.now();
+  const result = await replayTool(readEvents(openInput(file)), {
+    config: defaultConfig,
+    onProgress: (p) => bar.update(p.events),
+    progressEvery: 5_000,
+  });
+  bar.update(total);
+  return { events: result.stats.events, ticks: result.stats.ticks, episodes: result.episodes.length, ms: performance.now() - t0 };
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "churnwatch-bench-replay-"));
   try {
@@ -135,12 +154,22 @@ async function main(): Promise<void> {
       console.log(`engine replay (b), once: ${fmt((r.events / r.ms) * 1000)} events/s, ${fmt(r.ticks)} ticks, ${fmt(r.changes)} alert changes, ${fmt(r.ms)} ms`);
       return;
     }
+    if (args.phase === "tool") {
+      const bar = progress("replay tool (d)", total);
+      const r = await tool(file, total, bar);
+      bar.stop();
+      console.log(`replay tool (d), once: ${fmt((r.events / r.ms) * 1000)} events/s, ${fmt(r.ticks)} ticks, ${fmt(r.episodes)} alert episodes, ${fmt(r.ms)} ms`);
+      return;
+    }
 
     const bareRates: number[] = [];
     const replayRates: number[] = [];
     const noTickRates: number[] = [];
+    const toolRates: number[] = [];
     const ratios: number[] = [];
+    const toolRatios: number[] = [];
     let last: ReplayStats | undefined;
+    let lastTool: Awaited<ReturnType<typeof tool>> | undefined;
     // Interleaved, so a burst of noise from the other tenants of this machine hits both sides alike.
     for (let i = 1; i <= reps; i++) {
       const barA = progress(`rep ${i}/${reps} bare (a)  `, total);
@@ -158,7 +187,13 @@ async function main(): Promise<void> {
       const c = await replay(file, total, barC, false);
       barC.stop();
       noTickRates.push((c.events / c.ms) * 1000);
-      log(`rep ${i}: bare ${fmt(a.ms)} ms, replay ${fmt(b.ms)} ms (${fmt(b.ticks)} ticks), replay without ticks ${fmt(c.ms)} ms`);
+      const barD = progress(`rep ${i}/${reps} tool (d)  `, total);
+      const d = await tool(file, total, barD);
+      barD.stop();
+      lastTool = d;
+      toolRates.push((d.events / d.ms) * 1000);
+      toolRatios.push(a.ms / d.ms);
+      log(`rep ${i}: bare ${fmt(a.ms)} ms, replay ${fmt(b.ms)} ms (${fmt(b.ticks)} ticks), replay without ticks ${fmt(c.ms)} ms, replay tool ${fmt(d.ms)} ms`);
     }
 
     console.log(`engine-replay · ${machineLine()}`);
@@ -168,8 +203,12 @@ async function main(): Promise<void> {
       console.log(`(b) read + decodeEvent + step + daily tick: ${describeSummary(summarize(replayRates), "events/s")}`);
       console.log(`    per run: ${fmt(last.ticks)} ticks, ${fmt(last.changes)} alert changes, ${last.invalid} invalid`);
       console.log(`(c) as (b) without daily ticks:        ${describeSummary(summarize(noTickRates), "events/s")}`);
+      console.log(`(d) replay command's loop (readEvents + replay()): ${describeSummary(summarize(toolRates), "events/s")}`);
+      if (lastTool) console.log(`    per run: ${fmt(lastTool.ticks)} ticks, ${fmt(lastTool.episodes)} alert episodes`);
       const ratio = summarize(ratios);
       console.log(`ratio b/a: ${describeSummary(ratio, "", 3)} — goal ≥ 0.5: ${ratio.median >= 0.5 ? "met" : "NOT met"}`);
+      const toolRatio = summarize(toolRatios);
+      console.log(`ratio d/a: ${describeSummary(toolRatio, "", 3)} — goal ≥ 0.5: ${toolRatio.median >= 0.5 ? "met" : "NOT met"}`);
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

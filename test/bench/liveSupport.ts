@@ -18,6 +18,12 @@ export interface BenchTopics {
   payments: string;
   complaints: string;
   deadLetter: string;
+  /**
+   * The worker relays every alert transition here. Without a topic of its own the relay would write to the
+   * shared default, or (with auto-creation off) retry for seconds on every run of the loop that also moves
+   * notifications to BullMQ, which delays every alert.
+   */
+  alertHistory: string;
 }
 
 export function benchLogger(): Logger {
@@ -33,8 +39,9 @@ export async function createBenchTopics(brokers: string[], tag: string): Promise
     payments: `${id}.payments`,
     complaints: `${id}.complaints`,
     deadLetter: `${id}.dead-letter`,
+    alertHistory: `${id}.alert-history`,
   };
-  await createTopics(brokers, [topics.orders, topics.payments, topics.complaints], { numPartitions: PARTITIONS });
+  await createTopics(brokers, [topics.orders, topics.payments, topics.complaints, topics.alertHistory], { numPartitions: PARTITIONS });
   await createTopics(brokers, [topics.accounts], { numPartitions: PARTITIONS, compacted: true });
   await createTopics(brokers, [topics.deadLetter]);
   return { id, topics };
@@ -58,20 +65,47 @@ export function benchProducer(kafka: Kafka): Producer {
   return kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
 }
 
-/** Produces events in chunks (with a progress bar), keeping their order per account. */
+/**
+ * Produces events in chunks, keeping their order per account, from any iterable (a simulation too large to
+ * hold in memory streams through). `onChunk` hears the count so far and the last event sent.
+ */
+export async function produceEvents(
+  producer: Producer,
+  events: Iterable<ChurnEvent>,
+  topics: BenchTopics,
+  onChunk: (sent: number, last: ChurnEvent) => void = () => undefined,
+): Promise<number> {
+  const chunk = 2_000;
+  let batch: ChurnEvent[] = [];
+  let sent = 0;
+  const flush = async () => {
+    await producer.sendBatch({ topicMessages: toTopicMessages(batch, topics) });
+    sent += batch.length;
+    onChunk(sent, batch[batch.length - 1] as ChurnEvent);
+    batch = [];
+  };
+  for (const event of events) {
+    batch.push(event);
+    if (batch.length === chunk) await flush();
+  }
+  if (batch.length > 0) await flush();
+  return sent;
+}
+
+/** Produces a list of events with a progress bar. */
 export async function produceAll(producer: Producer, events: readonly ChurnEvent[], topics: BenchTopics, label: string): Promise<void> {
   const bar = progress(label, events.length);
-  const chunk = 2_000;
-  for (let i = 0; i < events.length; i += chunk) {
-    await producer.sendBatch({ topicMessages: toTopicMessages(events.slice(i, i + chunk), topics) });
-    bar.update(Math.min(events.length, i + chunk));
-  }
+  await produceEvents(producer, events, topics, (sent) => bar.update(sent));
   bar.stop();
 }
 
-/** A worker configuration of its own: the benchmark's topics, a new group, queue and key prefix. */
-export function workerConfig(brokers: string[], topics: BenchTopics, name: string, overrides: Record<string, string> = {}): SignalWorkerConfig {
-  return loadConfig({
+/**
+ * A worker environment of its own: the benchmark's topics, a new group, queue and key prefix, and an ops port
+ * the system picks (the default 9464 may belong to a running demo). As variables, so that a worker can also
+ * run as a process of its own.
+ */
+export function workerEnv(brokers: string[], topics: BenchTopics, name: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
     KAFKA_BROKERS: brokers.join(","),
     REDIS_URL: redisUrl(),
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
@@ -82,11 +116,18 @@ export function workerConfig(brokers: string[], topics: BenchTopics, name: strin
     TOPIC_PAYMENTS: topics.payments,
     TOPIC_COMPLAINTS: topics.complaints,
     TOPIC_DEAD_LETTER: topics.deadLetter,
+    TOPIC_ALERT_HISTORY: topics.alertHistory,
     CREATE_TOPICS: "false",
     ALERT_QUEUE: `${name}-alerts`,
     KEY_PREFIX: `${name}:`,
+    OPS_PORT: "0",
     ...overrides,
-  });
+  };
+}
+
+/** `workerEnv`, validated as the worker validates it, for a worker run in this process. */
+export function workerConfig(brokers: string[], topics: BenchTopics, name: string, overrides: Record<string, string> = {}): SignalWorkerConfig {
+  return loadConfig(workerEnv(brokers, topics, name, overrides));
 }
 
 /** Removes what a worker run left in Redis: its queue (through BullMQ) and every key under its prefix. */
@@ -109,7 +150,7 @@ export async function deleteGroups(admin: Admin, groups: string[]): Promise<void
 }
 
 export async function deleteBenchTopics(brokers: string[], topics: BenchTopics): Promise<void> {
-  await deleteTopics(brokers, [...eventTopicNames(topics), topics.deadLetter]);
+  await deleteTopics(brokers, [...eventTopicNames(topics), topics.deadLetter, topics.alertHistory]);
 }
 
 export async function highWatermarks(admin: Admin, topics: string[]): Promise<Map<string, number>> {
@@ -145,7 +186,7 @@ export async function watchGroup(
   groupId: string,
   topics: string[],
   total: number,
-  opts: { intervalMs?: number; timeoutMs?: number; label: string },
+  opts: { intervalMs?: number; timeoutMs?: number; label: string; /** called on every poll; throws to give up */ check?: () => void },
 ): Promise<DrainTiming> {
   const intervalMs = opts.intervalMs ?? 50;
   const deadline = performance.now() + (opts.timeoutMs ?? 600_000);
@@ -153,6 +194,7 @@ export async function watchGroup(
   let first: { ms: number; committed: number } | undefined;
   try {
     for (;;) {
+      opts.check?.();
       const committed = await committedTotal(admin, groupId, topics);
       const now = performance.now();
       if (committed > 0 && !first) first = { ms: now, committed };
