@@ -24,6 +24,7 @@ export interface BenchTopics {
    * notifications to BullMQ, which delays every alert.
    */
   alertHistory: string;
+  accountState: string;
 }
 
 export function benchLogger(): Logger {
@@ -40,9 +41,10 @@ export async function createBenchTopics(brokers: string[], tag: string): Promise
     complaints: `${id}.complaints`,
     deadLetter: `${id}.dead-letter`,
     alertHistory: `${id}.alert-history`,
+    accountState: `${id}.account-state`,
   };
   await createTopics(brokers, [topics.orders, topics.payments, topics.complaints, topics.alertHistory], { numPartitions: PARTITIONS });
-  await createTopics(brokers, [topics.accounts], { numPartitions: PARTITIONS, compacted: true });
+  await createTopics(brokers, [topics.accounts, topics.accountState], { numPartitions: PARTITIONS, compacted: true });
   await createTopics(brokers, [topics.deadLetter]);
   return { id, topics };
 }
@@ -117,6 +119,7 @@ export function workerEnv(brokers: string[], topics: BenchTopics, name: string, 
     TOPIC_COMPLAINTS: topics.complaints,
     TOPIC_DEAD_LETTER: topics.deadLetter,
     TOPIC_ALERT_HISTORY: topics.alertHistory,
+    TOPIC_ACCOUNT_STATE: topics.accountState,
     CREATE_TOPICS: "false",
     ALERT_QUEUE: `${name}-alerts`,
     KEY_PREFIX: `${name}:`,
@@ -150,7 +153,7 @@ export async function deleteGroups(admin: Admin, groups: string[]): Promise<void
 }
 
 export async function deleteBenchTopics(brokers: string[], topics: BenchTopics): Promise<void> {
-  await deleteTopics(brokers, [...eventTopicNames(topics), topics.deadLetter, topics.alertHistory]);
+  await deleteTopics(brokers, [...eventTopicNames(topics), topics.deadLetter, topics.alertHistory, topics.accountState]);
 }
 
 export async function highWatermarks(admin: Admin, topics: string[]): Promise<Map<string, number>> {
