@@ -17,6 +17,22 @@ export interface DeclineThresholds {
    * (rolling windows over the baseline), so lumpy or seasonal buyers do not fire on ordinary noise.
    */
   minDeviations: number;
+  /**
+   * The deviation is never taken below this share of what the order count's randomness alone gives
+   * (compound Poisson: √(expected orders in the window × mean square of the capped order)); 0 turns it off.
+   */
+  countNoise: number;
+  /**
+   * ...or the recent orders themselves must be smaller than the baseline's by this many standard errors
+   * (mean log order value, bulk orders left out): a customer buying elsewhere cuts the order, not only
+   * the rhythm.
+   */
+  sizeDeviations: number;
+  /**
+   * Where the history covers the same window a year earlier, a new alert also needs the recent window this
+   * many percent below it (bulk-capped like the baseline): the seasonal comparison.
+   */
+  seasonalDecline: number;
   medium: number;
   high: number;
   critical: number;
@@ -128,8 +144,8 @@ export interface EngineConfig {
 }
 
 export const defaultConfig: EngineConfig = deepFreeze({
-  version: "2026-11-25.3",
-  retentionDays: 400,
+  version: "2026-11-25.4",
+  retentionDays: 460,
   maxEventIds: 20,
   rules: {
     "purchases.decline": {
@@ -140,6 +156,9 @@ export const defaultConfig: EngineConfig = deepFreeze({
       bulkCap: 2.5,
       sustainDays: 10,
       minDeviations: 2,
+      countNoise: 1,
+      sizeDeviations: 3,
+      seasonalDecline: 30,
       // Backtested (docs/backtest.md): at 40% a quarter of healthy accounts dipped past it in two years.
       medium: 50,
       high: 65,

@@ -67,3 +67,45 @@ describe("purchases.decline", () => {
     expect(first(t)).toBe((immediate as number) + t["purchases.decline"].sustainDays);
   });
 });
+
+describe("purchases.decline against chance and the season", () => {
+  const t = thresholdsFor(defaultConfig, "ordinary");
+  const withDecline = (patch: Partial<RuleThresholds["purchases.decline"]>): RuleThresholds => ({
+    ...t,
+    "purchases.decline": { ...t["purchases.decline"], ...patch },
+  });
+  /** The first day in [from, to) on which the rule fires, if any. */
+  const firstFiring = (orders: OrderView[], from: number, to: number, th: RuleThresholds = t): number | undefined => {
+    for (let day = from; day < to; day++) if (fires(purchasesDecline(ctx(view({ orders }), day, th)))) return day;
+    return undefined;
+  };
+  // Order sizes vary a little, as real ones do (±10%).
+  const size = (k: number): number => Math.round(100 * (1 + 0.1 * Math.sin(k * 2.3)));
+
+  it("lets a buyer that orders every three weeks skip two orders: the count alone is that noisy", () => {
+    // Every 21 days, then the two orders due around days 300 and 321 do not come; the sizes stay the same.
+    const orders = Array.from({ length: 18 }, (_, k) => order(k * 21, size(k))).filter((o) => o.atMs !== 294 * DAY && o.atMs !== 315 * DAY);
+    expect(firstFiring(orders, 300, 357)).toBeUndefined();
+  });
+
+  it("fires when the same buyer's orders also shrink to under half: the orders got smaller, not just fewer", () => {
+    const orders = Array.from({ length: 18 }, (_, k) => order(k * 21, k * 21 >= 270 ? Math.round(size(k) * 0.45) : size(k))).filter(
+      (o) => o.atMs !== 294 * DAY,
+    );
+    expect(firstFiring(orders, 300, 357)).toBeDefined();
+    // Without the order-size test the same history stays within the count's noise.
+    expect(firstFiring(orders, 300, 357, withDecline({ sizeDeviations: Number.MAX_VALUE }))).toBeUndefined();
+  });
+
+  it("does not take a dip the account also had the same weeks last year for a defection", () => {
+    // Weekly orders for two years; each year days 300..390 (and 665..755) bring a third of the usual value.
+    const seasonal = (day: number): boolean => (day >= 300 && day < 390) || (day >= 665 && day < 755);
+    const orders = Array.from({ length: 108 }, (_, w) => order(w * 7, seasonal(w * 7) ? Math.round(size(w) / 3) : size(w)));
+    expect(firstFiring(orders, 700, 760)).toBeUndefined();
+    // The same history judged without the seasonal comparison fires: the baseline year missed the dip.
+    expect(firstFiring(orders, 700, 760, withDecline({ seasonalDecline: -Infinity }))).toBeDefined();
+    // And a dip that last year did not have fires.
+    const newDip = orders.map((o, w) => (o.atMs >= 300 * DAY && o.atMs < 390 * DAY ? order(w * 7, size(w)) : o));
+    expect(firstFiring(newDip, 700, 760)).toBeDefined();
+  });
+});
