@@ -52,8 +52,9 @@ export interface SilenceThresholds {
 
 /** purchases.narrowing: percent of the account's regular product lines missing from its latest orders. */
 export interface NarrowingThresholds {
-  /** The latest orders judged. */
+  /** The latest orders judged: every run of the last `minRecentOrders` up to the last `recentOrders`. */
   recentOrders: number;
+  minRecentOrders: number;
   /** The baseline: orders within this many days before the latest ones. */
   baselineDays: number;
   minBaselineOrders: number;
@@ -61,8 +62,10 @@ export interface NarrowingThresholds {
   regularShare: number;
   /** Fires only when a steady account would miss that many lines with at most this probability. */
   maxChance: number;
-  /** ...and only when the average order value of the latest orders is down at least this many percent. */
+  /** ...and only when the average order value of the latest orders is down at least this many percent, */
   minAverageDecline: number;
+  /** ...and their mean log order value this many standard errors below the baseline's (bulk orders left out). */
+  sizeDeviations: number;
   medium: number;
   high: number;
   critical: number;
@@ -144,7 +147,7 @@ export interface EngineConfig {
 }
 
 export const defaultConfig: EngineConfig = deepFreeze({
-  version: "2026-11-25.4",
+  version: "2026-11-25.5",
   retentionDays: 460,
   maxEventIds: 20,
   rules: {
@@ -167,12 +170,16 @@ export const defaultConfig: EngineConfig = deepFreeze({
     },
     "purchases.silence": { minOrders: 4, minDays: 14, medium: 3, high: 5, critical: 8, resolve: 2 },
     "purchases.narrowing": {
-      recentOrders: 5,
+      // Lines given up one after another: the last 3 orders show the latest, the last 10 the older ones.
+      recentOrders: 10,
+      minRecentOrders: 3,
       baselineDays: 365,
       minBaselineOrders: 8,
       regularShare: 0.15,
-      maxChance: 0.02,
+      // A chance gap alone is weak evidence; with smaller orders beside it (3 standard errors) it is not.
+      maxChance: 0.05,
       minAverageDecline: 20,
+      sizeDeviations: 3,
       medium: 40,
       high: 60,
       critical: 80,

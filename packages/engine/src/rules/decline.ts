@@ -6,13 +6,12 @@ import { lowerBound, orderSeries, upperBound } from "../series.ts";
 import { latestIds } from "../view.ts";
 import type { DeclineThresholds } from "../config.ts";
 import type { OrderView } from "../view.ts";
+import { capOf, capped, sizeShift } from "./orderSize.ts";
 import { NONE, type RuleContext, type RuleOutcome } from "./types.ts";
 
 type BaseOrder = Pick<OrderView, "atMs" | "micros">;
 
 const YEAR_MS = 365 * DAY_MS;
-/** An order's value counted at most `cap` (bulk orders). */
-const capped = (micros: bigint, cap: bigint): bigint => (micros < cap ? micros : cap);
 
 /** What the decline rule measures at one instant. */
 interface Measure {
@@ -220,23 +219,6 @@ export function purchasesDecline({ state, view, asOfMs, thresholds, maxEventIds,
 
 const STEP_MS = 15 * DAY_MS;
 
-/**
- * How much smaller the recent orders are than the baseline's, as a z-score of the mean log order value
- * (order sizes are roughly log-normal). Bulk orders (above the cap) and orders in another currency are
- * left out. Undefined with fewer than two orders on either side or no spread in the baseline.
- */
-function sizeShift(base: readonly BaseOrder[], recent: readonly BaseOrder[], cap: bigint): number | undefined {
-  const logs = (orders: readonly BaseOrder[]): number[] => orders.filter((o) => o.micros > 0n && o.micros <= cap).map((o) => Math.log(Number(o.micros)));
-  const b = logs(base);
-  const r = logs(recent);
-  if (b.length < 2 || r.length < 2) return undefined;
-  const bMean = b.reduce((a, x) => a + x, 0) / b.length;
-  const rMean = r.reduce((a, x) => a + x, 0) / r.length;
-  const sd = Math.sqrt(b.reduce((a, x) => a + (x - bMean) ** 2, 0) / (b.length - 1));
-  if (sd === 0) return undefined;
-  return (rMean - bMean) / (sd * Math.sqrt(1 / r.length + 1 / b.length));
-}
-
 function meanSquare(orders: readonly BaseOrder[], cap: bigint): number {
   let sum = 0;
   for (const o of orders) {
@@ -244,20 +226,6 @@ function meanSquare(orders: readonly BaseOrder[], cap: bigint): number {
     sum += v * v;
   }
   return orders.length === 0 ? 0 : sum / orders.length;
-}
-
-/**
- * `multiple` times the median order (the upper of the two middle ones), in exact micros. Orders in another
- * currency count as 0 and are left out of the median; without any priced order nothing is capped.
- */
-function capOf(orders: readonly BaseOrder[], multiple: number): bigint {
-  const sorted = orders
-    .map((o) => o.micros)
-    .filter((m) => m > 0n)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (sorted.length === 0) return 0n;
-  const mid = sorted[sorted.length >> 1] as bigint;
-  return divRound(mid * BigInt(Math.round(multiple * 100)), 100n);
 }
 
 /**

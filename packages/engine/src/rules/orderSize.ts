@@ -1,0 +1,42 @@
+import { divRound } from "../money.ts";
+import type { OrderView } from "../view.ts";
+
+/** What the order-size measures read of an order. */
+export type SizedOrder = Pick<OrderView, "micros">;
+
+/** An order's value counted at most `cap` (bulk orders). */
+export const capped = (micros: bigint, cap: bigint): bigint => (micros < cap ? micros : cap);
+
+/**
+ * `multiple` times the median order (the upper of the two middle ones), in exact micros. Orders in another
+ * currency count as 0 and are left out of the median; without any priced order nothing is capped.
+ */
+export function capOf(orders: readonly SizedOrder[], multiple: number): bigint {
+  const sorted = orders
+    .map((o) => o.micros)
+    .filter((m) => m > 0n)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (sorted.length === 0) return 0n;
+  const mid = sorted[sorted.length >> 1] as bigint;
+  return divRound(mid * BigInt(Math.round(multiple * 100)), 100n);
+}
+
+const MIN_LOG_SPREAD = 0.05;
+
+/**
+ * How much smaller the recent orders are than the baseline's, as a z-score of the mean log order value
+ * (order sizes are roughly log-normal). Bulk orders (above the cap) and orders in another currency are
+ * left out. Undefined with fewer than two orders on either side.
+ */
+export function sizeShift(base: readonly SizedOrder[], recent: readonly SizedOrder[], cap: bigint): number | undefined {
+  const logs = (orders: readonly SizedOrder[]): number[] => orders.filter((o) => o.micros > 0n && o.micros <= cap).map((o) => Math.log(Number(o.micros)));
+  const b = logs(base);
+  const r = logs(recent);
+  if (b.length < 2 || r.length < 2) return undefined;
+  const bMean = b.reduce((a, x) => a + x, 0) / b.length;
+  const rMean = r.reduce((a, x) => a + x, 0) / r.length;
+  // Real orders never repeat to the cent: a spread below 5% is taken as 5%, so an account that always
+  // ordered the same amount is not infinitely sure of itself.
+  const sd = Math.max(MIN_LOG_SPREAD, Math.sqrt(b.reduce((a, x) => a + (x - bMean) ** 2, 0) / (b.length - 1)));
+  return (rMean - bMean) / (sd * Math.sqrt(1 / r.length + 1 / b.length));
+}
