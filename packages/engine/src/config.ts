@@ -10,6 +10,11 @@ export interface DeclineThresholds {
   minBaselineOrders: number;
   /** A new alert needs the decline past medium (and significant) this many days ago too. */
   sustainDays: number;
+  /**
+   * The latest orders judged on their own: their average, against the usual order, may be past medium
+   * too (bulk-capped, and by `sizeDeviations` standard errors). 0 turns this off.
+   */
+  recentOrders: number;
   /** In the baseline an order counts at most this many times the account's median order (bulk orders). */
   bulkCap: number;
   /**
@@ -147,7 +152,7 @@ export interface EngineConfig {
 }
 
 export const defaultConfig: EngineConfig = deepFreeze({
-  version: "2026-11-25.5",
+  version: "2026-11-25.6",
   retentionDays: 460,
   maxEventIds: 20,
   rules: {
@@ -158,6 +163,7 @@ export const defaultConfig: EngineConfig = deepFreeze({
       minBaselineOrders: 4,
       bulkCap: 2.5,
       sustainDays: 10,
+      recentOrders: 3,
       minDeviations: 2,
       countNoise: 1,
       sizeDeviations: 3,

@@ -4,9 +4,10 @@ import { changePct, num, optionalPct, round } from "../stats.ts";
 import { DAY_MS, parseInstant } from "../time.ts";
 import { lowerBound, orderSeries, upperBound } from "../series.ts";
 import { latestIds } from "../view.ts";
+import type { Evidence } from "@churnwatch/contracts";
 import type { DeclineThresholds } from "../config.ts";
 import type { OrderView } from "../view.ts";
-import { capOf, capped, sizeShift } from "./orderSize.ts";
+import { capOf, capped, latestOrders, sizeShift, type LatestOrders } from "./orderSize.ts";
 import { NONE, type RuleContext, type RuleOutcome } from "./types.ts";
 
 type BaseOrder = Pick<OrderView, "atMs" | "micros">;
@@ -160,6 +161,41 @@ function mayFire(view: RuleContext["view"], firstOrderMs: number, asOfMs: number
 
 const firesAt = (m: Measure | undefined): boolean => m !== undefined && m.eligible && m.pastMedium;
 
+interface Shrunk extends LatestOrders {
+  /** Percent the latest orders' average is below the usual order. */
+  pct: number;
+  fires: boolean;
+}
+
+const shrunkMemo = new WeakMap<readonly OrderView[], WeakMap<DeclineThresholds, Shrunk | undefined>>();
+
+/**
+ * The latest `recentOrders` orders against the account's usual order (those within `baselineDays` before
+ * them): past medium when their average is that much smaller and the shift is `sizeDeviations` standard
+ * errors. A 90-day window dilutes the last few orders of a customer that has started buying elsewhere
+ * with the normal ones before; three orders at half their usual size say it on their own. Depends on the
+ * orders alone, so it is memoised per order array (a tick changes none).
+ */
+function shrunkOrders(orders: readonly OrderView[], t: DeclineThresholds): Shrunk | undefined {
+  let byT = shrunkMemo.get(orders);
+  if (byT === undefined) {
+    byT = new WeakMap();
+    shrunkMemo.set(orders, byT);
+  }
+  if (byT.has(t)) return byT.get(t);
+  const latest = latestOrders(orders, t.recentOrders, t.baselineDays, t.bulkCap);
+  const out =
+    latest === undefined
+      ? undefined
+      : {
+          ...latest,
+          pct: -latest.avgChange,
+          fires: latest.base.length >= t.minBaselineOrders && -latest.avgChange >= t.medium && latest.sizeZ <= -t.sizeDeviations,
+        };
+  byT.set(t, out);
+  return out;
+}
+
 /**
  * purchases.decline: order value in the recent window against the account's own baseline (see measure).
  * A new alert needs the decline to have held for `sustainDays` already: a window that merely misses one
@@ -170,49 +206,65 @@ export function purchasesDecline({ state, view, asOfMs, thresholds, maxEventIds,
   const t = thresholds["purchases.decline"];
   if (state.firstOrderAt === undefined) return NONE;
   const firstOrderMs = parseInstant(state.firstOrderAt);
-  if (onlyIfFiring && !mayFire(view, firstOrderMs, asOfMs, t)) return NONE;
+  const shrunk = shrunkOrders(view.orders, t);
+  const shrunkFires = shrunk?.fires ?? false;
+  if (onlyIfFiring && !shrunkFires && !mayFire(view, firstOrderMs, asOfMs, t)) return NONE;
   const now = measure(view, firstOrderMs, asOfMs, t);
   if (now === undefined) return NONE;
-  if (onlyIfFiring && !firesAt(now)) return NONE;
+  if (onlyIfFiring && !shrunkFires && !firesAt(now)) return NONE;
+  // Smaller orders need no waiting: they are whole orders, not a window missing one at its edge.
   const sustained = t.sustainDays <= 0 || firesAt(measure(view, firstOrderMs, asOfMs - t.sustainDays * DAY_MS, t));
-  if (onlyIfFiring && !sustained) return NONE;
+  const fires = (firesAt(now) && sustained) || (now.eligible && shrunkFires);
+  if (onlyIfFiring && !fires) return NONE;
   const { recent, recentCount, firstRecent, baseline, baselineCount, declinePct } = now;
   const bands = { resolve: t.resolve, medium: t.medium, high: t.high, critical: t.critical };
-  const level = levelFor(declinePct, bands, true);
+  // The worse of the two measures sets the level, and both must be back for the alert to resolve.
+  const worst = Math.max(declinePct, shrunk?.pct ?? -Infinity);
+  const level = levelFor(worst, bands, true);
   const fireAt = divRound(baseline * BigInt(Math.round((100 - t.medium) * 100)), 10_000n);
   const windowStart = asOfMs - t.windowDays * DAY_MS;
-  // Orders are sorted, so the latest recent ones are the tail: no need to sort them all.
+  // Orders are sorted, so the latest recent ones (and the latest orders judged alone) are the tail.
   const moved = view.orders
-    .slice(Math.max(firstRecent, view.orders.length - maxEventIds))
+    .slice(Math.max(Math.min(firstRecent, view.orders.length - (shrunk?.recent.length ?? 0)), view.orders.length - maxEventIds))
     .map((o) => ({ atMs: o.atMs, id: o.eventId }));
   for (const c of view.cancellations.slice(-maxEventIds)) if (c.atMs > windowStart) moved.push({ atMs: c.atMs, id: c.eventId });
 
+  const evidence: Evidence[] = [
+    {
+      signal: "orders.value",
+      unit: "money",
+      value: formatMoney(recent),
+      baseline: formatMoney(baseline),
+      threshold: formatMoney(fireAt),
+      windowDays: t.windowDays,
+      changePct: round(-declinePct, 1) + 0,
+    },
+    {
+      signal: "orders.count",
+      unit: "count",
+      value: String(recentCount),
+      baseline: num(baselineCount),
+      windowDays: t.windowDays,
+      ...optionalPct(changePct(recentCount, baselineCount)),
+    },
+  ];
+  if (shrunk !== undefined) {
+    evidence.push({
+      signal: "orders.averageValue",
+      unit: "money",
+      value: formatMoney(shrunk.recentAvg),
+      baseline: formatMoney(shrunk.baseAvg),
+      changePct: shrunk.avgChange + 0,
+    });
+  }
   return {
     kind: "measured",
     eligible: now.eligible,
-    fires: firesAt(now) && sustained,
-    recovered: declinePct < t.resolve || now.withinNoise,
+    fires,
+    recovered: (declinePct < t.resolve || now.withinNoise) && (shrunk === undefined || shrunk.pct < t.resolve),
     level,
-    score: scoreFor(declinePct, bands, level),
-    evidence: [
-      {
-        signal: "orders.value",
-        unit: "money",
-        value: formatMoney(recent),
-        baseline: formatMoney(baseline),
-        threshold: formatMoney(fireAt),
-        windowDays: t.windowDays,
-        changePct: round(-declinePct, 1) + 0,
-      },
-      {
-        signal: "orders.count",
-        unit: "count",
-        value: String(recentCount),
-        baseline: num(baselineCount),
-        windowDays: t.windowDays,
-        ...optionalPct(changePct(recentCount, baselineCount)),
-      },
-    ],
+    score: scoreFor(worst, bands, level),
+    evidence,
     eventIds: latestIds(moved, maxEventIds),
   };
 }

@@ -2,9 +2,8 @@ import type { NarrowingThresholds } from "../config.ts";
 import { formatMoney } from "../money.ts";
 import { levelFor, scoreFor } from "../score.ts";
 import { num } from "../stats.ts";
-import { DAY_MS } from "../time.ts";
 import type { OrderView } from "../view.ts";
-import { capOf, sizeShift } from "./orderSize.ts";
+import { latestOrders } from "./orderSize.ts";
 import { NONE, type RuleContext, type RuleOutcome } from "./types.ts";
 
 /**
@@ -76,11 +75,9 @@ interface Judged {
 
 /** The latest `k` tagged orders against the baseline before them; undefined when there is nothing to compare. */
 function judgeWindow(tagged: readonly OrderView[], k: number, t: NarrowingThresholds, bulkCap: number): Judged | undefined {
-  if (tagged.length <= k) return undefined;
-  const recent = tagged.slice(-k);
-  const baseFrom = (recent[0] as OrderView).atMs - t.baselineDays * DAY_MS;
-  const base = tagged.slice(0, -k).filter((o) => o.atMs >= baseFrom);
-  if (base.length === 0) return undefined;
+  const latest = latestOrders(tagged, k, t.baselineDays, bulkCap);
+  if (latest === undefined) return undefined;
+  const { recent, base, recentAvg, baseAvg, avgChange } = latest;
 
   const counts = new Map<string, number>();
   for (const o of base) for (const c of new Set(o.categories)) counts.set(c, (counts.get(c) ?? 0) + 1);
@@ -92,10 +89,7 @@ function judgeWindow(tagged: readonly OrderView[], k: number, t: NarrowingThresh
   // Chance a steady account skips every one of at least `missing` lines in `k` orders.
   const skip = regular.map(([, n]) => (1 - n / base.length) ** k);
   const chance = atLeast(skip, missing);
-  const recentAvg = sum(recent) / BigInt(recent.length);
-  const baseAvg = sum(base) / BigInt(base.length);
-  const avgChange = baseAvg > 0n ? Number(((recentAvg - baseAvg) * 10_000n) / baseAvg) / 100 : 0;
-  const smaller = -avgChange >= t.minAverageDecline && (sizeShift(base, recent, capOf(base, bulkCap)) ?? 0) <= -t.sizeDeviations;
+  const smaller = -avgChange >= t.minAverageDecline && latest.sizeZ <= -t.sizeDeviations;
   const eligible = base.length >= t.minBaselineOrders;
   return {
     recent,
@@ -150,12 +144,6 @@ function outcome(w: Judged, t: NarrowingThresholds, maxEventIds: number): RuleOu
       .map((o) => o.eventId)
       .filter((id): id is string => id !== undefined),
   };
-}
-
-function sum(orders: readonly OrderView[]): bigint {
-  let total = 0n;
-  for (const o of orders) total += o.micros;
-  return total;
 }
 
 /** P(at least k of independent events happen), event i with probability p[i] (Poisson-binomial tail). */

@@ -97,6 +97,29 @@ describe("purchases.decline against chance and the season", () => {
     expect(firstFiring(orders, 300, 357, withDecline({ sizeDeviations: Number.MAX_VALUE }))).toBeUndefined();
   });
 
+  it("fires on three orders at under half the usual size, before the 90-day value shows it", () => {
+    // Every 14 days; the last three orders (days 336, 350, 364) are 40% of the usual size.
+    const orders = Array.from({ length: 27 }, (_, k) => order(k * 14, k >= 24 ? Math.round(size(k) * 0.4) : size(k)));
+    const out = purchasesDecline(ctx(view({ orders }), 365));
+    expect(out.kind === "measured" && out.evidence[0]?.changePct).toBeGreaterThan(-50); // the window: about -30%
+    expect(fires(out)).toBe(true);
+    expect(out.kind === "measured" && out.evidence[2]?.signal).toBe("orders.averageValue");
+    expect(out.kind === "measured" && out.evidence[2]?.changePct).toBeLessThan(-55);
+    expect(out.kind === "measured" && out.eventIds.slice(-3)).toEqual(["o-336", "o-350", "o-364"]);
+    // Two small orders are not yet three, and with the latest orders not judged alone nothing fires.
+    expect(fires(purchasesDecline(ctx(view({ orders: orders.slice(0, -1) }), 351)))).toBe(false);
+    expect(fires(purchasesDecline(ctx(view({ orders }), 365, withDecline({ recentOrders: 0 }))))).toBe(false);
+  });
+
+  it("resolves once orders of the usual size come back", () => {
+    const small = (k: number): boolean => k >= 24 && k < 27;
+    const orders = Array.from({ length: 33 }, (_, k) => order(k * 14, small(k) ? Math.round(size(k) * 0.4) : size(k)));
+    const at = (day: number) => purchasesDecline(ctx(view({ orders: orders.filter((o) => o.atMs <= day * DAY) }), day));
+    expect(fires(at(365))).toBe(true);
+    const back = at(449); // three orders of the usual size since
+    expect(back.kind === "measured" && back.recovered).toBe(true);
+  });
+
   it("does not take a dip the account also had the same weeks last year for a defection", () => {
     // Weekly orders for two years; each year days 300..390 (and 665..755) bring a third of the usual value.
     const seasonal = (day: number): boolean => (day >= 300 && day < 390) || (day >= 665 && day < 755);

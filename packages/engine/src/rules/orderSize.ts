@@ -1,4 +1,5 @@
 import { divRound } from "../money.ts";
+import { DAY_MS } from "../time.ts";
 import type { OrderView } from "../view.ts";
 
 /** What the order-size measures read of an order. */
@@ -39,4 +40,40 @@ export function sizeShift(base: readonly SizedOrder[], recent: readonly SizedOrd
   // ordered the same amount is not infinitely sure of itself.
   const sd = Math.max(MIN_LOG_SPREAD, Math.sqrt(b.reduce((a, x) => a + (x - bMean) ** 2, 0) / (b.length - 1)));
   return (rMean - bMean) / (sd * Math.sqrt(1 / r.length + 1 / b.length));
+}
+
+/** The latest orders against the account's usual order before them. */
+export interface LatestOrders {
+  recent: readonly OrderView[];
+  base: readonly OrderView[];
+  /** Average order value, bulk orders counted at most the cap (on both sides). */
+  recentAvg: bigint;
+  baseAvg: bigint;
+  /** Percent change of recentAvg against baseAvg. */
+  avgChange: number;
+  /** sizeShift of the recent orders against the base (0 when it cannot be measured). */
+  sizeZ: number;
+}
+
+/**
+ * The latest `k` of `orders` (sorted by time) against those within `baselineDays` before them, with the
+ * cap at `bulkCap` times the baseline's median order. Undefined without a baseline (or for k < 1).
+ */
+export function latestOrders(orders: readonly OrderView[], k: number, baselineDays: number, bulkCap: number): LatestOrders | undefined {
+  if (k < 1 || orders.length <= k) return undefined;
+  const recent = orders.slice(-k);
+  const baseFrom = (recent[0] as OrderView).atMs - baselineDays * DAY_MS;
+  const base = orders.slice(0, -k).filter((o) => o.atMs >= baseFrom);
+  if (base.length === 0) return undefined;
+  const cap = capOf(base, bulkCap);
+  const recentAvg = cappedSum(recent, cap) / BigInt(recent.length);
+  const baseAvg = cappedSum(base, cap) / BigInt(base.length);
+  const avgChange = baseAvg > 0n ? Number(((recentAvg - baseAvg) * 10_000n) / baseAvg) / 100 : 0;
+  return { recent, base, recentAvg, baseAvg, avgChange, sizeZ: sizeShift(base, recent, cap) ?? 0 };
+}
+
+function cappedSum(orders: readonly SizedOrder[], cap: bigint): bigint {
+  let total = 0n;
+  for (const o of orders) total += cap > 0n ? capped(o.micros, cap) : o.micros;
+  return total;
 }

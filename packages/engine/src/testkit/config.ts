@@ -18,9 +18,10 @@ const PINNED = {
       bulkCap: 1000,
       sustainDays: 0,
       minDeviations: 2,
-      // Added after the hashes were recorded: off (no count-noise floor, no size shift is that large, any
-      // change against last year passes).
+      // Added after the hashes were recorded: off (no count-noise floor, no latest orders judged alone, no
+      // size shift is that large, any change against last year passes).
       countNoise: 0,
+      recentOrders: 0,
       sizeDeviations: Number.MAX_VALUE,
       seasonalDecline: -Infinity,
       medium: 40,
