@@ -152,7 +152,7 @@ export interface EngineConfig {
 }
 
 export const defaultConfig: EngineConfig = deepFreeze({
-  version: "2026-11-25.6",
+  version: "2026-11-25.7",
   retentionDays: 460,
   maxEventIds: 20,
   rules: {

@@ -138,5 +138,6 @@ describe("golden replays (results pinned across engine optimisations)", () => {
     const r = run(perturb(events(15, 15, 7)), config, { viaJson: true, recordBefore: Date.parse("2025-09-01T00:00:00Z"), tickEveryMs: DAY_MS / 4 });
     expect(r.changes).toBeGreaterThan(10);
     expect(r.hash).toBe("12416997df1382b9bf9319ec8f7f7154dd757f0b60353d913cf6ab1bfc36847b");
-  });
+    // Four ticks a day through JSON takes about 5 s alone, longer on a shared 2-core box: past vitest's 5 s.
+  }, 30_000);
 });

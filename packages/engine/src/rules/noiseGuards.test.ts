@@ -21,13 +21,20 @@ const fires = (o: RuleOutcome) => o.kind === "measured" && o.eligible && o.fires
 
 describe("payments.overdue", () => {
   const paid: PaidInvoiceView[] = [1, 2, 3, 4].map((i) => ({ paidAtMs: i * 30 * DAY, daysLate: 0, eventId: `i${i}`, paidEventId: `p${i}` }));
-  const open = (dueDay: number, id: string): OpenInvoiceView => ({ dueAtMs: dueDay * DAY, openMicros: 5_000_000n, eventIds: [id] });
+  const open = (dueDay: number, id: string, partPaid = false): OpenInvoiceView => ({ dueAtMs: dueDay * DAY, openMicros: 5_000_000n, partPaid, eventIds: [id] });
 
   it("lets one invoice a month and a half late pass, and fires when a second one is overdue too", () => {
     const one = paymentsOverdue(ctx(view({ paid, open: [open(200, "late")] }), 245));
     expect(one.kind === "measured" && one.evidence[0]?.value).toBe("45");
     expect(fires(one)).toBe(false);
     expect(fires(paymentsOverdue(ctx(view({ paid, open: [open(200, "late"), open(220, "later")] }), 245)))).toBe(true);
+  });
+
+  it("does not count the open rest of a part-paid invoice as the second one, unless it is a month overdue too", () => {
+    // 45 days overdue, and the rest of a part-paid invoice 25 days overdue: a payment plan beside one late bill.
+    expect(fires(paymentsOverdue(ctx(view({ paid, open: [open(200, "late"), open(220, "plan", true)] }), 245)))).toBe(false);
+    // The same rest 35 days overdue is past the medium threshold itself.
+    expect(fires(paymentsOverdue(ctx(view({ paid, open: [open(200, "late"), open(210, "plan", true)] }), 245)))).toBe(true);
   });
 
   it("still fires on a single invoice once it is past the high threshold", () => {
