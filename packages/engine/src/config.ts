@@ -152,7 +152,7 @@ export interface EngineConfig {
 }
 
 export const defaultConfig: EngineConfig = deepFreeze({
-  version: "2026-11-25.7",
+  version: "2026-11-25.8",
   retentionDays: 460,
   maxEventIds: 20,
   rules: {

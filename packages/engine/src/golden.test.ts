@@ -124,7 +124,7 @@ describe("golden replays (results pinned across engine optimisations)", () => {
   it("40 accounts × 18 months, seed 5, daily ticks", () => {
     const r = run(events(40, 18, 5), config);
     expect(r.changes).toBeGreaterThan(50);
-    expect(r.hash).toBe("a797eb50404fa86ef111467edb933b2524185335067c1979f6db945662d73846");
+    expect(r.hash).toBe("dfb818005fe80ab777e11e0de864a6e4a3de224bdb7e8b1b243ed96a2ab38c93");
   });
 
   it("late and re-delivered events, pending and keep-firing, an account override, frozen input", () => {
