@@ -3,7 +3,9 @@ import { formatMoney } from "../money.ts";
 import { levelFor, scoreFor } from "../score.ts";
 import { num } from "../stats.ts";
 import type { OrderView } from "../view.ts";
-import { latestOrders } from "./orderSize.ts";
+import { lowerBound } from "../series.ts";
+import { DAY_MS } from "../time.ts";
+import { compareSizes, type SizeComparison, type Split } from "./orderSize.ts";
 import { NONE, type RuleContext, type RuleOutcome } from "./types.ts";
 
 /**
@@ -47,62 +49,99 @@ const memo = new WeakMap<readonly OrderView[], WeakMap<NarrowingThresholds, { ma
 function judge(orders: readonly OrderView[], t: NarrowingThresholds, bulkCap: number, maxEventIds: number): RuleOutcome {
   const tagged: OrderView[] = [];
   for (const o of orders) if (o.categories !== undefined && o.categories.length > 0) tagged.push(o);
+  const index = indexCategories(tagged);
   // While nothing fires, the longest window judged speaks for the account: it has the most evidence, and a
   // line that is back in it has come back.
-  let longest: Judged | undefined;
+  let longest: Lines | undefined;
   for (let k = Math.max(1, t.minRecentOrders); k <= t.recentOrders; k++) {
-    const w = judgeWindow(tagged, k, t, bulkCap);
+    const w = linesOf(tagged, index, k, t);
     if (w === undefined) continue;
-    if (w.fires) return outcome(w, t, maxEventIds);
+    // The order sizes cost more than the lines: only measured where the lines could fire.
+    if (w.linesFire) {
+      const judged = withSizes(w, t, bulkCap);
+      if (judged.fires) return outcome(judged, t, maxEventIds);
+    }
     longest = w;
   }
-  return longest === undefined ? NONE : outcome(longest, t, maxEventIds);
+  return longest === undefined ? NONE : outcome(withSizes(longest, t, bulkCap), t, maxEventIds);
 }
 
-interface Judged {
-  recent: readonly OrderView[];
+interface Lines extends Split {
   regular: number;
   missing: number;
   lostPct: number;
   /** Expected number of missing lines for a steady account. */
   expectedMissing: number;
-  recentAvg: bigint;
-  baseAvg: bigint;
-  avgChange: number;
   eligible: boolean;
-  fires: boolean;
+  /** Eligible, past medium and past the chance threshold: all but the order sizes. */
+  linesFire: boolean;
 }
 
-/** The latest `k` tagged orders against the baseline before them; undefined when there is nothing to compare. */
-function judgeWindow(tagged: readonly OrderView[], k: number, t: NarrowingThresholds, bulkCap: number): Judged | undefined {
-  const latest = latestOrders(tagged, k, t.baselineDays, bulkCap);
-  if (latest === undefined) return undefined;
-  const { recent, base, recentAvg, baseAvg, avgChange } = latest;
+type Judged = Lines & SizeComparison & { fires: boolean };
 
-  const counts = new Map<string, number>();
-  for (const o of base) for (const c of new Set(o.categories)) counts.set(c, (counts.get(c) ?? 0) + 1);
-  const regular = [...counts].filter(([, n]) => n / base.length >= t.regularShare);
-  if (regular.length === 0) return undefined;
-  const bought = new Set(recent.flatMap((o) => o.categories ?? []));
-  const missing = regular.filter(([c]) => !bought.has(c)).length;
-  const lostPct = (missing / regular.length) * 100;
+/**
+ * Per category, how many of the first i tagged orders carry it (prefix counts), so that every run of
+ * latest orders and its baseline are counted in O(categories) rather than by walking the orders again.
+ */
+interface CategoryIndex {
+  times: Float64Array;
+  prefix: Map<string, Int32Array>;
+}
+
+function indexCategories(tagged: readonly OrderView[]): CategoryIndex {
+  const n = tagged.length;
+  const times = new Float64Array(n);
+  const prefix = new Map<string, Int32Array>();
+  tagged.forEach((o, i) => {
+    times[i] = o.atMs;
+    for (const c of o.categories ?? []) if (!prefix.has(c)) prefix.set(c, new Int32Array(n + 1));
+  });
+  for (const [c, counts] of prefix) {
+    tagged.forEach((o, i) => {
+      counts[i + 1] = (counts[i] as number) + (o.categories?.includes(c) ? 1 : 0);
+    });
+  }
+  return { times, prefix };
+}
+
+/** The lines of the latest `k` tagged orders against the baseline before them; undefined when there is nothing to compare. */
+function linesOf(tagged: readonly OrderView[], index: CategoryIndex, k: number, t: NarrowingThresholds): Lines | undefined {
+  const n = tagged.length;
+  if (k < 1 || n <= k) return undefined;
+  // The same split as splitLatest: the last k orders, and those within baselineDays before the first of them.
+  const hi = n - k;
+  const lo = lowerBound(index.times, (index.times[hi] as number) - t.baselineDays * DAY_MS);
+  const baseCount = hi - lo;
+  if (baseCount === 0) return undefined;
   // Chance a steady account skips every one of at least `missing` lines in `k` orders.
-  const skip = regular.map(([, n]) => (1 - n / base.length) ** k);
-  const chance = atLeast(skip, missing);
-  const smaller = -avgChange >= t.minAverageDecline && latest.sizeZ <= -t.sizeDeviations;
-  const eligible = base.length >= t.minBaselineOrders;
+  const skip: number[] = [];
+  let missing = 0;
+  for (const counts of index.prefix.values()) {
+    const share = ((counts[hi] as number) - (counts[lo] as number)) / baseCount;
+    if (share < t.regularShare) continue;
+    skip.push((1 - share) ** k);
+    if ((counts[n] as number) === (counts[hi] as number)) missing++;
+  }
+  if (skip.length === 0) return undefined;
+  const lostPct = (missing / skip.length) * 100;
+  const eligible = baseCount >= t.minBaselineOrders;
   return {
-    recent,
-    regular: regular.length,
+    recent: tagged.slice(hi),
+    base: tagged.slice(lo, hi),
+    regular: skip.length,
     missing,
     lostPct,
     expectedMissing: skip.reduce((a, b) => a + b, 0),
-    recentAvg,
-    baseAvg,
-    avgChange,
     eligible,
-    fires: eligible && lostPct >= t.medium && chance <= t.maxChance && smaller,
+    linesFire: eligible && lostPct >= t.medium && atLeast(skip, missing) <= t.maxChance,
   };
+}
+
+/** The order sizes beside the lines: fires when the lines do and the latest orders are smaller. */
+function withSizes(w: Lines, t: NarrowingThresholds, bulkCap: number): Judged {
+  const sizes = compareSizes(w, bulkCap);
+  const smaller = -sizes.avgChange >= t.minAverageDecline && sizes.sizeZ <= -t.sizeDeviations;
+  return { ...w, ...sizes, fires: w.linesFire && smaller };
 }
 
 function outcome(w: Judged, t: NarrowingThresholds, maxEventIds: number): RuleOutcome {

@@ -42,10 +42,14 @@ export function sizeShift(base: readonly SizedOrder[], recent: readonly SizedOrd
   return (rMean - bMean) / (sd * Math.sqrt(1 / r.length + 1 / b.length));
 }
 
-/** The latest orders against the account's usual order before them. */
-export interface LatestOrders {
+/** The latest orders and the account's usual orders before them. */
+export interface Split {
   recent: readonly OrderView[];
   base: readonly OrderView[];
+}
+
+/** How the latest orders compare in size with the usual ones. */
+export interface SizeComparison {
   /** Average order value, bulk orders counted at most the cap (on both sides). */
   recentAvg: bigint;
   baseAvg: bigint;
@@ -55,21 +59,33 @@ export interface LatestOrders {
   sizeZ: number;
 }
 
+export type LatestOrders = Split & SizeComparison;
+
 /**
- * The latest `k` of `orders` (sorted by time) against those within `baselineDays` before them, with the
- * cap at `bulkCap` times the baseline's median order. Undefined without a baseline (or for k < 1).
+ * The latest `k` of `orders` (sorted by time) and those within `baselineDays` before them. Undefined
+ * without a baseline (or for k < 1).
  */
-export function latestOrders(orders: readonly OrderView[], k: number, baselineDays: number, bulkCap: number): LatestOrders | undefined {
+export function splitLatest(orders: readonly OrderView[], k: number, baselineDays: number): Split | undefined {
   if (k < 1 || orders.length <= k) return undefined;
   const recent = orders.slice(-k);
   const baseFrom = (recent[0] as OrderView).atMs - baselineDays * DAY_MS;
   const base = orders.slice(0, -k).filter((o) => o.atMs >= baseFrom);
-  if (base.length === 0) return undefined;
+  return base.length === 0 ? undefined : { recent, base };
+}
+
+/** The sizes of `recent` against `base`, with the cap at `bulkCap` times the base's median order. */
+export function compareSizes({ recent, base }: Split, bulkCap: number): SizeComparison {
   const cap = capOf(base, bulkCap);
   const recentAvg = cappedSum(recent, cap) / BigInt(recent.length);
   const baseAvg = cappedSum(base, cap) / BigInt(base.length);
   const avgChange = baseAvg > 0n ? Number(((recentAvg - baseAvg) * 10_000n) / baseAvg) / 100 : 0;
-  return { recent, base, recentAvg, baseAvg, avgChange, sizeZ: sizeShift(base, recent, cap) ?? 0 };
+  return { recentAvg, baseAvg, avgChange, sizeZ: sizeShift(base, recent, cap) ?? 0 };
+}
+
+/** splitLatest and compareSizes together. */
+export function latestOrders(orders: readonly OrderView[], k: number, baselineDays: number, bulkCap: number): LatestOrders | undefined {
+  const split = splitLatest(orders, k, baselineDays);
+  return split === undefined ? undefined : { ...split, ...compareSizes(split, bulkCap) };
 }
 
 function cappedSum(orders: readonly SizedOrder[], cap: bigint): bigint {
