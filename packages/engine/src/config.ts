@@ -10,6 +10,11 @@ export interface DeclineThresholds {
   minBaselineOrders: number;
   /** A new alert needs the decline past medium (and significant) this many days ago too. */
   sustainDays: number;
+  /**
+   * The latest orders judged on their own: their average, against the usual order, may be past medium
+   * too (bulk-capped, and by `sizeDeviations` standard errors). 0 turns this off.
+   */
+  recentOrders: number;
   /** In the baseline an order counts at most this many times the account's median order (bulk orders). */
   bulkCap: number;
   /**
@@ -17,6 +22,22 @@ export interface DeclineThresholds {
    * (rolling windows over the baseline), so lumpy or seasonal buyers do not fire on ordinary noise.
    */
   minDeviations: number;
+  /**
+   * The deviation is never taken below this share of what the order count's randomness alone gives
+   * (compound Poisson: √(expected orders in the window × mean square of the capped order)); 0 turns it off.
+   */
+  countNoise: number;
+  /**
+   * ...or the recent orders themselves must be smaller than the baseline's by this many standard errors
+   * (mean log order value, bulk orders left out): a customer buying elsewhere cuts the order, not only
+   * the rhythm.
+   */
+  sizeDeviations: number;
+  /**
+   * Where the history covers the same window a year earlier, a new alert also needs the recent window this
+   * many percent below it (bulk-capped like the baseline): the seasonal comparison.
+   */
+  seasonalDecline: number;
   medium: number;
   high: number;
   critical: number;
@@ -36,8 +57,9 @@ export interface SilenceThresholds {
 
 /** purchases.narrowing: percent of the account's regular product lines missing from its latest orders. */
 export interface NarrowingThresholds {
-  /** The latest orders judged. */
+  /** The latest orders judged: every run of the last `minRecentOrders` up to the last `recentOrders`. */
   recentOrders: number;
+  minRecentOrders: number;
   /** The baseline: orders within this many days before the latest ones. */
   baselineDays: number;
   minBaselineOrders: number;
@@ -45,8 +67,10 @@ export interface NarrowingThresholds {
   regularShare: number;
   /** Fires only when a steady account would miss that many lines with at most this probability. */
   maxChance: number;
-  /** ...and only when the average order value of the latest orders is down at least this many percent. */
+  /** ...and only when the average order value of the latest orders is down at least this many percent, */
   minAverageDecline: number;
+  /** ...and their mean log order value this many standard errors below the baseline's (bulk orders left out). */
+  sizeDeviations: number;
   medium: number;
   high: number;
   critical: number;
@@ -128,8 +152,8 @@ export interface EngineConfig {
 }
 
 export const defaultConfig: EngineConfig = deepFreeze({
-  version: "2026-11-25.3",
-  retentionDays: 400,
+  version: "2026-11-25.8",
+  retentionDays: 460,
   maxEventIds: 20,
   rules: {
     "purchases.decline": {
@@ -139,7 +163,11 @@ export const defaultConfig: EngineConfig = deepFreeze({
       minBaselineOrders: 4,
       bulkCap: 2.5,
       sustainDays: 10,
+      recentOrders: 3,
       minDeviations: 2,
+      countNoise: 1,
+      sizeDeviations: 3,
+      seasonalDecline: 30,
       // Backtested (docs/backtest.md): at 40% a quarter of healthy accounts dipped past it in two years.
       medium: 50,
       high: 65,
@@ -148,12 +176,16 @@ export const defaultConfig: EngineConfig = deepFreeze({
     },
     "purchases.silence": { minOrders: 4, minDays: 14, medium: 3, high: 5, critical: 8, resolve: 2 },
     "purchases.narrowing": {
-      recentOrders: 5,
+      // Lines given up one after another: the last 3 orders show the latest, the last 10 the older ones.
+      recentOrders: 10,
+      minRecentOrders: 3,
       baselineDays: 365,
       minBaselineOrders: 8,
       regularShare: 0.15,
-      maxChance: 0.02,
+      // A chance gap alone is weak evidence; with smaller orders beside it (3 standard errors) it is not.
+      maxChance: 0.05,
       minAverageDecline: 20,
+      sizeDeviations: 3,
       medium: 40,
       high: 60,
       critical: 80,

@@ -40,6 +40,7 @@ describe("parseEngineConfig", () => {
     ["a percentage over 100", JSON.stringify({ version: "v", rules: { "purchases.decline": { medium: 140 } } }), /rules.purchases.decline.medium: Too big/],
     ["levels out of order", JSON.stringify({ version: "v", rules: { "purchases.decline": { high: 35 } } }), /rules: purchases.decline needs medium ≤ high ≤ critical \(got 50, 35, 85\)/],
     ["no hysteresis band", JSON.stringify({ version: "v", accounts: { a1: { "payments.overdue": { resolve: 40 } } } }), /accounts.a1 \(as ordinary\): payments.overdue resolve \(40\) must be below medium \(30\)/],
+    ["an empty run of orders to judge", JSON.stringify({ version: "v", rules: { "purchases.narrowing": { recentOrders: 2 } } }), /rules: purchases.narrowing minRecentOrders \(3\) must not exceed recentOrders \(2\)/],
   ])("refuses %s with a precise message", (_, text, message) => {
     const r = parseEngineConfig(text);
     expect(r.ok).toBe(false);

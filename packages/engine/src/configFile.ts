@@ -20,7 +20,11 @@ const ruleOverrides = z.strictObject({
       minBaselineOrders: z.number().int().min(1).max(10_000),
       bulkCap: z.number().min(1).max(100),
       sustainDays: z.number().int().min(0).max(365),
+      recentOrders: z.number().int().min(0).max(1000),
       minDeviations: z.number().min(0).max(10),
+      countNoise: z.number().min(0).max(10),
+      sizeDeviations: z.number().min(0).max(100),
+      seasonalDecline: z.number().min(-1000).max(100),
       medium: pct,
       high: pct,
       critical: pct,
@@ -33,11 +37,13 @@ const ruleOverrides = z.strictObject({
   "purchases.narrowing": z
     .strictObject({
       recentOrders: z.number().int().min(1).max(1000),
+      minRecentOrders: z.number().int().min(1).max(1000),
       baselineDays: days,
       minBaselineOrders: z.number().int().min(1).max(10_000),
       regularShare: z.number().gt(0).max(1),
       maxChance: z.number().gt(0).max(1),
       minAverageDecline: pct,
+      sizeDeviations: z.number().min(0).max(100),
       medium: pct,
       high: pct,
       critical: pct,
@@ -152,6 +158,10 @@ function checkOrdering(config: EngineConfig): string[] {
       const { medium, high, critical, resolve } = r[rule];
       if (!(medium <= high && high <= critical)) errors.push(`${where}: ${rule} needs medium ≤ high ≤ critical (got ${medium}, ${high}, ${critical})`);
       if (!(resolve < medium)) errors.push(`${where}: ${rule} resolve (${resolve}) must be below medium (${medium}) for hysteresis`);
+    }
+    const n = r["purchases.narrowing"];
+    if (!(n.minRecentOrders <= n.recentOrders)) {
+      errors.push(`${where}: purchases.narrowing minRecentOrders (${n.minRecentOrders}) must not exceed recentOrders (${n.recentOrders})`);
     }
     const c = r["complaints.spike"];
     if (!(c.resolve.floor < c.medium.floor && c.resolve.multiple < c.medium.multiple)) {

@@ -24,6 +24,8 @@ export interface PaidInvoiceView {
 export interface OpenInvoiceView {
   dueAtMs: number;
   openMicros: bigint;
+  /** Whether some payment has been made on it: the open rest of a payment plan, not an ignored bill. */
+  partPaid: boolean;
   eventIds: string[];
 }
 
@@ -117,7 +119,7 @@ function projectInvoices(state: AccountState): Pick<View, "paid" | "open"> {
     }
     const remaining = BigInt(inv.amountMicros) - BigInt(inv.paidMicros);
     const eventIds = [inv.eventId, ...inv.payments.map((p) => p.eventId)].filter((id): id is string => id !== undefined);
-    open.push({ dueAtMs: inv.dueAtMs, openMicros: inAccountCurrency(state, inv.currency) ? remaining : 0n, eventIds });
+    open.push({ dueAtMs: inv.dueAtMs, openMicros: inAccountCurrency(state, inv.currency) ? remaining : 0n, partPaid: inv.payments.length > 0, eventIds });
   }
   const value = { paid, open };
   invoicesProjected.set(state.invoices, { currency, value });

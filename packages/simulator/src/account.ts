@@ -171,7 +171,10 @@ export class AccountStream {
       const extraLate = this.lateScareArmed ? this.billRng.float(20, 35) : 0;
       this.lateScareArmed = false;
       const invoice = { ms: invoiceMs, dueMs, cents: order.cents };
-      for (const pay of drawPayments(this.billRng, plan, e, invoice, extraLate)) {
+      // A customer decides how late to pay when the invoice falls due, in the mood it is in then: one that
+      // is drifting away holds back every invoice coming due, including those issued before the drift.
+      const atDue = effectsAt(plan, dueMs);
+      for (const pay of drawPayments(this.billRng, plan, atDue, invoice, extraLate)) {
         this.add(pay.ms, { type: "payment.received", data: { invoiceId, amount: money(pay.cents) } });
       }
     }

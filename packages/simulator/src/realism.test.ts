@@ -80,6 +80,33 @@ describe("simulate: defectors and their patterns", () => {
     expect(share(stopped, (s) => s.lastOrderMs < sim.endMs - 20 * DAY)).toBe(1);
   });
 
+  it("makes a payment-slip defector pay late on invoices that fall due during the drift, whenever they were issued", () => {
+    // How late each invoice was paid, by when it was issued and when it fell due.
+    const invoices = new Map<string, { issuedMs: number; dueMs: number; late?: number }>();
+    for (const e of sim) {
+      if (e.type === "invoice.issued") invoices.set(e.data.invoiceId, { issuedMs: Date.parse(e.occurredAt), dueMs: Date.parse(e.data.dueAt) });
+      if (e.type === "payment.received") {
+        const inv = invoices.get(e.data.invoiceId);
+        if (inv && inv.late === undefined) inv.late = (Date.parse(e.occurredAt) - inv.dueMs) / DAY;
+      }
+    }
+    const slipping = truth.filter((t) => t.defection?.pattern === "payment-slip");
+    const shifts: number[] = [];
+    for (const t of slipping) {
+      const d = t.defection;
+      if (!d) continue;
+      const drift = Date.parse(d.driftStartedAt);
+      const laterDrift = drift + 0.4 * (Date.parse(d.churnedAt) - drift);
+      const own = [...invoices].filter(([id]) => id.startsWith(`${t.accountId}-i`)).map(([, inv]) => inv);
+      const before = own.filter((i) => i.dueMs < drift && i.late !== undefined).map((i) => i.late as number);
+      // Issued before the drift began, due well into it: any extra lateness comes from the drift.
+      const overlap = own.filter((i) => i.issuedMs < drift && i.dueMs > laterDrift && i.late !== undefined).map((i) => i.late as number);
+      if (before.length > 0 && overlap.length > 0) shifts.push(median(overlap) - median(before));
+    }
+    expect(shifts.length).toBeGreaterThanOrEqual(3);
+    expect(median(shifts)).toBeGreaterThan(15);
+  });
+
   it("keeps healthy accounts' scares (dip, late invoice, one high complaint) from looking like defection", () => {
     expect(scaredLate.length).toBeGreaterThan(50);
     expect(share(scaredLate.map(statsOf), looksLikeDefection)).toBeLessThan(0.1);

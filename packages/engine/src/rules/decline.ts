@@ -4,11 +4,15 @@ import { changePct, num, optionalPct, round } from "../stats.ts";
 import { DAY_MS, parseInstant } from "../time.ts";
 import { lowerBound, orderSeries, upperBound } from "../series.ts";
 import { latestIds } from "../view.ts";
+import type { Evidence } from "@churnwatch/contracts";
 import type { DeclineThresholds } from "../config.ts";
 import type { OrderView } from "../view.ts";
+import { capOf, capped, latestOrders, sizeShift, type LatestOrders } from "./orderSize.ts";
 import { NONE, type RuleContext, type RuleOutcome } from "./types.ts";
 
 type BaseOrder = Pick<OrderView, "atMs" | "micros">;
+
+const YEAR_MS = 365 * DAY_MS;
 
 /** What the decline rule measures at one instant. */
 interface Measure {
@@ -19,7 +23,8 @@ interface Measure {
   baselineCount: number;
   declinePct: number;
   eligible: boolean;
-  significant: boolean;
+  /** Past medium, beyond chance (see measure) and not explained by the season. */
+  pastMedium: boolean;
   withinNoise: boolean;
 }
 
@@ -50,6 +55,7 @@ function measure(view: RuleContext["view"], firstOrderMs: number, asOfMs: number
   let recentCount = 0;
   let firstRecent = view.orders.length;
   const baseOrders: BaseOrder[] = [];
+  let recentOrders: BaseOrder[] = [];
   const series = orderSeries(view.orders);
   if (series.sorted) {
     // Sorted (the state's invariant): the windows are index ranges, the recent sum a memoised prefix sum.
@@ -57,6 +63,7 @@ function measure(view: RuleContext["view"], firstOrderMs: number, asOfMs: number
     recent = (series.prefix[e] as bigint) - (series.prefix[r] as bigint);
     recentCount = e - r;
     firstRecent = r;
+    recentOrders = view.orders.slice(r, e);
     for (let i = b; i < r; i++) baseOrders.push(view.orders[i] as OrderView);
   } else {
     for (let i = 0; i < view.orders.length; i++) {
@@ -65,6 +72,7 @@ function measure(view: RuleContext["view"], firstOrderMs: number, asOfMs: number
       if (o.atMs > windowStart) {
         recent += o.micros;
         recentCount++;
+        recentOrders.push(o);
         firstRecent = Math.min(firstRecent, i);
       } else if (o.atMs >= baseStart) baseOrders.push(o);
     }
@@ -76,14 +84,19 @@ function measure(view: RuleContext["view"], firstOrderMs: number, asOfMs: number
   // the baseline counts each order at most `bulkCap` times the account's median order.
   const cap = capOf(baseOrders, t.bulkCap);
   let base = 0n;
-  for (const { micros } of baseOrders) base += micros < cap ? micros : cap;
+  for (const { micros } of baseOrders) base += capped(micros, cap);
   const baseline = divRound(base * BigInt(Math.round(windowMs)), BigInt(Math.round(baseSpanMs)));
   if (baseline <= 0n) return undefined;
   // Basis points computed in bigint: no float error, however large the amounts.
   const declinePct = Number(divRound((baseline - recent) * 10_000n, baseline)) / 100;
   // Noise gate: how far below the baseline is "really" below, for this account's own rhythm.
-  const spread =
-    windowSpread(baseOrders, cap, baseStart, windowStart, windowMs) ?? Number(baseline) / Math.sqrt(Math.max(1, (baseCount * windowMs) / baseSpanMs));
+  const expectedCount = (baseCount * windowMs) / baseSpanMs;
+  // Rolling windows over a short baseline are few and overlap, so their spread can come out far too small;
+  // it is never taken below what the randomness of the order count alone gives (compound Poisson:
+  // √(expected orders × mean square of the capped order)). A window that expects four orders sees two
+  // often enough by chance.
+  const countNoise = t.countNoise > 0 ? t.countNoise * Math.sqrt(expectedCount * meanSquare(baseOrders, cap)) : 0;
+  const spread = Math.max(countNoise, windowSpread(baseOrders, cap, baseStart, windowStart, windowMs) ?? Number(baseline) / Math.sqrt(Math.max(1, expectedCount)));
   const deviation = Number(baseline - recent);
   return {
     recent,
@@ -93,10 +106,39 @@ function measure(view: RuleContext["view"], firstOrderMs: number, asOfMs: number
     baselineCount: (baseCount * windowMs) / baseSpanMs,
     declinePct,
     eligible: baseSpanMs >= t.minBaselineDays * DAY_MS && baseCount >= t.minBaselineOrders,
-    significant: deviation >= t.minDeviations * spread,
+    // Beyond chance: more than the account's own rhythm explains, or the orders themselves got smaller; and,
+    // where a year of history exists, well below the same weeks last year too: a dip the account also had a
+    // year ago (the Spring Festival, a customer's own slow quarter) is its season, not a defection. The
+    // costlier checks run only when the decline is past medium, the only case where they matter.
+    pastMedium:
+      declinePct >= t.medium &&
+      (deviation >= t.minDeviations * spread || (sizeShift(baseOrders, recentOrders, cap) ?? 0) <= -t.sizeDeviations) &&
+      !isSeason(view.orders, firstOrderMs, asOfMs, windowMs, cap, recent, t.seasonalDecline),
     // Hysteresis in deviations too: back within one deviation less than it took to fire counts as recovered.
     withinNoise: deviation < (t.minDeviations - 1) * spread,
   };
+}
+
+
+/**
+ * Whether the recent window is less than `minDecline` percent below the same window a year earlier
+ * (bulk-capped like the baseline). False when the account's first order came after that window began:
+ * no full season to compare with.
+ */
+function isSeason(orders: readonly OrderView[], firstOrderMs: number, asOfMs: number, windowMs: number, cap: bigint, recent: bigint, minDecline: number): boolean {
+  const end = asOfMs - YEAR_MS;
+  const start = end - windowMs;
+  if (firstOrderMs > start || minDecline === -Infinity) return false;
+  const series = orderSeries(orders);
+  let lastYear = 0n;
+  if (series.sorted) {
+    for (let i = upperBound(series.times, start), e = upperBound(series.times, end); i < e; i++) lastYear += capped((orders[i] as OrderView).micros, cap);
+  } else {
+    for (const o of orders) if (o.atMs > start && o.atMs <= end) lastYear += capped(o.micros, cap);
+  }
+  if (lastYear <= 0n) return false;
+  // Basis points in bigint, like the decline itself.
+  return Number(divRound((lastYear - recent) * 10_000n, lastYear)) / 100 < minDecline;
 }
 
 /**
@@ -117,7 +159,42 @@ function mayFire(view: RuleContext["view"], firstOrderMs: number, asOfMs: number
   return recent * BigInt(Math.round(baseSpanMs)) * 10_000n <= base * BigInt(Math.round(windowMs)) * BigInt(Math.round((100 - t.medium) * 100) + 1);
 }
 
-const firesAt = (m: Measure | undefined, t: DeclineThresholds): boolean => m !== undefined && m.eligible && m.significant && m.declinePct >= t.medium;
+const firesAt = (m: Measure | undefined): boolean => m !== undefined && m.eligible && m.pastMedium;
+
+interface Shrunk extends LatestOrders {
+  /** Percent the latest orders' average is below the usual order. */
+  pct: number;
+  fires: boolean;
+}
+
+const shrunkMemo = new WeakMap<readonly OrderView[], WeakMap<DeclineThresholds, Shrunk | undefined>>();
+
+/**
+ * The latest `recentOrders` orders against the account's usual order (those within `baselineDays` before
+ * them): past medium when their average is that much smaller and the shift is `sizeDeviations` standard
+ * errors. A 90-day window dilutes the last few orders of a customer that has started buying elsewhere
+ * with the normal ones before; three orders at half their usual size say it on their own. Depends on the
+ * orders alone, so it is memoised per order array (a tick changes none).
+ */
+function shrunkOrders(orders: readonly OrderView[], t: DeclineThresholds): Shrunk | undefined {
+  let byT = shrunkMemo.get(orders);
+  if (byT === undefined) {
+    byT = new WeakMap();
+    shrunkMemo.set(orders, byT);
+  }
+  if (byT.has(t)) return byT.get(t);
+  const latest = latestOrders(orders, t.recentOrders, t.baselineDays, t.bulkCap);
+  const out =
+    latest === undefined
+      ? undefined
+      : {
+          ...latest,
+          pct: -latest.avgChange,
+          fires: latest.base.length >= t.minBaselineOrders && -latest.avgChange >= t.medium && latest.sizeZ <= -t.sizeDeviations,
+        };
+  byT.set(t, out);
+  return out;
+}
 
 /**
  * purchases.decline: order value in the recent window against the account's own baseline (see measure).
@@ -129,67 +206,78 @@ export function purchasesDecline({ state, view, asOfMs, thresholds, maxEventIds,
   const t = thresholds["purchases.decline"];
   if (state.firstOrderAt === undefined) return NONE;
   const firstOrderMs = parseInstant(state.firstOrderAt);
-  if (onlyIfFiring && !mayFire(view, firstOrderMs, asOfMs, t)) return NONE;
+  const shrunk = shrunkOrders(view.orders, t);
+  const shrunkFires = shrunk?.fires ?? false;
+  if (onlyIfFiring && !shrunkFires && !mayFire(view, firstOrderMs, asOfMs, t)) return NONE;
   const now = measure(view, firstOrderMs, asOfMs, t);
   if (now === undefined) return NONE;
-  if (onlyIfFiring && !firesAt(now, t)) return NONE;
-  const sustained = t.sustainDays <= 0 || firesAt(measure(view, firstOrderMs, asOfMs - t.sustainDays * DAY_MS, t), t);
-  if (onlyIfFiring && !sustained) return NONE;
+  if (onlyIfFiring && !shrunkFires && !firesAt(now)) return NONE;
+  // Smaller orders need no waiting: they are whole orders, not a window missing one at its edge.
+  const sustained = t.sustainDays <= 0 || firesAt(measure(view, firstOrderMs, asOfMs - t.sustainDays * DAY_MS, t));
+  const fires = (firesAt(now) && sustained) || (now.eligible && shrunkFires);
+  if (onlyIfFiring && !fires) return NONE;
   const { recent, recentCount, firstRecent, baseline, baselineCount, declinePct } = now;
   const bands = { resolve: t.resolve, medium: t.medium, high: t.high, critical: t.critical };
-  const level = levelFor(declinePct, bands, true);
+  // The worse of the two measures sets the level, and both must be back for the alert to resolve.
+  const worst = Math.max(declinePct, shrunk?.pct ?? -Infinity);
+  const level = levelFor(worst, bands, true);
   const fireAt = divRound(baseline * BigInt(Math.round((100 - t.medium) * 100)), 10_000n);
   const windowStart = asOfMs - t.windowDays * DAY_MS;
-  // Orders are sorted, so the latest recent ones are the tail: no need to sort them all.
+  // Orders are sorted, so the latest recent ones (and the latest orders judged alone) are the tail.
   const moved = view.orders
-    .slice(Math.max(firstRecent, view.orders.length - maxEventIds))
+    .slice(Math.max(Math.min(firstRecent, view.orders.length - (shrunk?.recent.length ?? 0)), view.orders.length - maxEventIds))
     .map((o) => ({ atMs: o.atMs, id: o.eventId }));
   for (const c of view.cancellations.slice(-maxEventIds)) if (c.atMs > windowStart) moved.push({ atMs: c.atMs, id: c.eventId });
 
+  const evidence: Evidence[] = [
+    {
+      signal: "orders.value",
+      unit: "money",
+      value: formatMoney(recent),
+      baseline: formatMoney(baseline),
+      threshold: formatMoney(fireAt),
+      windowDays: t.windowDays,
+      changePct: round(-declinePct, 1) + 0,
+    },
+    {
+      signal: "orders.count",
+      unit: "count",
+      value: String(recentCount),
+      baseline: num(baselineCount),
+      windowDays: t.windowDays,
+      ...optionalPct(changePct(recentCount, baselineCount)),
+    },
+  ];
+  if (shrunk !== undefined) {
+    evidence.push({
+      signal: "orders.averageValue",
+      unit: "money",
+      value: formatMoney(shrunk.recentAvg),
+      baseline: formatMoney(shrunk.baseAvg),
+      changePct: shrunk.avgChange + 0,
+    });
+  }
   return {
     kind: "measured",
     eligible: now.eligible,
-    fires: firesAt(now, t) && sustained,
-    recovered: declinePct < t.resolve || now.withinNoise,
+    fires,
+    recovered: (declinePct < t.resolve || now.withinNoise) && (shrunk === undefined || shrunk.pct < t.resolve),
     level,
-    score: scoreFor(declinePct, bands, level),
-    evidence: [
-      {
-        signal: "orders.value",
-        unit: "money",
-        value: formatMoney(recent),
-        baseline: formatMoney(baseline),
-        threshold: formatMoney(fireAt),
-        windowDays: t.windowDays,
-        changePct: round(-declinePct, 1) + 0,
-      },
-      {
-        signal: "orders.count",
-        unit: "count",
-        value: String(recentCount),
-        baseline: num(baselineCount),
-        windowDays: t.windowDays,
-        ...optionalPct(changePct(recentCount, baselineCount)),
-      },
-    ],
+    score: scoreFor(worst, bands, level),
+    evidence,
     eventIds: latestIds(moved, maxEventIds),
   };
 }
 
 const STEP_MS = 15 * DAY_MS;
 
-/**
- * `multiple` times the median order (the upper of the two middle ones), in exact micros. Orders in another
- * currency count as 0 and are left out of the median; without any priced order nothing is capped.
- */
-function capOf(orders: readonly BaseOrder[], multiple: number): bigint {
-  const sorted = orders
-    .map((o) => o.micros)
-    .filter((m) => m > 0n)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (sorted.length === 0) return 0n;
-  const mid = sorted[sorted.length >> 1] as bigint;
-  return divRound(mid * BigInt(Math.round(multiple * 100)), 100n);
+function meanSquare(orders: readonly BaseOrder[], cap: bigint): number {
+  let sum = 0;
+  for (const o of orders) {
+    const v = Number(capped(o.micros, cap));
+    sum += v * v;
+  }
+  return orders.length === 0 ? 0 : sum / orders.length;
 }
 
 /**
@@ -199,14 +287,14 @@ function capOf(orders: readonly BaseOrder[], multiple: number): bigint {
  */
 function windowSpread(orders: readonly BaseOrder[], cap: bigint, fromMs: number, toMs: number, windowMs: number): number | undefined {
   const sums: number[] = [];
-  const capped = orders.map((o) => Number(o.micros < cap ? o.micros : cap));
+  const values = orders.map((o) => Number(capped(o.micros, cap)));
   let lo = 0;
   let hi = 0;
   let sum = 0;
   for (let start = fromMs; start + windowMs <= toMs; start += STEP_MS) {
     const end = start + windowMs;
-    while (hi < orders.length && (orders[hi] as BaseOrder).atMs < end) sum += capped[hi++] as number;
-    while (lo < hi && (orders[lo] as BaseOrder).atMs < start) sum -= capped[lo++] as number;
+    while (hi < orders.length && (orders[hi] as BaseOrder).atMs < end) sum += values[hi++] as number;
+    while (lo < hi && (orders[lo] as BaseOrder).atMs < start) sum -= values[lo++] as number;
     sums.push(sum);
   }
   if (sums.length < 3) return undefined;

@@ -2,21 +2,28 @@ import type { NarrowingThresholds } from "../config.ts";
 import { formatMoney } from "../money.ts";
 import { levelFor, scoreFor } from "../score.ts";
 import { num } from "../stats.ts";
-import { DAY_MS } from "../time.ts";
 import type { OrderView } from "../view.ts";
+import { lowerBound } from "../series.ts";
+import { DAY_MS } from "../time.ts";
+import { compareSizes, type SizeComparison, type Split } from "./orderSize.ts";
 import { NONE, type RuleContext, type RuleOutcome } from "./types.ts";
 
 /**
- * purchases.narrowing: the account still buys, but no longer across its usual product lines. The
- * regular lines are the categories on at least `regularShare` of the orders in the baseline (the orders
- * before the last `recentOrders`, within `baselineDays`); the signal is the percentage of those lines
- * missing from the last `recentOrders` orders.
+ * purchases.narrowing: the account still buys, but no longer across its usual product lines, and its
+ * orders got smaller. The regular lines are the categories on at least `regularShare` of the baseline
+ * orders (those within `baselineDays` before the orders judged); the signal is the percentage of them
+ * missing from the latest orders.
  *
- * A sparse buyer skips lines by chance, so the rule also asks how likely the observed gap is for a steady
- * account: each regular line appears on an order with its baseline share, independently, and the chance
- * of missing at least as many lines as were missed must be below `maxChance`. Measured per order rather
- * than per calendar window, so an account that orders every few weeks is judged as soon as it has
- * ordered enough times, and one that stops ordering is left to purchases.silence.
+ * A sparse buyer skips lines by chance, so the rule asks how likely the gap is for a steady account: each
+ * regular line appears on an order with its baseline share, independently, and the chance of missing at
+ * least as many lines as were missed must be at most `maxChance`. A line given up a few orders ago shows
+ * in the last few orders, one given up months ago in the last ten as well, so the latest
+ * `minRecentOrders`..`recentOrders` orders are each judged, shortest first, and the first that is past
+ * every threshold fires. A customer moving lines to a competitor also spends less per order, so the
+ * latest orders must be smaller too: by `sizeDeviations` standard errors of the mean log order value and
+ * by `minAverageDecline` percent on average. Measured per order rather than per calendar window, so an
+ * account that orders every few weeks is judged as soon as it has ordered enough times, and one that stops
+ * ordering is left to purchases.silence.
  */
 export function purchasesNarrowing({ view, thresholds, maxEventIds, onlyIfFiring }: RuleContext): RuleOutcome {
   const t = thresholds["purchases.narrowing"];
@@ -28,7 +35,8 @@ export function purchasesNarrowing({ view, thresholds, maxEventIds, onlyIfFiring
   }
   let out = byThresholds.get(t);
   if (out === undefined || out.maxEventIds !== maxEventIds) {
-    out = { maxEventIds, outcome: judge(view.orders, t, maxEventIds) };
+    // What counts as a bulk order is the account's own, one definition for every purchase rule.
+    out = { maxEventIds, outcome: judge(view.orders, t, thresholds["purchases.decline"].bulkCap, maxEventIds) };
     byThresholds.set(t, out);
   }
   const o = out.outcome;
@@ -38,78 +46,143 @@ export function purchasesNarrowing({ view, thresholds, maxEventIds, onlyIfFiring
 
 const memo = new WeakMap<readonly OrderView[], WeakMap<NarrowingThresholds, { maxEventIds: number; outcome: RuleOutcome }>>();
 
-function judge(orders: readonly OrderView[], t: NarrowingThresholds, maxEventIds: number): RuleOutcome {
+function judge(orders: readonly OrderView[], t: NarrowingThresholds, bulkCap: number, maxEventIds: number): RuleOutcome {
   const tagged: OrderView[] = [];
   for (const o of orders) if (o.categories !== undefined && o.categories.length > 0) tagged.push(o);
-  if (tagged.length <= t.recentOrders) return NONE;
-  const recent = tagged.slice(-t.recentOrders);
-  const baseFrom = (recent[0] as OrderView).atMs - t.baselineDays * DAY_MS;
-  const base = tagged.slice(0, -t.recentOrders).filter((o) => o.atMs >= baseFrom);
-  if (base.length === 0) return NONE;
+  const index = indexCategories(tagged);
+  // While nothing fires, the longest window judged speaks for the account: it has the most evidence, and a
+  // line that is back in it has come back.
+  let longest: Lines | undefined;
+  for (let k = Math.max(1, t.minRecentOrders); k <= t.recentOrders; k++) {
+    const w = linesOf(tagged, index, k, t);
+    if (w === undefined) continue;
+    // The order sizes cost more than the lines: only measured where the lines could fire.
+    if (w.linesFire) {
+      const judged = withSizes(w, t, bulkCap);
+      if (judged.fires) return outcome(judged, t, maxEventIds);
+    }
+    longest = w;
+  }
+  return longest === undefined ? NONE : outcome(withSizes(longest, t, bulkCap), t, maxEventIds);
+}
 
-  const counts = new Map<string, number>();
-  for (const o of base) for (const c of new Set(o.categories)) counts.set(c, (counts.get(c) ?? 0) + 1);
-  const regular = [...counts].filter(([, n]) => n / base.length >= t.regularShare);
-  if (regular.length === 0) return NONE;
-  const bought = new Set(recent.flatMap((o) => o.categories ?? []));
-  const missing = regular.filter(([c]) => !bought.has(c));
-  const lostPct = (missing.length / regular.length) * 100;
-  // Chance a steady account skips every one of at least `missing.length` lines in `recentOrders` orders.
-  const skip = regular.map(([, n]) => (1 - n / base.length) ** t.recentOrders);
-  const chance = atLeast(skip, missing.length);
-  // Customers moving lines to a competitor also spend less per order; a steady buyer that merely skipped
-  // a few lines does not. Requiring both keeps chance gaps from firing.
-  const recentAvg = sum(recent) / BigInt(recent.length);
-  const baseAvg = sum(base) / BigInt(base.length);
-  const avgChange = baseAvg > 0n ? Number(((recentAvg - baseAvg) * 10_000n) / baseAvg) / 100 : 0;
-  const eligible = base.length >= t.minBaselineOrders;
-  const fires = lostPct >= t.medium && chance <= t.maxChance && -avgChange >= t.minAverageDecline;
+interface Lines extends Split {
+  regular: number;
+  missing: number;
+  lostPct: number;
+  /** Expected number of missing lines for a steady account. */
+  expectedMissing: number;
+  eligible: boolean;
+  /** Eligible, past medium and past the chance threshold: all but the order sizes. */
+  linesFire: boolean;
+}
 
+type Judged = Lines & SizeComparison & { fires: boolean };
+
+/**
+ * Per category, how many of the first i tagged orders carry it (prefix counts), so that every run of
+ * latest orders and its baseline are counted in O(categories) rather than by walking the orders again.
+ */
+interface CategoryIndex {
+  times: Float64Array;
+  prefix: Map<string, Int32Array>;
+}
+
+function indexCategories(tagged: readonly OrderView[]): CategoryIndex {
+  const n = tagged.length;
+  const times = new Float64Array(n);
+  const prefix = new Map<string, Int32Array>();
+  tagged.forEach((o, i) => {
+    times[i] = o.atMs;
+    for (const c of o.categories ?? []) if (!prefix.has(c)) prefix.set(c, new Int32Array(n + 1));
+  });
+  for (const [c, counts] of prefix) {
+    tagged.forEach((o, i) => {
+      counts[i + 1] = (counts[i] as number) + (o.categories?.includes(c) ? 1 : 0);
+    });
+  }
+  return { times, prefix };
+}
+
+/** The lines of the latest `k` tagged orders against the baseline before them; undefined when there is nothing to compare. */
+function linesOf(tagged: readonly OrderView[], index: CategoryIndex, k: number, t: NarrowingThresholds): Lines | undefined {
+  const n = tagged.length;
+  if (k < 1 || n <= k) return undefined;
+  // The same split as splitLatest: the last k orders, and those within baselineDays before the first of them.
+  const hi = n - k;
+  const lo = lowerBound(index.times, (index.times[hi] as number) - t.baselineDays * DAY_MS);
+  const baseCount = hi - lo;
+  if (baseCount === 0) return undefined;
+  // Chance a steady account skips every one of at least `missing` lines in `k` orders.
+  const skip: number[] = [];
+  let missing = 0;
+  for (const counts of index.prefix.values()) {
+    const share = ((counts[hi] as number) - (counts[lo] as number)) / baseCount;
+    if (share < t.regularShare) continue;
+    skip.push((1 - share) ** k);
+    if ((counts[n] as number) === (counts[hi] as number)) missing++;
+  }
+  if (skip.length === 0) return undefined;
+  const lostPct = (missing / skip.length) * 100;
+  const eligible = baseCount >= t.minBaselineOrders;
+  return {
+    recent: tagged.slice(hi),
+    base: tagged.slice(lo, hi),
+    regular: skip.length,
+    missing,
+    lostPct,
+    expectedMissing: skip.reduce((a, b) => a + b, 0),
+    eligible,
+    linesFire: eligible && lostPct >= t.medium && atLeast(skip, missing) <= t.maxChance,
+  };
+}
+
+/** The order sizes beside the lines: fires when the lines do and the latest orders are smaller. */
+function withSizes(w: Lines, t: NarrowingThresholds, bulkCap: number): Judged {
+  const sizes = compareSizes(w, bulkCap);
+  const smaller = -sizes.avgChange >= t.minAverageDecline && sizes.sizeZ <= -t.sizeDeviations;
+  return { ...w, ...sizes, fires: w.linesFire && smaller };
+}
+
+function outcome(w: Judged, t: NarrowingThresholds, maxEventIds: number): RuleOutcome {
   const bands = { resolve: t.resolve, medium: t.medium, high: t.high, critical: t.critical };
-  const level = levelFor(lostPct, bands, true);
-  const kept = regular.length - missing.length;
+  const level = levelFor(w.lostPct, bands, true);
   return {
     kind: "measured",
-    eligible,
-    fires,
-    recovered: lostPct < t.resolve,
+    eligible: w.eligible,
+    fires: w.fires,
+    recovered: w.lostPct < t.resolve,
     level,
-    score: scoreFor(lostPct, bands, level),
+    score: scoreFor(w.lostPct, bands, level),
     evidence: [
       {
         signal: "orders.categories",
         unit: "count",
-        value: String(kept),
-        baseline: String(regular.length),
+        value: String(w.regular - w.missing),
+        baseline: String(w.regular),
         // The most lines the last orders may cover and still be past the medium threshold.
-        threshold: num(Math.floor(regular.length * (1 - t.medium / 100) + 1e-9), 0),
-        changePct: Math.round(-lostPct * 10) / 10 + 0,
+        threshold: num(Math.floor(w.regular * (1 - t.medium / 100) + 1e-9), 0),
+        changePct: Math.round(-w.lostPct * 10) / 10 + 0,
       },
       {
         signal: "orders.averageValue",
         unit: "money",
-        value: formatMoney(recentAvg),
-        baseline: formatMoney(baseAvg),
-        changePct: avgChange + 0,
+        value: formatMoney(w.recentAvg),
+        baseline: formatMoney(w.baseAvg),
+        changePct: w.avgChange + 0,
       },
       {
         signal: "orders.linesMissing",
         unit: "count",
-        value: String(missing.length),
-        baseline: num(skip.reduce((a, b) => a + b, 0)),
+        value: String(w.missing),
+        baseline: num(w.expectedMissing),
       },
     ],
-    eventIds: recent
+    eventIds: w.recent
       .slice(-maxEventIds)
       .map((o) => o.eventId)
       .filter((id): id is string => id !== undefined),
   };
-}
-
-function sum(orders: readonly OrderView[]): bigint {
-  let total = 0n;
-  for (const o of orders) total += o.micros;
-  return total;
 }
 
 /** P(at least k of independent events happen), event i with probability p[i] (Poisson-binomial tail). */

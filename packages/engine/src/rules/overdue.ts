@@ -18,6 +18,7 @@ export function paymentsOverdue({ state, view, asOfMs, thresholds, maxEventIds, 
   let worstDays: number | undefined;
   let overdueMicros = 0n;
   let overdueCount = 0;
+  let serious = 0;
   const ids: string[] = [];
   let today: number | undefined;
   for (const inv of view.open) {
@@ -25,6 +26,9 @@ export function paymentsOverdue({ state, view, asOfMs, thresholds, maxEventIds, 
     today ??= localDay(asOfMs, tz);
     const days = today - localDay(inv.dueAtMs, tz); // calendarDaysBetween(dueAtMs, asOfMs, tz)
     if (worstDays === undefined || days > worstDays) worstDays = days;
+    // The second invoice counts past the medium threshold, or past the resolve band when nothing at all
+    // has been paid on it: the open rest of a part-paid invoice is a payment plan, not an ignored bill.
+    if (days - usual > t.medium || (!inv.partPaid && days - usual > t.resolve)) serious++;
     if (days - usual <= t.resolve) continue;
     overdueMicros += inv.openMicros;
     overdueCount++;
@@ -32,9 +36,9 @@ export function paymentsOverdue({ state, view, asOfMs, thresholds, maxEventIds, 
   }
   if (worstDays === undefined) return NONE;
   const excess = worstDays - usual;
-  // One invoice paid a few weeks late is routine (a lost document, a holiday): medium needs a second
-  // overdue invoice; a single one fires only once it is past the high threshold on its own.
-  const fires = excess > t.medium && (overdueCount >= t.minOverdueInvoices || excess > t.high);
+  // One invoice paid a few weeks late is routine (a lost document, a holiday): medium needs a second one
+  // (see above); a single one fires only once it is past the high threshold.
+  const fires = excess > t.medium && (serious >= t.minOverdueInvoices || excess > t.high);
   if (onlyIfFiring && !fires) return NONE;
   const bands = { resolve: t.resolve, medium: t.medium, high: t.high, critical: t.critical };
   const level = levelFor(excess, bands, false);

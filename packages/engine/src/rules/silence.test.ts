@@ -49,6 +49,18 @@ describe("purchases.silence", () => {
     expect(out.state.alerts[RULE]).toBeUndefined();
   });
 
+  it("counts an order placed and then cancelled as the customer still ordering", () => {
+    // Weekly orders to day 300, then three more that are each cancelled two days later.
+    const h2 = accountYear(new History(), { ordersUntil: 300 });
+    for (const day of [307, 314, 321]) h2.cancel(day + 2, h2.order(day, "10000.00"));
+    const changes = changesFor(replay(h2.sorted(), { untilMs: dayMs(365) }).changes, RULE);
+    // Day 335 is 5 weeks after the last order kept, past 3 usual gaps, but 2 weeks after the last placed:
+    // the alert fires only 3 usual gaps after that one.
+    expect(changes[0]?.type).toBe("fired");
+    expect(Date.parse(changes[0]?.at ?? "")).toBeGreaterThan(dayMs(321) + 3 * usualGap * DAY_MS);
+    expect(Date.parse(changes[0]?.at ?? "")).toBeGreaterThan(dayMs(335));
+  });
+
   it("stays quiet on a healthy account with normal gaps", () => {
     const healthy = replay(accountYear(new History()).sorted(), { untilMs: dayMs(365) });
     expect(changesFor(healthy.changes, RULE)).toEqual([]);

@@ -5,7 +5,7 @@ import { DAY_MS } from "../time.ts";
 import { NONE, type RuleContext, type RuleOutcome } from "./types.ts";
 
 /**
- * purchases.silence: days since the last order in multiples of the account's usual gap (median gap
+ * purchases.silence: days since the last order placed in multiples of the account's usual gap (median gap
  * between consecutive orders). The gap is floored at minDays / medium so the medium threshold is never
  * under minDays, and the higher levels keep their distance from it. Silence produces no event, so
  * ticks drive this rule.
@@ -17,7 +17,11 @@ export function purchasesSilence({ view, asOfMs, thresholds, onlyIfFiring }: Rul
   if (!last || orders.length < 2) return NONE;
   const usualGap = medianGapDays(orders) ?? 0;
   const unit = Math.max(usualGap, t.minDays / t.medium);
-  const days = (asOfMs - last.atMs) / DAY_MS;
+  // An order placed and then cancelled is still the customer ordering: silence counts from the latest
+  // placement, cancelled or not.
+  const lastCancelled = view.cancellations[view.cancellations.length - 1];
+  const latest = lastCancelled !== undefined && lastCancelled.atMs > last.atMs ? lastCancelled : last;
+  const days = (asOfMs - latest.atMs) / DAY_MS;
   const ratio = days / unit;
   if (onlyIfFiring && !(orders.length >= t.minOrders && ratio > t.medium)) return NONE;
   const bands = { resolve: t.resolve, medium: t.medium, high: t.high, critical: t.critical };
@@ -39,6 +43,6 @@ export function purchasesSilence({ view, asOfMs, thresholds, onlyIfFiring }: Rul
         ...optionalPct(changePct(days, usualGap)),
       },
     ],
-    eventIds: last.eventId === undefined ? [] : [last.eventId],
+    eventIds: latest.eventId === undefined ? [] : [latest.eventId],
   };
 }

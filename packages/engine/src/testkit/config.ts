@@ -18,6 +18,12 @@ const PINNED = {
       bulkCap: 1000,
       sustainDays: 0,
       minDeviations: 2,
+      // Added after the hashes were recorded: off (no count-noise floor, no latest orders judged alone, no
+      // size shift is that large, any change against last year passes).
+      countNoise: 0,
+      recentOrders: 0,
+      sizeDeviations: Number.MAX_VALUE,
+      seasonalDecline: -Infinity,
       medium: 40,
       high: 60,
       critical: 85,
@@ -25,7 +31,7 @@ const PINNED = {
     },
     "purchases.silence": { minOrders: 4, minDays: 14, medium: 3, high: 5, critical: 8, resolve: 2 },
     // Added after the hashes were first recorded; never eligible, so it never fires.
-    "purchases.narrowing": { recentOrders: 6, baselineDays: 365, minBaselineOrders: Number.MAX_SAFE_INTEGER, regularShare: 0.15, maxChance: 1e-300, minAverageDecline: 100, medium: 100, high: 100, critical: 100, resolve: 99 },
+    "purchases.narrowing": { recentOrders: 6, minRecentOrders: 6, sizeDeviations: 0, baselineDays: 365, minBaselineOrders: Number.MAX_SAFE_INTEGER, regularShare: 0.15, maxChance: 1e-300, minAverageDecline: 100, medium: 100, high: 100, critical: 100, resolve: 99 },
     "payments.overdue": { minPaidInvoices: 3, minOverdueInvoices: 1, medium: 30, high: 60, critical: 90, resolve: 15 },
     "payments.slipping": { windowDays: 120, minBaselineInvoices: 3, minRecentInvoices: 2, medium: 15, high: 30, critical: 60, resolve: 7 },
     "complaints.spike": {
