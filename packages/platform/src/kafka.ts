@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type Admin, type ITopicConfig, type LogEntry } from "kafkajs";
+import { Kafka, logLevel, Partitioners, type Admin, type ITopicConfig, type LogEntry, type Producer } from "kafkajs";
 import type { Logger } from "pino";
 
 /** A kafkajs client whose own logs go through pino, at warn and above. */
@@ -63,4 +63,23 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number)
     if (Date.now() > deadline) throw new Error(`topics ${topics.join(", ")} have no leader after ${timeoutMs} ms (${lastError})`);
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
+}
+
+/**
+ * One send at a time through an idempotent producer. kafkajs's idempotent producer assigns sequence numbers
+ * per request, and two concurrent send() calls to one partition can reach the broker out of order: it then
+ * answers OUT_OF_ORDER_SEQUENCE_NUMBER, which kafkajs does not retry (tulios/kafkajs#598). Every relay and
+ * writer sharing a producer goes through this queue; the order of calls is kept.
+ */
+export function serializeSends(producer: Producer): Producer {
+  let tail: Promise<unknown> = Promise.resolve();
+  const queued = <T>(send: () => Promise<T>): Promise<T> => {
+    const run = tail.then(send, send);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+  return Object.assign(Object.create(producer) as Producer, {
+    send: (record: Parameters<Producer["send"]>[0]) => queued(() => producer.send(record)),
+    sendBatch: (batch: Parameters<Producer["sendBatch"]>[0]) => queued(() => producer.sendBatch(batch)),
+  });
 }
