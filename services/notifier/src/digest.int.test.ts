@@ -140,3 +140,100 @@ describe("digest scheduling", () => {
     expect(await h.emailsTo(exec)).toHaveLength(1);
   });
 });
+
+describe("digest content", () => {
+  /** Five accounts as the signal worker would hold them: three at risk, one calm, one only pending. */
+  function portfolio(h: Harness): SeedAccount[] {
+    const other = { name: "Chen Jie", email: `other-${h.id}@example.com` };
+    return [
+      { accountId: `acc-${h.id}`, name: "Huadong Precision Parts", tier: "strategic", region: "East", owner: { name: "Li Wei", email: h.owner }, revenue: 1_000_000, alerts: [{ rule: "purchases.decline", level: "high", score: 70 }] },
+      { accountId: `b-${h.id}`, name: "Beijing <b>Bold</b> & Sons", tier: "partner", region: "North", owner: other, revenue: 500_000, alerts: [{ rule: "payments.overdue", level: "critical", score: 90 }] },
+      { accountId: `c-${h.id}`, name: "Shenzhen Ordinary Supply", tier: "ordinary", region: "East", owner: other, revenue: 2_000_000, alerts: [{ rule: "payments.slipping", level: "low", score: 20 }] },
+      { accountId: `d-${h.id}`, name: "Calm Holdings", tier: "strategic", region: "East", owner: other, revenue: 3_000_000, alerts: [] },
+      { accountId: `e-${h.id}`, name: "Pending Industries", tier: "strategic", region: "East", owner: other, revenue: 5_000_000, alerts: [{ rule: "complaints.spike", level: "high", score: 80, pending: true }] },
+    ];
+  }
+
+  it("ranks by revenue at risk with level, signals, trend, owner and acknowledgement, applies filters, and tells what changed", async () => {
+    const h = await startHarness();
+    // The lead account's alert goes through the real lifecycle and is acknowledged by its owner.
+    const n = h.notification({ level: "high", notificationId: `acc-${h.id}:purchases.decline:1772414100000:high` });
+    await h.enqueue(n);
+    await h.decided(n);
+    expect((await h.api(`/api/alerts/${n.accountId}/purchases.decline/acknowledge`, { method: "POST", token: h.ownerToken })).status).toBe(200);
+    const accounts = portfolio(h);
+    await seedAccounts(h.redis, h.config.signalKeyPrefix, accounts, h.clock.ms);
+
+    const ceo = `ceo-${h.id}@example.com`;
+    const east = `east-${h.id}@example.com`;
+    const nobody = `nobody-${h.id}@example.com`;
+    const all = await subscribe(h, { ...weekly(ceo, "Asia/Shanghai"), top: 2 });
+    const eastOnly = await subscribe(h, {
+      ...weekly(east, "Asia/Shanghai"),
+      recipient: { name: "赵总", email: east, locale: "zh-CN" },
+      filters: { regions: ["East"], minLevel: "medium" },
+    });
+    const empty = await subscribe(h, { ...weekly(nobody, "Asia/Shanghai"), filters: { regions: ["Nowhere"] } });
+
+    const first = await pendingRun(h, all.subscription.id);
+    expect(await run(h, first.job, h.clock.ms)).toMatchObject({ status: "sent", accounts: 3 });
+    const [mail] = await h.waitEmails(ceo, 1);
+    const text = mail?.text ?? "";
+    expect(mail?.subject).toMatch(/^\[Churnwatch\] Weekly key-account risk digest \d{4}-W\d{2}: 3 accounts at risk$/);
+    expect(text).toContain("3 key accounts are at risk in this digest's scope");
+    expect(text).toContain("Scope: every key account");
+    // Critical Beijing (450k at risk) ranks below high Huadong (700k): the order is by what is at stake.
+    expect(text).toContain("1. Huadong Precision Parts · High · Revenue at risk CN¥700,000.00");
+    expect(text).toContain("2. Beijing <b>Bold</b> & Sons · Critical · Revenue at risk CN¥450,000.00");
+    expect(text).toContain("   - Purchases declining (High): Order value in the last 90 days: CN¥120,000.00 vs CN¥410,000.00 baseline");
+    expect(text).toContain("Trend ▆ (70) · Owner Li Wei · Acknowledged Yes");
+    expect(text).toContain("Trend ▇ (90) · Owner Chen Jie · Acknowledged No");
+    expect(text).toContain("Showing the top 2 of 3.");
+    expect(text).not.toContain("Calm Holdings");
+    expect(text).not.toContain("Pending Industries");
+    expect(text).toContain("This is the first digest of this subscription");
+    expect(text).toContain("Totals by region\n- East: 2 · CN¥1,100,000.00\n- North: 1 · CN¥450,000.00");
+    expect(text).toContain("Totals by tier\n- Ordinary key account: 1 · CN¥400,000.00\n- Partner key account: 1 · CN¥450,000.00\n- Strategic key account: 1 · CN¥700,000.00");
+    // Untrusted names are escaped in the HTML part; the trend is table cells, nothing fetched.
+    expect(mail?.html).toContain("Beijing &lt;b&gt;Bold&lt;/b&gt; &amp; Sons");
+    expect(mail?.html).not.toContain("<b>Bold</b>");
+    expect(mail?.html).not.toMatch(/<img|<script|<svg/i);
+    expect(mail?.html).toContain('aria-label="70"');
+
+    const second = await pendingRun(h, eastOnly.subscription.id);
+    expect(await run(h, second.job, h.clock.ms)).toMatchObject({ status: "sent", accounts: 1 });
+    const [zh] = await h.waitEmails(east, 1);
+    expect(zh?.subject).toMatch(/^【Churnwatch】大客户风险周报（\d{4}-W\d{2}）：1 家客户存在流失风险$/);
+    expect(zh?.text).toContain("赵总，您好：");
+    expect(zh?.text).toContain("1. Huadong Precision Parts · 高");
+    expect(zh?.text).toContain("范围：区域 East · 风险不低于 中");
+    expect(zh?.text).not.toContain("Shenzhen"); // low, below the filter
+    expect(zh?.text).not.toContain("Beijing"); // North
+
+    const third = await pendingRun(h, empty.subscription.id);
+    expect(await run(h, third.job, h.clock.ms)).toMatchObject({ status: "skipped", reason: "nothing at risk" });
+
+    // A week on: Beijing recovered, Shenzhen escalated, a new account appeared.
+    await seedAccounts(
+      h.redis,
+      h.config.signalKeyPrefix,
+      [
+        { ...(accounts[1] as SeedAccount), alerts: [] },
+        { ...(accounts[2] as SeedAccount), alerts: [{ rule: "payments.slipping", level: "high", score: 75 }] },
+        { accountId: `f-${h.id}`, name: "Xi'an New Risk", tier: "ordinary", region: "West", owner: { name: "Chen Jie", email: `other-${h.id}@example.com` }, revenue: 100_000, alerts: [{ rule: "purchases.silence", level: "medium", score: 60 }] },
+      ],
+      h.clock.ms,
+    );
+    const next = await pendingRun(h, all.subscription.id, first.at);
+    expect(await run(h, next.job, h.clock.ms)).toMatchObject({ status: "sent", accounts: 3 });
+    const mails = await h.waitEmails(ceo, 2);
+    const week2 = mails.find((m) => m.messageId !== mail?.messageId)?.text ?? "";
+    expect(week2).toContain("1. Shenzhen Ordinary Supply [escalated] · High · Revenue at risk CN¥1,500,000.00");
+    expect(week2).toContain("Trend ▂▆ (20 → 75)");
+    expect(week2).toContain("2. Huadong Precision Parts · High");
+    expect(week2).toContain("Trend ▆▆ (70 → 70)");
+    expect(week2).toContain("- New: Xi'an New Risk");
+    expect(week2).toContain("- Escalated: Shenzhen Ordinary Supply (Low → High)");
+    expect(week2).toContain("- Recovered: Beijing <b>Bold</b> & Sons");
+  });
+});

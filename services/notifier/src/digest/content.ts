@@ -152,7 +152,8 @@ export function buildDigest(input: DigestInput): DigestContent {
       signals: a.alerts.slice(0, 2).map((s) => ({ rule: s.rule, level: s.level, score: s.score, evidence: state.alerts[s.rule]?.evidence ?? [] })),
       acknowledged: acknowledged(input.inboxes.get(a.accountId), a.alerts.map((s) => s.rule)),
       trend: [...past.map((d) => d.accounts.find((x) => x.accountId === a.accountId)?.score ?? 0), a.score],
-      change: !prev ? "new" : levelRank[a.level] > levelRank[prev.level] ? "escalated" : levelRank[a.level] < levelRank[prev.level] ? "eased" : "same",
+      // The first digest has nothing to compare with: no account is "new" in it.
+      change: !last ? "same" : !prev ? "new" : levelRank[a.level] > levelRank[prev.level] ? "escalated" : levelRank[a.level] < levelRank[prev.level] ? "eased" : "same",
     });
   }
   const current = new Set(all.map((l) => l.accountId));
