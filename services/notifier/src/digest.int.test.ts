@@ -237,3 +237,76 @@ describe("digest content", () => {
     expect(week2).toContain("- Recovered: Beijing <b>Bold</b> & Sons");
   });
 });
+
+describe("digest subscriptions and unsubscribe", () => {
+  it("validates subscriptions with clear errors and keeps them to operations tokens", async () => {
+    const h = await startHarness();
+    const bad = await h.api("/api/digests", { method: "POST", body: JSON.stringify(weekly(`x-${h.id}@example.com`, "Asia/Beijing")) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { detail: string }).detail).toContain('"Asia/Beijing" is not an IANA timezone');
+    const badTime = await h.api("/api/digests", { method: "POST", body: JSON.stringify({ ...weekly(`x-${h.id}@example.com`, "UTC"), schedule: { cadence: "daily", time: "8am", timezone: "UTC" } }) });
+    expect(((await badTime.json()) as { detail: string }).detail).toContain("a local time as HH:mm");
+    expect((await h.api("/api/digests", { token: h.ownerToken })).status).toBe(403);
+    expect((await h.api("/api/digests", { method: "POST", token: h.ownerToken, body: JSON.stringify(weekly(h.owner, "UTC")) })).status).toBe(403);
+    expect((await h.api("/api/digests", { token: "" })).status).toBe(401);
+
+    const { subscription } = await subscribe(h, weekly(`x-${h.id}@example.com`, "UTC"));
+    const changed = await h.api(`/api/digests/${subscription.id}`, { method: "PUT", body: JSON.stringify({ ...weekly(`x-${h.id}@example.com`, "UTC"), schedule: { cadence: "monthly", dayOfMonth: 1, time: "07:30", timezone: "Europe/Paris" } }) });
+    expect(changed.status).toBe(200);
+    expect(await h.digestQueue.getJobScheduler(schedulerIdOf(subscription.id))).toMatchObject({ pattern: "30 7 1 * *", tz: "Europe/Paris" });
+    expect((await h.api(`/api/digests/${subscription.id}`, { method: "DELETE" })).status).toBe(204);
+    expect(await h.digestQueue.getJobScheduler(schedulerIdOf(subscription.id))).toBeUndefined();
+    expect((await h.api(`/api/digests/${subscription.id}`)).status).toBe(404);
+  });
+
+  it("rebuilds the subscriptions and their schedules from the compacted topic after a Redis loss", async () => {
+    const h = await startHarness();
+    const kept = await subscribe(h, weekly(`kept-${h.id}@example.com`, "Asia/Shanghai"));
+    const gone = await subscribe(h, weekly(`gone-${h.id}@example.com`, "Asia/Shanghai"));
+    expect((await h.api(`/api/digests/${gone.subscription.id}`, { method: "DELETE" })).status).toBe(204);
+    // Redis loses the notifier's cache and the queue's schedulers.
+    await h.redis.del(`${h.config.keyPrefix}digest-subscriptions`);
+    await h.digestQueue.obliterate({ force: true });
+    expect(((await (await h.api("/api/digests")).json()) as { subscriptions: unknown[] }).subscriptions).toEqual([]);
+
+    await h.startPeer(); // a notifier starting reads the topic
+    const listed = (await (await h.api("/api/digests")).json()) as { subscriptions: Saved[] };
+    expect(listed.subscriptions.map((s) => s.subscription.id)).toEqual([kept.subscription.id]);
+    expect((await h.digestQueue.getJobSchedulers()).map((s) => s.key)).toEqual([schedulerIdOf(kept.subscription.id)]);
+    await pendingRun(h, kept.subscription.id);
+  });
+
+  it("unsubscribes from the signed link in the digest (GET confirms, POST unsubscribes) and refuses a forged one", async () => {
+    const h = await startHarness();
+    const exec = `exec-${h.id}@example.com`;
+    const { subscription } = await subscribe(h, weekly(exec, "Asia/Shanghai", { whenEmpty: "send" }));
+    const { job } = await pendingRun(h, subscription.id);
+    await run(h, job, h.clock.ms);
+    const [mail] = await h.waitEmails(exec, 1);
+    const link = /^Unsubscribe from this digest: (\S+)$/m.exec(mail?.text ?? "")?.[1] ?? "";
+    expect(link).toContain("/digests/unsubscribe/");
+    expect(mail?.headers["list-unsubscribe"]).toBe(`<${link}>`);
+    expect(mail?.headers["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
+
+    const [body = "", sig = ""] = (link.split("/").pop() ?? "").split(".");
+    const forged = link.replace(`${body}.${sig}`, `${body}.${sig.slice(0, -2)}${sig.endsWith("AA") ? "BB" : "AA"}`);
+    expect((await fetch(forged, { method: "POST" })).status).toBe(403);
+    // Claims for another subscription under this one's signature.
+    const other = Buffer.from(JSON.stringify({ s: "someone-else", w: exec })).toString("base64url");
+    expect((await fetch(link.replace(body, other), { method: "POST" })).status).toBe(403);
+    expect((await h.api(`/api/digests/${subscription.id}`)).status).toBe(200);
+
+    const confirm = await fetch(link);
+    expect(confirm.status).toBe(200);
+    expect(await confirm.text()).toContain("Stop sending you the weekly key-account risk digest?");
+    expect((await h.api(`/api/digests/${subscription.id}`)).status).toBe(200); // a GET changes nothing
+
+    // The mail client's one-click button (RFC 8058).
+    const done = await fetch(link, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" });
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain("You are unsubscribed");
+    expect((await h.api(`/api/digests/${subscription.id}`)).status).toBe(404);
+    expect(await h.digestQueue.getJobScheduler(schedulerIdOf(subscription.id))).toBeUndefined();
+    expect((await fetch(link, { method: "POST" })).status).toBe(410);
+  });
+});
