@@ -3,12 +3,13 @@
 // state, the subscriptions surviving a Redis loss, and the signed unsubscribe link.
 import { afterEach, describe, expect, it } from "vitest";
 import { Job } from "bullmq";
+import { runDigestsCli } from "./digest/cli.ts";
 import { nextRun } from "./digest/schedule.ts";
 import { scheduleSchema } from "./digest/subscription.ts";
 import { DIGEST_JOB, schedulerIdOf } from "./digest/scheduler.ts";
 import type { DigestRunResult } from "./digest/runner.ts";
 import { seedAccounts, type SeedAccount } from "./testSupport/accountStates.ts";
-import { cleanupHarnesses, startHarness, type Harness } from "./testSupport/harness.ts";
+import { cleanupHarnesses, OPS_TOKEN, startHarness, type Harness } from "./testSupport/harness.ts";
 import { waitFor } from "./testSupport/waitFor.ts";
 
 afterEach(cleanupHarnesses);
@@ -257,6 +258,30 @@ describe("digest subscriptions and unsubscribe", () => {
     expect((await h.api(`/api/digests/${subscription.id}`, { method: "DELETE" })).status).toBe(204);
     expect(await h.digestQueue.getJobScheduler(schedulerIdOf(subscription.id))).toBeUndefined();
     expect((await h.api(`/api/digests/${subscription.id}`)).status).toBe(404);
+  });
+
+  it("manages subscriptions from the CLI, with the next runs in local time and UTC and the API's errors", async () => {
+    const h = await startHarness();
+    const lines: string[] = [];
+    const io = { baseUrl: `http://127.0.0.1:${h.notifier.apiPort()}`, token: OPS_TOKEN, fetch, out: (l: string) => lines.push(l), err: (l: string) => lines.push(`ERR ${l}`) };
+    const cli = (...argv: string[]) => runDigestsCli(argv, io);
+    const add = ["add", "--email", `ny-${h.id}@example.com`, "--name", "Ann Lee", "--cadence", "weekly", "--weekday", "mon", "--time", "08:00"];
+    expect(await cli(...add, "--timezone", "America/New_York", "--starts-at", "2027-03-08T14:00:00Z", "--tier", "strategic")).toBe(0);
+    expect(lines).toContain("Subscribed ny-" + h.id + "@example.com to the weekly Mon 08:00 America/New_York digest.");
+    expect(lines).toContain("  next: Mon 15 Mar 2027 08:00 EDT (2027-03-15T12:00:00Z)");
+    const id = /^(\S+) {2}Ann Lee/.exec(lines.find((l) => l.includes("Ann Lee <")) ?? "")?.[1] ?? "";
+
+    lines.length = 0;
+    expect(await cli(...add, "--timezone", "New York")).toBe(1);
+    expect(lines.join("\n")).toContain('ERR error (400): invalid subscription\n✖ "New York" is not an IANA timezone');
+
+    lines.length = 0;
+    expect(await cli("list")).toBe(0);
+    expect(lines[0]).toBe(`${id}  Ann Lee <ny-${h.id}@example.com> (en)`);
+    expect(lines[1]).toBe("  weekly Mon 08:00 America/New_York · tier strategic · top 10 · skipped when nothing is at risk");
+    expect(await cli("remove", id)).toBe(0);
+    expect(await cli("remove", id)).toBe(1);
+    expect(lines.at(-1)).toBe("ERR error (404): no such subscription");
   });
 
   it("rebuilds the subscriptions and their schedules from the compacted topic after a Redis loss", async () => {
