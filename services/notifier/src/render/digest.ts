@@ -5,7 +5,7 @@ import type { Subscription } from "../digest/subscription.ts";
 import { catalogs, type Messages } from "./catalog.ts";
 import { digestCatalogs, type DigestMessages } from "./digestCatalog.ts";
 import { escapeHtml as e, headerSafe } from "./escape.ts";
-import { messageIdFor, type RenderedEmail } from "./index.ts";
+import { automatedHeaders, type RenderedEmail } from "./index.ts";
 import { sparkHtml, sparkText } from "./sparkline.ts";
 
 export interface DigestRenderOptions {
@@ -176,9 +176,7 @@ export function renderDigestEmail(c: DigestContent, o: DigestRenderOptions): Ren
     html: html(v),
     text: text(v),
     headers: {
-      "Message-ID": messageIdFor(`digest|${c.subscriptionId}|${c.periodKey}`),
-      "Auto-Submitted": "auto-generated",
-      "X-Auto-Response-Suppress": "All",
+      ...automatedHeaders(`digest|${c.subscriptionId}|${c.periodKey}`),
       // RFC 2369 and RFC 8058: mail clients show their own unsubscribe button, which POSTs to the link.
       "List-Unsubscribe": `<${o.unsubscribeUrl}>`,
       "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
