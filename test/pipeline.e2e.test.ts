@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { listEmails, startMaildev, waitFor, type MaildevHandle } from "@churnwatch/testing";
+import { deleteTopics, listEmails, startMaildev, waitFor, type MaildevHandle } from "@churnwatch/testing";
 import { isolatedEnvironment } from "../services/signal-worker/src/testSupport.ts";
 import { accountUpserted, decliningHistory, steadyHistory } from "./support/events.ts";
 import { join } from "node:path";
@@ -43,6 +43,9 @@ async function pipeline(tag: string) {
     EMAIL_QUEUE: `${env.config.ALERT_QUEUE}-emails`,
     KAFKA_BROKERS: env.config.KAFKA_BROKERS.join(","),
     TOPIC_ALERT_HISTORY: env.config.TOPIC_ALERT_HISTORY,
+    // Digests get their own queue and subscriptions topic per test, like everything else here.
+    DIGEST_QUEUE: `${env.config.ALERT_QUEUE}-digests`,
+    TOPIC_DIGEST_SUBSCRIPTIONS: `${env.config.TOPIC_ALERT_HISTORY}.digest-subscriptions`,
     // Real time in this test: no quiet hours, so the email does not wait for the owner's morning.
     POLICY_CONFIG_PATH: join(repoRoot, "infra/config/policy.demo.json"),
     API_PORT: "0",
@@ -51,6 +54,14 @@ async function pipeline(tag: string) {
     OPS_PORT: "0",
     LOG_LEVEL: "info",
   };
+  cleanups.push(async () => {
+    const redis = new Redis(env.config.REDIS_URL);
+    const digests = new Queue(notifierEnv.DIGEST_QUEUE, { connection: redis });
+    await digests.obliterate({ force: true });
+    await digests.close();
+    await redis.quit();
+    await deleteTopics(env.config.KAFKA_BROKERS, [notifierEnv.TOPIC_DIGEST_SUBSCRIPTIONS]).catch(() => undefined);
+  });
   return { env, smtpPort, webPort, notifierEnv };
 }
 

@@ -6,10 +6,8 @@ import type { Subscription } from "./subscription.ts";
 
 export const DIGEST_QUEUE = "churnwatch-digests";
 export const DIGEST_JOB = "digest-run";
-const PREFIX = "digest-";
-
 /** One BullMQ job scheduler per subscription; its id is the subscription's, so every instance shares it. */
-export const schedulerIdOf = (subscriptionId: string): string => `${PREFIX}${subscriptionId}`;
+export const schedulerIdOf = (subscriptionId: string): string => `digest-${subscriptionId}`;
 
 /**
  * The run's scheduled instant: BullMQ names each scheduled job `repeat:<schedulerId>:<millis>` after the
@@ -24,10 +22,8 @@ export interface DigestScheduler {
   /** Creates or changes the subscription's scheduler when its pattern or timezone differ from Redis. */
   ensure(s: Subscription): Promise<"created" | "updated" | "unchanged">;
   remove(subscriptionId: string): Promise<void>;
-  /** Makes the queue's schedulers match the subscriptions: start-up, after a rebuild from the topic. */
+  /** Schedules every subscription that is not yet (start-up, after a rebuild from the topic). */
   sync(subs: readonly Subscription[]): Promise<void>;
-  /** The instant of the next run BullMQ has scheduled, if any. */
-  next(subscriptionId: string): Promise<number | undefined>;
 }
 
 export function createDigestScheduler(deps: { queue: Queue; logger: Logger }): DigestScheduler {
@@ -59,18 +55,9 @@ export function createDigestScheduler(deps: { queue: Queue; logger: Logger }): D
       await queue.removeJobScheduler(schedulerIdOf(subscriptionId));
     },
     async sync(subs) {
-      const wanted = new Set(subs.map((s) => schedulerIdOf(s.id)));
+      // Schedulers of deleted subscriptions are not hunted here: a run whose subscription is gone removes
+      // its own scheduler (runner.ts), which also covers a crash between the tombstone and the removal.
       for (const s of subs) await ensure(s);
-      for (const sch of await queue.getJobSchedulers(0, -1, true)) {
-        if (sch.key.startsWith(PREFIX) && !wanted.has(sch.key)) {
-          await queue.removeJobScheduler(sch.key);
-          deps.logger.info({ scheduler: sch.key }, "digest schedule removed: its subscription is gone");
-        }
-      }
-    },
-    async next(subscriptionId) {
-      const sch = await queue.getJobScheduler(schedulerIdOf(subscriptionId));
-      return sch?.next ?? undefined;
     },
   };
 }
