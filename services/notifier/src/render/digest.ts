@@ -17,7 +17,7 @@ export interface DigestRenderOptions {
 
 const FONT = "font-family:Arial,'PingFang SC','Microsoft YaHei',sans-serif;";
 const CELL = "padding:6px 8px;border-bottom:1px solid #e5e7eb;font-size:13px;color:#111827;text-align:left;vertical-align:top;";
-const HEAD = `${CELL}background:#f3f4f6;font-weight:bold;`;
+const HEAD = `${CELL}background:#f3f4f6;font-weight:bold;white-space:nowrap;`;
 const LEVEL_COLOUR = { low: "#374151", medium: "#b45309", high: "#b91c1c", critical: "#7f1d1d" } as const;
 
 /** Untrusted one-line text (account, owner and region names come from producers). */
@@ -52,7 +52,7 @@ function view(c: DigestContent, o: DigestRenderOptions) {
       sentence: s.evidence[0] ? explainEvidence(s.evidence[0], locale, l.currency).sentence : "",
     })),
     trend: l.trend,
-    trendLabel: l.trend.join(" → "),
+    trendLabel: l.trend.map((p) => (p > 0 ? String(p) : "–")).join(" → "),
     owner: l.owner ? one(l.owner.name, 100) : "—",
     answered: d.answered[l.acknowledged],
     url: o.accountUrl(l.accountId),
@@ -130,7 +130,7 @@ function html(v: View): string {
       `<td style="${CELL}"><a href="${e(l.url)}" style="color:#1d4ed8;font-weight:bold;">${e(l.name)}</a>` +
       (l.change ? ` <span style="font-size:11px;color:#b91c1c;font-weight:bold;">${e(l.change)}</span>` : "") +
       (l.details ? `<br><span style="font-size:12px;color:#6b7280;">${e(l.details)}</span>` : "") +
-      `</td><td style="${CELL}color:${LEVEL_COLOUR[l.levelKey]};font-weight:bold;">${e(l.level)}</td>` +
+      `</td><td style="${CELL}color:${LEVEL_COLOUR[l.levelKey]};font-weight:bold;white-space:nowrap;">${e(l.level)}</td>` +
       `<td style="${CELL}white-space:nowrap;">${e(l.atRisk)}</td>` +
       `<td style="${CELL}">${l.signals.map((s) => `<b>${e(s.title)}</b>${s.sentence ? `<br><span style="font-size:12px;color:#374151;">${e(s.sentence)}</span>` : ""}`).join("<br>")}</td>` +
       `<td style="${CELL}">${sparkHtml(l.trend, l.trendLabel)}</td>` +

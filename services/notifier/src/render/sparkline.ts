@@ -4,7 +4,7 @@ import { escapeHtml as e } from "./escape.ts";
 // The text part uses Unicode block elements; the HTML part draws bars as table cells of fixed height.
 
 const BLOCKS = "▁▂▃▄▅▆▇█";
-const BAR_PX = 18;
+const BAR_PX = 24;
 
 /** 0–100 scores as Unicode blocks; "·" where the account was not in that digest. */
 export function sparkText(points: readonly number[]): string {
@@ -19,8 +19,8 @@ export function sparkHtml(points: readonly number[], label: string): string {
       const colour = p <= 0 ? "#e5e7eb" : i === points.length - 1 ? "#b91c1c" : "#f87171";
       return (
         `<td valign="bottom" style="padding:0 1px 0 0;vertical-align:bottom;">` +
-        `<table role="presentation" cellpadding="0" cellspacing="0"><tr><td width="5" height="${h}" bgcolor="${colour}" ` +
-        `style="width:5px;height:${h}px;background:${colour};font-size:0;line-height:0;">&nbsp;</td></tr></table></td>`
+        `<table role="presentation" cellpadding="0" cellspacing="0"><tr><td width="7" height="${h}" bgcolor="${colour}" ` +
+        `style="width:7px;height:${h}px;background:${colour};font-size:0;line-height:0;">&nbsp;</td></tr></table></td>`
       );
     })
     .join("");

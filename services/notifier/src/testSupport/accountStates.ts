@@ -1,7 +1,7 @@
 // Seeds the signal worker's per-account state in Redis (what the digests read), as the worker stores it:
 // `<SIGNAL_KEY_PREFIX>accounts` set and `<SIGNAL_KEY_PREFIX>account:<id>` hash, field `s` = AccountState JSON.
 import type { Redis } from "ioredis";
-import type { Level, RuleId, Tier } from "@churnwatch/contracts";
+import type { Evidence, Level, RuleId, Tier } from "@churnwatch/contracts";
 import { emptyState, type AccountState, type AlertRecord } from "@churnwatch/engine";
 
 export interface SeedAccount {
@@ -12,7 +12,7 @@ export interface SeedAccount {
   owner: { name: string; email: string };
   /** Trailing-12-month order value in CNY (one order a month before `nowMs`). */
   revenue: number;
-  alerts: Array<{ rule: RuleId; level: Level; score: number; pending?: boolean }>;
+  alerts: Array<{ rule: RuleId; level: Level; score: number; pending?: boolean; evidence?: Evidence[] }>;
 }
 
 export function accountState(a: SeedAccount, nowMs: number): AccountState {
@@ -26,7 +26,7 @@ export function accountState(a: SeedAccount, nowMs: number): AccountState {
       score: x.score,
       firedAt: at,
       lastEvaluatedAt: at,
-      evidence: [{ signal: "orders.value", unit: "money", value: "120000", baseline: "410000", windowDays: 90, changePct: -71 }],
+      evidence: x.evidence ?? [{ signal: "orders.value", unit: "money", value: "120000", baseline: "410000", windowDays: 90, changePct: -71 }],
       eventIds: [],
     };
     if (x.pending) record.pendingSince = at;
