@@ -29,4 +29,32 @@ describe("operations config in infra/", () => {
       expect(exported, metric).toContain(`"${metric.replace(/_bucket$/, "")}"`);
     }
   });
+
+  it("lays the Grafana dashboard out the way Grafana's importer expects", () => {
+    const d = JSON.parse(readFileSync(join(repoRoot, "infra/grafana/churnwatch.json"), "utf8")) as {
+      schemaVersion: number;
+      title: string;
+      panels: Array<{ id: number; type: string; title: string; gridPos: { x: number; y: number; w: number; h: number }; targets: Array<{ refId: string; expr: string }> }>;
+    };
+    expect(d.schemaVersion).toBeGreaterThanOrEqual(36);
+    expect(d.title).not.toBe("");
+    expect(new Set(d.panels.map((p) => p.id)).size).toBe(d.panels.length); // ids are unique
+    for (const p of d.panels) {
+      expect(["timeseries", "stat", "gauge", "table", "bargauge", "barchart", "text"], p.title).toContain(p.type);
+      expect(p.gridPos.x + p.gridPos.w, p.title).toBeLessThanOrEqual(24); // Grafana's grid is 24 columns
+      expect(p.gridPos.w * p.gridPos.h, p.title).toBeGreaterThan(0);
+      expect(new Set(p.targets.map((t) => t.refId)).size, p.title).toBe(p.targets.length);
+    }
+    // Panels must not overlap, or Grafana silently moves them.
+    const cells = new Set<string>();
+    for (const p of d.panels) {
+      for (let x = p.gridPos.x; x < p.gridPos.x + p.gridPos.w; x++) {
+        for (let y = p.gridPos.y; y < p.gridPos.y + p.gridPos.h; y++) {
+          const cell = `${x},${y}`;
+          expect(cells.has(cell), `${p.title} overlaps at ${cell}`).toBe(false);
+          cells.add(cell);
+        }
+      }
+    }
+  });
 });

@@ -157,10 +157,10 @@ export function alertJobId(notificationId: string): string {
   return `n-${createHash("sha256").update(notificationId).digest("hex").slice(0, 40)}`;
 }
 
-export const transitionTypes = [
-  "fired",
-  "escalated",
-  "resolved",
+/** What the engine records: the signal's own changes. */
+export const engineTransitionTypes = ["fired", "escalated", "resolved"] as const;
+/** What the notification policy and the recipients do with an alert. */
+export const policyTransitionTypes = [
   "notified",
   "acknowledged",
   "snoozed",
@@ -170,11 +170,10 @@ export const transitionTypes = [
   "escalated-to-executive",
   "resolved-notice",
   "action-ignored",
-  "email-sent",
-  "email-superseded",
-  "email-failed",
-  "defection-confirmed",
 ] as const;
+/** What delivery and operations record. */
+export const deliveryTransitionTypes = ["email-sent", "email-superseded", "email-failed", "defection-confirmed"] as const;
+export const transitionTypes = [...engineTransitionTypes, ...policyTransitionTypes, ...deliveryTransitionTypes] as const;
 export type TransitionType = (typeof transitionTypes)[number];
 
 /**
@@ -198,3 +197,9 @@ export const alertTransitionSchema = z.object({
   note: z.string().optional(),
 });
 export type AlertTransition = z.infer<typeof alertTransitionSchema>;
+
+/** At-least-once relays may write a transition twice; its id says it is one. Keeps the first, in order. */
+export function dedupeTransitions(history: readonly AlertTransition[]): AlertTransition[] {
+  const seen = new Set<string>();
+  return history.filter((t) => !seen.has(t.transitionId) && seen.add(t.transitionId));
+}

@@ -20,4 +20,8 @@ export const defaultTopicNames = {
   complaints: "complaints",
   deadLetter: "churnwatch.dead-letter",
   alertHistory: "churnwatch.alert-history",
+  /** Compacted: each account's latest engine state, written by the signal worker; rebuilds Redis after a loss. */
+  accountState: "churnwatch.account-state",
+  /** Compacted: each account's alert inbox (delivery state), written by the notifier; rebuilds Redis too. */
+  alertInbox: "churnwatch.alert-inbox",
 } as const;

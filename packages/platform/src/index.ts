@@ -8,3 +8,4 @@ export * from "./kafka.ts";
 export * from "./opsServer.ts";
 export * from "./historyRelay.ts";
 export * from "./complaintTexts.ts";
+export * from "./changelogRelay.ts";

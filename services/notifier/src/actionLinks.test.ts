@@ -19,6 +19,16 @@ describe("action links", () => {
     }
   });
 
+  it("accepts exactly one spelling of a signature", () => {
+    const [body, sig = ""] = signActionToken(claims, SECRET).split(".");
+    // The last base64 character carries two spare bits: a variant decodes to the same bytes, yet is refused.
+    const last = sig.at(-1) ?? "A";
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const twin = alphabet[alphabet.indexOf(last) ^ 1] ?? "A";
+    expect(Buffer.from(`${sig.slice(0, -1)}${twin}`, "base64url")).toEqual(Buffer.from(sig, "base64url"));
+    expect(verifyActionToken(`${body}.${sig.slice(0, -1)}${twin}`, SECRET, NOW)).toEqual({ ok: false, reason: "bad-signature" });
+  });
+
   it("refuses another key's signature, an expired link and garbage", () => {
     expect(verifyActionToken(signActionToken(claims, `${SECRET}x`), SECRET, NOW)).toEqual({ ok: false, reason: "bad-signature" });
     expect(verifyActionToken(signActionToken(claims, SECRET), SECRET, claims.exp * 1000)).toEqual({ ok: false, reason: "expired" });

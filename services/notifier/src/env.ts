@@ -41,6 +41,8 @@ export const envSchema = z.object({
   /** Every policy decision is also written to the alert-history topic, next to the engine's transitions. */
   KAFKA_BROKERS: envFields.kafkaBrokers,
   TOPIC_ALERT_HISTORY: envFields.name.default(defaultTopicNames.alertHistory),
+  /** Compacted changelog of every account's alert inbox: what `ops rebuild-redis` restores it from. */
+  TOPIC_ALERT_INBOX: envFields.name.default(defaultTopicNames.alertInbox),
   /** The signal worker's key prefix: the notifier adds to its per-account history and reads complaint texts. */
   SIGNAL_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{0,100}$/, "letters, digits, ':', '.', '_' or '-'").default("cw:"),
   EMAIL_QUEUE: envFields.name.default(EMAIL_QUEUE),
@@ -75,7 +77,7 @@ export interface NotifierConfig {
   keyPrefix: string;
   sentMarkerTtlSeconds: number;
   ops: { port: number; token: string | undefined };
-  kafka: { brokers: string[]; historyTopic: string; subscriptionsTopic: string };
+  kafka: { brokers: string[]; historyTopic: string; inboxTopic: string; subscriptionsTopic: string };
   signalKeyPrefix: string;
   emailQueueName: string;
   policy: PolicyConfig;
@@ -121,7 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotifierConfig
     keyPrefix: e.KEY_PREFIX,
     sentMarkerTtlSeconds: e.SENT_MARKER_TTL_DAYS * DAY_S,
     ops: { port: e.OPS_PORT, token: e.OPS_TOKEN },
-    kafka: { brokers: e.KAFKA_BROKERS, historyTopic: e.TOPIC_ALERT_HISTORY, subscriptionsTopic: e.TOPIC_DIGEST_SUBSCRIPTIONS },
+    kafka: { brokers: e.KAFKA_BROKERS, historyTopic: e.TOPIC_ALERT_HISTORY, inboxTopic: e.TOPIC_ALERT_INBOX, subscriptionsTopic: e.TOPIC_DIGEST_SUBSCRIPTIONS },
     signalKeyPrefix: e.SIGNAL_KEY_PREFIX,
     emailQueueName: e.EMAIL_QUEUE,
     policy: loadPolicyFile(e.POLICY_CONFIG_PATH),

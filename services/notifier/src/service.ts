@@ -6,7 +6,9 @@ import { z } from "zod";
 import { ALERT_JOB, alertNotificationSchema, type AlertTransition } from "@churnwatch/contracts";
 import {
   closeAll,
+  createChangelogRelay,
   createHistoryRelay,
+  hashChangelogLoader,
   createKafka,
   ensureTopics,
   maskEmails,
@@ -105,7 +107,10 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
     connection.on("ready", () => (lastError = ""));
 
     await admin.connect();
-    await ensureTopics(admin, [{ topic: config.kafka.historyTopic, partitions: 3, retainForever: true }]);
+    await ensureTopics(admin, [
+      { topic: config.kafka.historyTopic, partitions: 3, retainForever: true },
+      { topic: config.kafka.inboxTopic, partitions: 3, compacted: true },
+    ]);
     await producer.connect();
 
     const store = createRedisInbox(connection, config.keyPrefix);
@@ -124,7 +129,15 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
       logger,
     });
     const summaries = createSummaryScheduler({ redis: connection, keys: store.keys, queue: emailQueue, now, logger });
-    relayAll = () => Promise.all([relay.drain(), historyRelay.drain()]);
+    const changelog = createChangelogRelay({
+      redis: connection,
+      producer,
+      topic: config.kafka.inboxTopic,
+      dirtyKey: store.keys.inboxDirty,
+      load: hashChangelogLoader(connection, store.keys.inbox, ["s"]),
+      logger,
+    });
+    relayAll = () => Promise.all([relay.drain(), historyRelay.drain(), changelog.drain()]);
     tickAll = async () => {
       const emails = await lc.tickAll();
       await relayAll();

@@ -22,7 +22,9 @@ export function verifyToken<T>(context: string, token: string, secret: string, s
   if (!body || !sig || extra !== undefined || !/^[A-Za-z0-9_-]+$/.test(body) || !/^[A-Za-z0-9_-]{43}$/.test(sig)) {
     return { ok: false, reason: "malformed" };
   }
-  if (!timingSafeEqual(mac(context, secret, body), Buffer.from(sig, "base64url"))) return { ok: false, reason: "bad-signature" };
+  // Compare the encoded text, not decoded bytes: base64's spare bits would let several spellings of one
+  // signature pass, and a link must have exactly one valid form.
+  if (!timingSafeEqual(Buffer.from(b64(mac(context, secret, body))), Buffer.from(sig))) return { ok: false, reason: "bad-signature" };
   try {
     return { ok: true, claims: schema.parse(JSON.parse(Buffer.from(body, "base64url").toString("utf8"))) };
   } catch {

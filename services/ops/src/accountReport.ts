@@ -1,4 +1,4 @@
-import type { Level, Locale, RuleId, Tier } from "@churnwatch/contracts";
+import type { AlertTransition, Level, Locale, RuleId, Tier } from "@churnwatch/contracts";
 import { accountCurrency, accountRisk, accountValue, formatMoney as microsToDecimal, type AccountState } from "@churnwatch/engine";
 import { explainEvidence, formatMoney } from "@churnwatch/explain";
 
@@ -14,6 +14,17 @@ export interface AccountReport {
   alerts: AlertReport[];
   openInvoices: number;
   unresolvedComplaints: number;
+  /** The latest alert transitions (engine, policy, answers, emails), oldest first. */
+  history: HistoryLine[];
+}
+
+export interface HistoryLine {
+  at: string;
+  rule: string;
+  type: string;
+  level: string;
+  actor: string;
+  note: string | null;
 }
 
 export interface AlertReport {
@@ -29,9 +40,11 @@ export interface AlertReport {
 export interface StoredAccountRecord {
   state: AccountState;
   applied: number;
+  /** Raw transitions from the account's history, oldest first. */
+  history?: AlertTransition[];
 }
 
-export function buildAccountReport({ state, applied }: StoredAccountRecord, locale: Locale): AccountReport {
+export function buildAccountReport({ state, applied, history = [] }: StoredAccountRecord, locale: Locale): AccountReport {
   const asOfMs = state.clock ? Date.parse(state.clock) : undefined;
   const currency = accountCurrency(state);
   const value = asOfMs === undefined ? undefined : accountValue(state, asOfMs);
@@ -50,8 +63,20 @@ export function buildAccountReport({ state, applied }: StoredAccountRecord, loca
     alerts: firingAlerts(state, locale, currency),
     openInvoices: state.invoices.filter((i) => i.issued && i.paidAtMs === undefined).length,
     unresolvedComplaints: state.complaints.filter((c) => c.opened && c.resolvedAtMs === undefined).length,
+    // Actors can be an owner's address (an answer from an email link): masked like the owner's.
+    history: history.slice(-HISTORY_SHOWN).map((t) => ({
+      at: t.at,
+      rule: t.rule,
+      type: t.type,
+      level: t.level,
+      actor: maskEmailsIn(t.actor),
+      note: t.note === undefined ? null : maskEmailsIn(t.note),
+    })),
   };
 }
+
+const HISTORY_SHOWN = 20;
+const maskEmailsIn = (text: string) => text.replace(/[^\s:<>@]+@[^\s<>@]+/g, (m) => maskEmail(m));
 
 // Pending alerts have not fired yet (accountRisk ignores them too); recovering ones still fire.
 function firingAlerts(state: AccountState, locale: Locale, currency: string | undefined): AlertReport[] {

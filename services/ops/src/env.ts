@@ -17,7 +17,24 @@ const replaySchema = inspectSchema.extend({
   LOG_LEVEL: envFields.logLevel.default("warn"),
 });
 
+const rebuildSchema = inspectSchema.extend({
+  KAFKA_BROKERS: envFields.kafkaBrokers,
+  KAFKA_CLIENT_ID: envFields.name.default("churnwatch-ops"),
+  /** The notifier's KEY_PREFIX: its alert inboxes are rebuilt too. */
+  NOTIFIER_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,100}$/, "letters, digits, ':', '.', '_' or '-'").default("churnwatch:notifier:"),
+  TOPIC_ACCOUNT_STATE: envFields.name.default(defaultTopicNames.accountState),
+  TOPIC_ALERT_INBOX: envFields.name.default(defaultTopicNames.alertInbox),
+  TOPIC_ALERT_HISTORY: envFields.name.default(defaultTopicNames.alertHistory),
+  TOPIC_COMPLAINTS: envFields.name.default(defaultTopicNames.complaints),
+  LOG_LEVEL: envFields.logLevel.default("warn"),
+});
+
 export type InspectConfig = z.infer<typeof inspectSchema>;
+export type RebuildConfig = z.infer<typeof rebuildSchema>;
+
+export function loadRebuildConfig(env: NodeJS.ProcessEnv = process.env): RebuildConfig {
+  return parseEnv(rebuildSchema, env);
+}
 export type ReplayConfig = z.infer<typeof replaySchema>;
 
 export function loadInspectConfig(env: NodeJS.ProcessEnv = process.env): InspectConfig {
@@ -32,6 +49,7 @@ export function loadReplayConfig(env: NodeJS.ProcessEnv = process.env): ReplayCo
 export function opsKeys(prefix: string) {
   return {
     account: (accountId: string) => `${prefix}account:${accountId}`,
+    history: (accountId: string) => `${prefix}history:${accountId}`,
     replayed: `${prefix}dlq-replayed`,
     replayLock: `${prefix}dlq-replay-lock`,
   };

@@ -56,6 +56,12 @@ describe("inspect on real Redis", () => {
     const alert = state.alerts["purchases.decline"];
     expect(alert?.pendingSince).toBeUndefined(); // the fixture must really fire, or this test proves nothing
     await storeAccount(prefix, state, events);
+    // Its history, as the relays write it: an engine transition, then an answer from an email link, twice.
+    const at = "2026-03-02T01:15:00.000Z";
+    const base = { alertId: "acc-ops-1:purchases.decline:1", accountId: "acc-ops-1", rule: "purchases.decline", level: "high", score: 80, configVersion: "c1" };
+    const fired = JSON.stringify({ ...base, transitionId: "t1", type: "fired", at, cause: "event e-1", actor: "engine" });
+    const acked = JSON.stringify({ ...base, transitionId: "t2", type: "acknowledged", at: "2026-03-02T02:00:00.000Z", cause: "acknowledge", actor: "link:li.wei@seller.example" });
+    await redis.zadd(`${prefix}history:acc-ops-1`, Date.parse(at), fired, Date.parse(at) + 1, acked, Date.parse(at) + 2, `${acked} `);
 
     const { code, stdout } = await inspect(prefix, "acc-ops-1");
     expect(code).toBe(0);
@@ -66,6 +72,9 @@ describe("inspect on real Redis", () => {
     expect(stdout).toMatch(/Order value in the last 90 days: CN¥[\d,.]+ vs CN¥[\d,.]+ baseline/);
     for (const e of alert?.evidence ?? []) expect(stdout).toContain(explainEvidence(e, "en", "CNY").sentence);
     expect(stdout).toMatch(/T12M orders: CN¥[\d,.]+ in \d+ order\(s\)/);
+    expect(stdout).toContain("History (last 2):");
+    expect(stdout).toContain("2026-03-02T01:15:00.000Z  purchases.decline fired high by engine");
+    expect(stdout).toContain("purchases.decline acknowledged high by link:l***@seller.example");
   });
 
   it("prints the same facts as JSON, in the chosen locale", async () => {

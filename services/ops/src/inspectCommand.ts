@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { dedupeTransitions, type AlertTransition } from "@churnwatch/contracts";
 import type { AccountState } from "@churnwatch/engine";
 import { DependencyError, redactUrl } from "@churnwatch/platform";
 import { CliUsageError, inspectUsage, parseInspectArgs } from "./args.ts";
@@ -29,7 +30,8 @@ export async function runInspect(argv: readonly string[], io: CliIo): Promise<nu
   const config = loadInspectConfig(io.env);
   const redis = await connectRedis(config.REDIS_URL);
   try {
-    const stored = await loadAccount(redis, opsKeys(config.KEY_PREFIX).account(command.accountId));
+    const keys = opsKeys(config.KEY_PREFIX);
+    const stored = await loadAccount(redis, keys.account(command.accountId), keys.history(command.accountId));
     if (!stored) {
       io.stderr(`No account ${JSON.stringify(command.accountId)} under key prefix ${JSON.stringify(config.KEY_PREFIX)}: check the id and KEY_PREFIX.\n`);
       return 1;
@@ -42,11 +44,13 @@ export async function runInspect(argv: readonly string[], io: CliIo): Promise<nu
   }
 }
 
-async function loadAccount(redis: Redis, key: string): Promise<StoredAccountRecord | undefined> {
+async function loadAccount(redis: Redis, key: string, historyKey: string): Promise<StoredAccountRecord | undefined> {
   const [s, n] = await redis.hmget(key, "s", "n");
   if (!s) return undefined;
-  return { state: JSON.parse(s) as AccountState, applied: n ? Number(n) : 0 };
+  const history = (await redis.zrange(historyKey, 0, -1)).map((raw) => JSON.parse(raw) as AlertTransition);
+  return { state: JSON.parse(s) as AccountState, applied: n ? Number(n) : 0, history: dedupeTransitions(history) };
 }
+
 
 /** A CLI fails fast with a clear message rather than retrying an unreachable Redis forever. */
 export async function connectRedis(url: string): Promise<Redis> {

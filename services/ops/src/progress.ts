@@ -6,7 +6,7 @@ export interface Progress {
 
 const quiet: Progress = { update: () => undefined, stop: () => undefined };
 
-export function createProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
+export function createProgress(stream: NodeJS.WriteStream = process.stderr, label = "replaying"): Progress {
   if (!stream.isTTY) return quiet;
   let last = 0;
   let drawn = false;
@@ -18,7 +18,7 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr): Pro
       const share = total > 0 ? Math.min(1, done / total) : 1;
       const width = 30;
       const filled = Math.round(share * width);
-      stream.write(`\rreplaying [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${Math.round(share * 100)}% ${done}/${total}`);
+      stream.write(`\r${label} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${Math.round(share * 100)}% ${done}/${total}`);
       drawn = true;
     },
     stop() {

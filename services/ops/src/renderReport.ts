@@ -28,5 +28,9 @@ export function renderAccountReport(r: AccountReport): string {
     lines.push(`  - ${a.rule} ${a.level} score ${a.score}, fired ${a.firedAt}, ${announced}${recovering}`);
     for (const sentence of a.explanations) lines.push(`      ${sentence}`);
   }
+  if (r.history.length > 0) lines.push(`History (last ${r.history.length}):`);
+  for (const h of r.history) {
+    lines.push(`  ${h.at}  ${h.rule} ${h.type} ${h.level} by ${safe(h.actor)}${h.note ? `: ${safe(h.note)}` : ""}`);
+  }
   return `${lines.join("\n")}\n`;
 }

@@ -17,6 +17,8 @@ const schema = z.object({
   TOPIC_DEAD_LETTER: envFields.name.default(defaultTopicNames.deadLetter),
   /** Every alert transition, durably: the audit history survives a Redis loss. */
   TOPIC_ALERT_HISTORY: envFields.name.default(defaultTopicNames.alertHistory),
+  /** Compacted changelog of every account's state: what `ops rebuild-redis` restores Redis from. */
+  TOPIC_ACCOUNT_STATE: envFields.name.default(defaultTopicNames.accountState),
   /** Create missing topics at start-up (partitions below); off where an operator manages topics. */
   CREATE_TOPICS: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),

@@ -34,16 +34,18 @@ export interface SignalStore {
 /*
  * One Lua script makes a commit atomic: state, version bump, seen-markers and outbox entries land together
  * or not at all. A version mismatch means another writer (a sweep, a rebalanced consumer) got there first.
- * KEYS: account hash, outbox list, account index, history outbox, seen keys...; ARGV: expected version, state,
+ * The account is also marked dirty with its new version, for the changelog relay (a Redis rebuild's source).
+ * KEYS: account hash, outbox list, account index, history outbox, dirty hash, seen keys...; ARGV: expected version, state,
  * ttl, account id, number of notifications, notifications..., number of transitions, transitions...
  */
 const COMMIT_SCRIPT = `
 local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
 if current ~= tonumber(ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[1], 'v', current + 1, 's', ARGV[2])
-redis.call('HINCRBY', KEYS[1], 'n', #KEYS - 4)
+redis.call('HINCRBY', KEYS[1], 'n', #KEYS - 5)
 redis.call('SADD', KEYS[3], ARGV[4])
-for i = 5, #KEYS do redis.call('SET', KEYS[i], '1', 'EX', tonumber(ARGV[3])) end
+redis.call('HSET', KEYS[5], ARGV[4], current + 1)
+for i = 6, #KEYS do redis.call('SET', KEYS[i], '1', 'EX', tonumber(ARGV[3])) end
 local n = tonumber(ARGV[5])
 for i = 1, n do redis.call('RPUSH', KEYS[2], ARGV[5 + i]) end
 local t = tonumber(ARGV[6 + n])
@@ -87,11 +89,12 @@ export function createRedisSignalStore(redis: Redis, options: RedisSignalStoreOp
     async commit(c) {
       const result = await redis.eval(
         COMMIT_SCRIPT,
-        4 + c.eventIds.length,
+        5 + c.eventIds.length,
         keys.account(c.accountId),
         keys.outbox,
         keys.accountIndex,
         keys.historyOutbox,
+        keys.stateDirty,
         ...c.eventIds.map(keys.seen),
         String(c.expectedVersion),
         JSON.stringify(c.state),
@@ -123,6 +126,8 @@ export function keyspace(prefix: string) {
     historyOutbox: `${prefix}history-outbox`,
     history: (accountId: string) => `${prefix}history:${accountId}`,
     accountIndex: `${prefix}accounts`,
+    /** Accounts changed since the changelog relay last ran, with their version. */
+    stateDirty: `${prefix}state-dirty`,
     sweepLock: `${prefix}sweep-lock`,
   };
 }

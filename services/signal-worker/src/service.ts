@@ -4,7 +4,9 @@ import type { Consumer } from "kafkajs";
 import type { EngineConfig } from "@churnwatch/engine";
 import {
   closeAll,
+  createChangelogRelay,
   createHistoryRelay,
+  hashChangelogLoader,
   keepComplaintTexts,
   createKafka,
   ensureTopics,
@@ -78,6 +80,15 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
     historyKey: store.keys.history,
     logger,
   });
+  const changelog = createChangelogRelay({
+    redis,
+    producer,
+    topic: config.TOPIC_ACCOUNT_STATE,
+    dirtyKey: store.keys.stateDirty,
+    load: hashChangelogLoader(redis, store.keys.account, ["s", "n"]),
+    logger,
+  });
+  const relayAll = () => Promise.all([relay.drain(), historyRelay.drain(), changelog.drain()]);
   const loops: Loop[] = [];
   let relayLoop: Loop | undefined;
 
@@ -114,12 +125,13 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
         ...[config.TOPIC_ORDERS, config.TOPIC_PAYMENTS, config.TOPIC_COMPLAINTS].map((topic) => ({ topic, partitions: config.TOPIC_PARTITIONS })),
         { topic: config.TOPIC_DEAD_LETTER, partitions: 1 },
         { topic: config.TOPIC_ALERT_HISTORY, partitions: config.TOPIC_PARTITIONS, retainForever: true },
+        { topic: config.TOPIC_ACCOUNT_STATE, partitions: config.TOPIC_PARTITIONS, compacted: true },
       ]);
     }
     await producer.connect();
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
-    relayLoop = startLoop("outbox-relay", 1_000, () => Promise.all([relay.drain(), historyRelay.drain()]), logger);
+    relayLoop = startLoop("outbox-relay", 1_000, relayAll, logger);
     let wasCaughtUp = false;
     loops.push(
       relayLoop,
@@ -158,7 +170,7 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
         ["consumer", () => consumer.disconnect()],
         ["rules watcher", async () => rules.stop()],
         ["loops", () => Promise.all(loops.map((l) => l.stop()))],
-        ["outbox", () => Promise.all([relay.drain(), historyRelay.drain()])],
+        ["outbox", relayAll],
         ["producer", () => producer.disconnect()],
         ["admin", () => admin.disconnect()],
         ["queue", () => queue.close()],

@@ -19,6 +19,7 @@ export async function isolatedEnvironment(tag: string, overrides: Record<string,
     TOPIC_COMPLAINTS: `${id}.complaints`,
     TOPIC_DEAD_LETTER: `${id}.dead-letter`,
     TOPIC_ALERT_HISTORY: `${id}.alert-history`,
+    TOPIC_ACCOUNT_STATE: `${id}.account-state`,
     TOPIC_PARTITIONS: "3",
     ALERT_QUEUE: `${id}-alerts`,
     KEY_PREFIX: `${id}:`,
@@ -63,7 +64,15 @@ export async function isolatedEnvironment(tag: string, overrides: Record<string,
       await queue.close();
       await deleteKeysByPrefix(redis, config.KEY_PREFIX);
       await redis.quit();
-      await deleteTopics(config.KAFKA_BROKERS, [...Object.values(topics), config.TOPIC_DEAD_LETTER, config.TOPIC_ALERT_HISTORY]);
+      // The notifier of an end-to-end test writes its inbox changelog and digest subscriptions next to these.
+      await deleteTopics(config.KAFKA_BROKERS, [
+        ...Object.values(topics),
+        config.TOPIC_DEAD_LETTER,
+        config.TOPIC_ALERT_HISTORY,
+        config.TOPIC_ACCOUNT_STATE,
+        `${id}.alert-inbox`,
+        `${id}.digest-subscriptions`,
+      ]);
     },
   };
 }

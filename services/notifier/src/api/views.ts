@@ -1,5 +1,5 @@
 import type { AlertTransition, Level, RuleId } from "@churnwatch/contracts";
-import { levelRank } from "@churnwatch/contracts";
+import { dedupeTransitions, levelRank } from "@churnwatch/contracts";
 import type { AccountInbox, InboxEntry } from "../lifecycle/inbox.ts";
 import { entries } from "../lifecycle/inbox.ts";
 import type { Scope } from "./tokens.ts";
@@ -73,11 +73,7 @@ export function listAlerts(inboxes: readonly AccountInbox[], scope: Scope, f: Al
 
 /** The history of one alert (account + rule), every episode, deduplicated by transition id, oldest first. */
 export function alertHistory(history: readonly AlertTransition[], rule: RuleId): AlertTransition[] {
-  return dedupe(history.filter((t) => t.rule === rule));
+  return dedupeTransitions(history.filter((t) => t.rule === rule));
 }
 
-/** At-least-once relays may write a transition twice; its id says it is one. */
-export function dedupe(history: readonly AlertTransition[]): AlertTransition[] {
-  const seen = new Set<string>();
-  return history.filter((t) => !seen.has(t.transitionId) && seen.add(t.transitionId));
-}
+export { dedupeTransitions as dedupe } from "@churnwatch/contracts";

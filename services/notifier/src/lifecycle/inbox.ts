@@ -1,4 +1,4 @@
-import type { AlertNotification, AlertRecipient, AlertTransition, RelatedAlert, RuleId, TransitionType } from "@churnwatch/contracts";
+import { policyTransitionTypes, type AlertNotification, type AlertRecipient, type AlertTransition, type RelatedAlert, type RuleId, type TransitionType } from "@churnwatch/contracts";
 import {
   decide,
   groupByRecipient,
@@ -166,17 +166,7 @@ function policyContext(snapshot: AlertSnapshot, ctx: InboxContext): PolicyContex
 }
 
 /** Policy transitions worth keeping next to the engine's own (fired, escalated, resolved come from the engine). */
-const POLICY_TRANSITIONS = new Set<TransitionType>([
-  "notified",
-  "acknowledged",
-  "snoozed",
-  "snooze-ended",
-  "dismissed",
-  "escalated-to-manager",
-  "escalated-to-executive",
-  "resolved-notice",
-  "action-ignored",
-]);
+const POLICY_TRANSITIONS = new Set<TransitionType>(policyTransitionTypes);
 
 function outcome(
   inbox: AccountInbox,

@@ -15,6 +15,8 @@ export function inboxKeys(prefix: string) {
     accounts: `${prefix}inbox-accounts`,
     outbox: `${prefix}lifecycle-outbox`,
     historyOutbox: `${prefix}history-outbox`,
+    /** Inboxes changed since the changelog relay last ran, with their revision. */
+    inboxDirty: `${prefix}inbox-dirty`,
     sent: (groupId: string) => `${prefix}sent:${groupId}`,
     budget: (recipientId: string, day: string) => `${prefix}budget:${recipientId}:${day}`,
     digest: (recipientId: string, day: string) => `${prefix}digest:${recipientId}:${day}`,
@@ -25,7 +27,7 @@ export function inboxKeys(prefix: string) {
 export type InboxKeys = ReturnType<typeof inboxKeys>;
 
 /**
- * KEYS: inbox hash, active set, accounts set, outbox list, history outbox list.
+ * KEYS: inbox hash, active set, accounts set, outbox list, history outbox list, dirty hash (changelog relay).
  * ARGV: expected revision, inbox JSON, account id, "1" if it needs ticks, number of outbox items, items...,
  * transitions... The new state, what to send and the audit land together or not at all, so a crash never
  * loses an email that was decided nor sends one that was not.
@@ -34,6 +36,7 @@ const COMMIT_SCRIPT = `
 local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
 if current ~= tonumber(ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[1], 'v', current + 1, 's', ARGV[2])
+redis.call('HSET', KEYS[6], ARGV[3], current + 1)
 redis.call('SADD', KEYS[3], ARGV[3])
 if ARGV[4] == '1' then redis.call('SADD', KEYS[2], ARGV[3]) else redis.call('SREM', KEYS[2], ARGV[3]) end
 local n = tonumber(ARGV[5])
@@ -79,12 +82,13 @@ export function createRedisInbox(redis: Redis, prefix: string): InboxStore {
       ];
       const ok = await redis.eval(
         COMMIT_SCRIPT,
-        5,
+        6,
         keys.inbox(before.accountId),
         keys.active,
         keys.accounts,
         keys.outbox,
         keys.historyOutbox,
+        keys.inboxDirty,
         String(before.revision),
         JSON.stringify(outcome.inbox),
         before.accountId,

@@ -8,6 +8,7 @@ import { ALERT_JOB, alertJobId, alertJobOptions, type AlertNotification } from "
 import { createLogger } from "@churnwatch/platform";
 import { parsePolicyConfig, type PolicyConfigInput } from "@churnwatch/policy";
 import { parseApiTokens } from "../api/tokens.ts";
+import { sampleNotification } from "../fixtures.ts";
 import type { NotifierConfig } from "../env.ts";
 import { createNotifier, type Notifier } from "../service.ts";
 import { createMailSink, freePort, type MailSink, type ReceivedEmail } from "./mailSink.ts";
@@ -103,7 +104,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     keyPrefix: `test:notifier:${id}:`,
     sentMarkerTtlSeconds: 600,
     ops: { port: 0, token: OPS_TOKEN },
-    kafka: { brokers: KAFKA_BROKERS, historyTopic: `history-int-${id}`, subscriptionsTopic: `digest-subscriptions-int-${id}` },
+    kafka: { brokers: KAFKA_BROKERS, historyTopic: `history-int-${id}`, inboxTopic: `inbox-int-${id}`, subscriptionsTopic: `digest-subscriptions-int-${id}` },
     signalKeyPrefix: `test:signals:${id}:`,
     policy: parsePolicyConfig(opts.policy ?? {}),
     // Ticks are driven by the test (notifier.tick()) so they follow the test clock; the scheduler stays slow.
@@ -133,37 +134,31 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     await sink.close();
     const admin = new Kafka({ brokers: KAFKA_BROKERS, clientId: `cleanup-${id}` }).admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [config.kafka.historyTopic, config.kafka.subscriptionsTopic] }).catch(() => undefined);
+    await admin.deleteTopics({ topics: [config.kafka.historyTopic, config.kafka.inboxTopic, config.kafka.subscriptionsTopic] }).catch(() => undefined);
     await admin.disconnect();
   });
   await notifier.start();
 
-  const notification = (overrides: Partial<AlertNotification> = {}): AlertNotification => ({
-    notificationId: `acc-${id}:purchases.decline:1772414100000:medium`,
-    kind: "firing",
-    alertId: `acc-${id}:purchases.decline:1772414100000`,
-    accountId: `acc-${id}`,
-    rule: "purchases.decline",
-    level: "medium",
-    score: 55,
-    firedAt: "2026-03-04T01:55:00Z",
-    evaluatedAt: new Date(clock.ms).toISOString(),
-    configVersion: "test.1",
-    evidence: [{ signal: "orders.value", unit: "money", value: "120000", baseline: "410000", windowDays: 90, changePct: -71 }],
-    eventIds: ["evt-1"],
-    account: {
-      name: "Huadong Precision Parts",
-      tier: "strategic",
-      region: "East",
-      currency: "CNY",
-      timezone: "Asia/Shanghai",
-      locale: "en",
-      owner: { name: "Li Wei", email: owner },
-      manager: { name: "Zhang Min", email: manager },
-      sponsor: { name: "Wang Fang", email: sponsor },
-    },
-    ...overrides,
-  });
+  // The shared fixture, re-addressed to this test's people and account, at this test's clock.
+  const notification = (overrides: Partial<AlertNotification> = {}): AlertNotification => {
+    const base = sampleNotification({
+      notificationId: `acc-${id}:purchases.decline:1772414100000:medium`,
+      alertId: `acc-${id}:purchases.decline:1772414100000`,
+      accountId: `acc-${id}`,
+      level: "medium",
+      score: 55,
+      firedAt: "2026-03-04T01:55:00Z",
+      evaluatedAt: new Date(clock.ms).toISOString(),
+      configVersion: "test.1",
+      account: {
+        owner: { name: "Li Wei", email: owner },
+        manager: { name: "Zhang Min", email: manager },
+        sponsor: { name: "Wang Fang", email: sponsor },
+      },
+    });
+    base.evidence = base.evidence.slice(0, 1);
+    return { ...base, ...overrides };
+  };
   const emailsTo = (address: string) => sink.emailsTo(address);
   return {
     id,
