@@ -236,6 +236,10 @@ describe("digest content", () => {
     expect(week2).toContain("- New: Xi'an New Risk");
     expect(week2).toContain("- Escalated: Shenzhen Ordinary Supply (Low → High)");
     expect(week2).toContain("- Recovered: Beijing <b>Bold</b> & Sons");
+
+    const metrics = await (await fetch(`http://127.0.0.1:${h.notifier.opsPort()}/metrics`, { headers: { authorization: `Bearer ${OPS_TOKEN}` } })).text();
+    expect(metrics).toContain('churnwatch_digest_runs_total{status="sent",late="false"} 3');
+    expect(metrics).toContain('churnwatch_digest_runs_total{status="skipped",late="false"} 1');
   });
 });
 

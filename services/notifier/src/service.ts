@@ -198,6 +198,8 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
 
     const metrics = createNotifierMetrics([alertQueue, emailQueue, digests.queue]);
     metrics.observe(emailWorker);
+    const digestWorker = digests.worker();
+    if (digestWorker) metrics.observeDigests(digestWorker);
     const redisForChecks = connection;
     ops = await startOpsServer({
       port: config.ops.port,

@@ -26,6 +26,8 @@ export interface DigestsDeps {
 
 export interface Digests {
   queue: Queue;
+  /** The worker running digests, once started (for metrics). */
+  worker(): Worker | undefined;
   subscriptions: Subscriptions;
   /** Loads the subscriptions from the topic, makes the schedulers match, then starts running digests. */
   start(): Promise<void>;
@@ -53,6 +55,7 @@ export function createDigests(deps: DigestsDeps): Digests {
   return {
     queue,
     subscriptions,
+    worker: () => worker,
     async start() {
       // Before any run: a run whose subscription is missing from the cache removes its schedule.
       await store.rebuild();
