@@ -10,8 +10,9 @@ export interface SeedAccount {
   tier: Tier;
   region: string;
   owner: { name: string; email: string };
-  /** Trailing-12-month order value in CNY (one order a month before `nowMs`). */
+  /** Trailing-12-month order value (one order a month before `nowMs`), in `currency` (CNY by default). */
   revenue: number;
+  currency?: string;
   alerts: Array<{ rule: RuleId; level: Level; score: number; pending?: boolean; evidence?: Evidence[] }>;
 }
 
@@ -34,8 +35,8 @@ export function accountState(a: SeedAccount, nowMs: number): AccountState {
   }
   return {
     ...emptyState(a.accountId),
-    profile: { name: a.name, tier: a.tier, owner: a.owner, region: a.region, timezone: "Asia/Shanghai", currency: "CNY", locale: "en" },
-    orders: [{ orderId: `${a.accountId}-o1`, placed: true, atMs: nowMs - 30 * 86_400_000, amountMicros: String(BigInt(a.revenue) * 1_000_000n), currency: "CNY", cancelled: false, eventId: "e1" }],
+    profile: { name: a.name, tier: a.tier, owner: a.owner, region: a.region, timezone: "Asia/Shanghai", currency: a.currency ?? "CNY", locale: "en" },
+    orders: [{ orderId: `${a.accountId}-o1`, placed: true, atMs: nowMs - 30 * 86_400_000, amountMicros: String(BigInt(a.revenue) * 1_000_000n), currency: a.currency ?? "CNY", cancelled: false, eventId: "e1" }],
     alerts,
   };
 }
