@@ -47,7 +47,8 @@ export function createKafkaSubscriptionStore(deps: SubscriptionStoreDeps): Subsc
     const records = new Map<string, Subscription | null>();
     if (pending.size === 0) return records;
     // A throwaway group that commits nothing: every start reads the topic from its beginning.
-    const consumer = deps.kafka.consumer({ groupId: `churnwatch-notifier-subscriptions-${randomUUID()}` });
+    const groupId = `churnwatch-notifier-subscriptions-${randomUUID()}`;
+    const consumer = deps.kafka.consumer({ groupId });
     try {
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
@@ -71,6 +72,8 @@ export function createKafkaSubscriptionStore(deps: SubscriptionStoreDeps): Subsc
       });
     } finally {
       await consumer.disconnect();
+      // Nothing was committed, but the broker still lists the empty group until it expires.
+      await deps.admin.deleteGroups([groupId]).catch(() => undefined);
     }
     return records;
   }
