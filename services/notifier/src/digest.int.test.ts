@@ -176,6 +176,12 @@ describe("digest content", () => {
     });
     const empty = await subscribe(h, { ...weekly(nobody, "Asia/Shanghai"), filters: { regions: ["Nowhere"] } });
 
+    // A preview shows the same digest without sending it or counting it as this period's.
+    const preview = (await (await h.api(`/api/digests/${all.subscription.id}/preview`)).json()) as { matching: number; wouldSend: boolean; subject: string; text: string };
+    expect(preview).toMatchObject({ matching: 3, wouldSend: true });
+    expect(preview.text).toContain("1. Huadong Precision Parts · High · Revenue at risk CN¥700,000.00");
+    expect(await h.emailsTo(ceo)).toHaveLength(0);
+
     const first = await pendingRun(h, all.subscription.id);
     expect(await run(h, first.job, h.clock.ms)).toMatchObject({ status: "sent", accounts: 3 });
     const [mail] = await h.waitEmails(ceo, 1);
@@ -278,6 +284,11 @@ describe("digest subscriptions and unsubscribe", () => {
     lines.length = 0;
     expect(await cli(...add, "--timezone", "New York")).toBe(1);
     expect(lines.join("\n")).toContain('ERR error (400): invalid subscription\n✖ "New York" is not an IANA timezone');
+
+    lines.length = 0;
+    expect(await cli("preview", id)).toBe(0);
+    expect(lines[0]).toMatch(/^Period \d{4}-W\d{2}: 0 account\(s\) at risk; it would be skipped \(nothing at risk\)\.$/);
+    expect(lines[1]).toMatch(/^Subject: \[Churnwatch\] Weekly key-account risk digest .*: all clear$/);
 
     lines.length = 0;
     expect(await cli("list")).toBe(0);

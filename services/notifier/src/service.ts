@@ -220,7 +220,7 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
       logger,
       afterCommit: relayAll,
       queues: [alertQueue, emailQueue, digests.queue],
-      digests: digests.subscriptions,
+      digests: { subscriptions: digests.subscriptions, preview: digests.preview },
     });
     await api.listen({ port: config.api.port, host: config.api.host });
     const address = api.server.address();

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Locale } from "@churnwatch/contracts";
 import type { Logger } from "@churnwatch/platform";
+import type { DigestPreview } from "../digest/digests.ts";
 import { described, type Subscriptions } from "../digest/subscriptions.ts";
 import { verifyUnsubscribeToken } from "../digest/unsubscribeLinks.ts";
 import { digestCatalogs } from "../render/digestCatalog.ts";
@@ -10,6 +11,7 @@ import { authenticate, type ApiToken } from "./tokens.ts";
 
 export interface DigestRouteDeps {
   subscriptions: Subscriptions;
+  preview: (id: string) => Promise<DigestPreview | undefined>;
   tokens: readonly ApiToken[];
   linkSecret: string;
   now: () => number;
@@ -49,6 +51,11 @@ export function registerDigestRoutes(app: FastifyInstance, deps: DigestRouteDeps
     if (!s) return reply.code(404).send({ error: "no such subscription" });
     const { ok: _, ...rest } = described(s, deps.now());
     return rest;
+  });
+  /** What the subscriber would get now: to check a new subscription's filters before its first run. */
+  app.get("/api/digests/:id/preview", { preHandler: operations }, async (req, reply) => {
+    const p = await deps.preview(idOf(req));
+    return p ?? reply.code(404).send({ error: "no such subscription" });
   });
   app.put("/api/digests/:id", { preHandler: operations }, async (req, reply) => {
     const r = await subs.replace(idOf(req), req.body ?? {});

@@ -19,8 +19,7 @@ import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { FastifyAdapter } from "@bull-board/fastify";
 import type { Queue } from "bullmq";
 import { alertHistory, dedupe, listAlerts, summarise, visibleTo } from "./views.ts";
-import { registerDigestRoutes } from "./digestRoutes.ts";
-import type { Subscriptions } from "../digest/subscriptions.ts";
+import { registerDigestRoutes, type DigestRouteDeps } from "./digestRoutes.ts";
 
 export interface ApiDeps {
   lifecycle: Lifecycle;
@@ -35,7 +34,7 @@ export interface ApiDeps {
   /** Queues shown on the operations dashboard (/ops/queues, operations tokens only). */
   queues?: Queue[];
   /** Executive digest subscriptions (/api/digests) and their unsubscribe pages. */
-  digests?: Subscriptions;
+  digests?: Pick<DigestRouteDeps, "subscriptions" | "preview">;
 }
 
 const listQuery = z.object({
@@ -174,7 +173,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   if (deps.digests) {
-    registerDigestRoutes(app, { subscriptions: deps.digests, tokens: deps.tokens, linkSecret: deps.linkSecret, now: deps.now, logger: deps.logger });
+    registerDigestRoutes(app, { ...deps.digests, tokens: deps.tokens, linkSecret: deps.linkSecret, now: deps.now, logger: deps.logger });
   }
 
   if (deps.queues && deps.queues.length > 0) {

@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import { CliUsageError, digestsUsage, parseDigestsArgs } from "./cliArgs.ts";
+import type { DigestPreview } from "./digests.ts";
 import type { Subscription } from "./subscription.ts";
 
 interface Described {
@@ -80,6 +81,16 @@ export async function runDigestsCli(argv: readonly string[], io: CliIo): Promise
     const res = await call(`/api/digests/${encodeURIComponent(cmd.id)}`);
     if (!res.ok) return failed(res);
     io.out(JSON.stringify(await res.json(), null, 2));
+    return 0;
+  }
+  if (cmd.kind === "preview") {
+    const res = await call(`/api/digests/${encodeURIComponent(cmd.id)}/preview`);
+    if (!res.ok) return failed(res);
+    const p = (await res.json()) as DigestPreview;
+    io.out(`Period ${p.period}: ${p.matching} account(s) at risk; ${p.wouldSend ? "it would be sent" : "it would be skipped (nothing at risk)"}.`);
+    io.out(`Subject: ${p.subject}`);
+    io.out("");
+    io.out(p.text);
     return 0;
   }
   if (cmd.kind === "remove") {

@@ -13,6 +13,7 @@ http://127.0.0.1:8080) with an operations token (NOTIFIER_TOKEN, an API_TOKENS e
 Commands:
   list                       every subscription, with its next runs
   show <id>                  one subscription as JSON
+  preview <id>               the digest it would get now (plain-text part), without sending it
   add [options]              subscribe someone; prints the id and the next three runs
   remove <id>                delete a subscription (its digest stops at once)
 
@@ -39,6 +40,7 @@ export type DigestsCommand =
   | { kind: "help" }
   | { kind: "list" }
   | { kind: "show"; id: string }
+  | { kind: "preview"; id: string }
   | { kind: "remove"; id: string }
   | { kind: "add"; body: Record<string, unknown> };
 
@@ -84,11 +86,11 @@ export function parseDigestsArgs(argv: readonly string[]): DigestsCommand {
   const [command, ...rest] = positionals;
   if (v.help || command === undefined || command === "help") return { kind: "help" };
   if (command === "list") return { kind: "list" };
-  if (command === "show" || command === "remove") {
+  if (command === "show" || command === "preview" || command === "remove") {
     if (rest.length !== 1 || !rest[0]) throw new CliUsageError(`${command} takes exactly one subscription id`);
     return { kind: command, id: rest[0] };
   }
-  if (command !== "add") throw new CliUsageError(`unknown command ${JSON.stringify(command)}: list, show, add or remove`);
+  if (command !== "add") throw new CliUsageError(`unknown command ${JSON.stringify(command)}: list, show, preview, add or remove`);
   for (const flag of ["email", "name", "cadence", "time", "timezone"] as const) {
     if (!v[flag]) throw new CliUsageError(`add needs --${flag}`);
   }

@@ -7,11 +7,12 @@ import type { InboxStore } from "../lifecycle/redisInbox.ts";
 import { signAccountLink } from "../links.ts";
 import { sendFromJob, type Mailer } from "../mailer.ts";
 import { renderDigestEmail } from "../render/digest.ts";
-import { headerSafe } from "../render/index.ts";
-import { buildDigest, TREND_POINTS, type DigestRecord } from "./content.ts";
+import { headerSafe, type RenderedEmail } from "../render/index.ts";
+import { buildDigest, TREND_POINTS, type DigestContent, type DigestRecord } from "./content.ts";
 import type { SubscriptionStore } from "./kafkaSubscriptionStore.ts";
 import { periodKey } from "./schedule.ts";
 import { scheduledMillisOf, type DigestScheduler } from "./scheduler.ts";
+import type { Subscription } from "./subscription.ts";
 import { unsubscribeUrl } from "./unsubscribeLinks.ts";
 
 export type DigestRunResult =
@@ -66,12 +67,36 @@ async function loadStates(redis: Redis, prefix: string): Promise<AccountState[]>
 }
 
 /**
+ * The digest of a period as the state is now: the content (compared with the last digest sent) and the
+ * email. Reads only, so a preview can use it too.
+ */
+export function createDigestComposer(deps: Omit<DigestRunnerDeps, "store" | "scheduler" | "mailer">) {
+  const keys = digestKeys(deps.keyPrefix);
+  return async (sub: Subscription, period: string, scheduledMs: number, nowMs: number): Promise<{ content: DigestContent; email: RenderedEmail }> => {
+    const states = await loadStates(deps.redis, deps.signalKeyPrefix);
+    const inboxes = new Map((await deps.inbox.loadMany(states.map((s) => s.accountId))).map((i) => [i.accountId, i]));
+    const history = (await deps.redis.lrange(keys.history(sub.id), 0, TREND_POINTS - 1)).map((raw) => JSON.parse(raw) as DigestRecord);
+    const late = nowMs - scheduledMs > deps.lateAfterMs;
+    const content = buildDigest({ subscription: sub, states, inboxes, history, periodKey: period, scheduledMs, nowMs, late });
+    const exp = Math.floor(nowMs / 1000) + deps.links.linkTtlSeconds;
+    const { appBaseUrl, linkSecret } = deps.links;
+    const email = renderDigestEmail(content, {
+      subscription: sub,
+      unsubscribeUrl: unsubscribeUrl(appBaseUrl, { subscriptionId: sub.id, recipient: sub.recipient.email }, linkSecret),
+      accountUrl: (accountId) => signAccountLink({ baseUrl: appBaseUrl, accountId, secret: linkSecret, exp }),
+    });
+    return { content, email };
+  };
+}
+
+/**
  * One scheduled run of one subscription: the digest of its period, sent once. The period comes from the
  * scheduled instant (the job id), not from the clock, so a late run still belongs to the period it was for,
  * and the done marker makes a second run of the same period (another instance, a retry) send nothing.
  */
 export function createDigestRunner(deps: DigestRunnerDeps): (job: Job) => Promise<DigestRunResult> {
   const keys = digestKeys(deps.keyPrefix);
+  const compose = createDigestComposer(deps);
   return async (job) => {
     const parsed = runData.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError("invalid digest run: no subscriptionId");
@@ -96,12 +121,7 @@ export function createDigestRunner(deps: DigestRunnerDeps): (job: Job) => Promis
       // and the retry will find the done marker.
       throw new Error("another run of this period is in progress");
     }
-    const states = await loadStates(deps.redis, deps.signalKeyPrefix);
-    const inboxes = new Map((await deps.inbox.loadMany(states.map((s) => s.accountId))).map((i) => [i.accountId, i]));
-    const history = (await deps.redis.lrange(keys.history(id), 0, TREND_POINTS - 1)).map((raw) => JSON.parse(raw) as DigestRecord);
-    const late = nowMs - scheduledMs > deps.lateAfterMs;
-    const content = buildDigest({ subscription: sub, states, inboxes, history, periodKey: period, scheduledMs, nowMs, late });
-
+    const { content, email } = await compose(sub, period, scheduledMs, nowMs);
     if (content.matching === 0 && sub.whenEmpty === "skip") {
       await deps.redis
         .multi()
@@ -111,24 +131,17 @@ export function createDigestRunner(deps: DigestRunnerDeps): (job: Job) => Promis
       log.info("nothing at risk: digest skipped by its policy");
       return { status: "skipped", period, reason: "nothing at risk" };
     }
-    const exp = Math.floor(nowMs / 1000) + deps.links.linkTtlSeconds;
-    const { appBaseUrl, linkSecret } = deps.links;
-    const email = renderDigestEmail(content, {
-      subscription: sub,
-      unsubscribeUrl: unsubscribeUrl(appBaseUrl, { subscriptionId: id, recipient: sub.recipient.email }, linkSecret),
-      accountUrl: (accountId) => signAccountLink({ baseUrl: appBaseUrl, accountId, secret: linkSecret, exp }),
-    });
     const { messageId } = await sendFromJob(deps.mailer, { ...email, to: { name: headerSafe(sub.recipient.name, 100), address: sub.recipient.email } });
     // A crash between the SMTP reply and this write re-sends on retry (at-least-once, as every email here);
     // the Message-ID is the same, so mail clients collapse the rare duplicate.
     await deps.redis
       .multi()
-      .set(keys.done(id, period), JSON.stringify({ messageId, at: content.generatedAt, late }), "EX", MARKER_TTL_S)
+      .set(keys.done(id, period), JSON.stringify({ messageId, at: content.generatedAt, late: content.late }), "EX", MARKER_TTL_S)
       .lpush(keys.history(id), JSON.stringify(content.record))
       .ltrim(keys.history(id), 0, TREND_POINTS - 1)
       .del(claim)
       .exec();
-    log.info({ messageId, accounts: content.matching, late }, late ? "digest sent late" : "digest sent");
-    return { status: "sent", messageId, period, late, accounts: content.matching };
+    log.info({ messageId, accounts: content.matching, late: content.late }, content.late ? "digest sent late" : "digest sent");
+    return { status: "sent", messageId, period, late: content.late, accounts: content.matching };
   };
 }
