@@ -38,10 +38,13 @@ describe("digest content", () => {
     expect(d.added).toEqual([]);
   });
 
-  it("says 'partly' acknowledged when one of an account's alerts is, and totals each currency apart", () => {
+  it("says 'partly' acknowledged when one of an account's alerts is answered, and totals each currency apart", () => {
     const inbox = { accountId: "a", revision: 1, alerts: { "purchases.decline": { record: { acknowledgedAt: "2027-03-14T00:00:00Z" } } } } as unknown as AccountInbox;
     const d = digest({ regions: ["East"] }, [], new Map([["a", inbox]]));
     expect(d.lines.map((l) => [l.accountId, l.acknowledged])).toEqual([["a", "some"], ["b", "none"]]);
+    // Judging the other alert "not a risk" is an answer too.
+    const answered = { ...inbox, alerts: { ...inbox.alerts, "payments.overdue": { record: { dismissedAt: "2027-03-14T00:00:00Z" } } } } as unknown as AccountInbox;
+    expect(digest({ regions: ["East"] }, [], new Map([["a", answered]])).lines[0]?.acknowledged).toBe("all");
     expect(d.byRegion).toEqual([{ key: "East", accounts: 2, revenueAtRisk: [{ currency: "CNY", amount: "600000.00" }, { currency: "USD", amount: "100000.00" }] }]);
   });
 

@@ -34,7 +34,7 @@ export interface DigestLine {
   revenueAtRisk: string;
   /** The two strongest alerts, strongest first. */
   signals: DigestSignal[];
-  /** Whether someone answered: every firing alert acknowledged, some, or none. */
+  /** Whether the owner answered: every firing alert acknowledged (or dismissed as not a risk), some, or none. */
   acknowledged: "all" | "some" | "none";
   /** Scores in past digests, oldest first, then now (0 where the account was not in the digest). */
   trend: number[];
@@ -101,8 +101,12 @@ function matches(state: AccountState, level: Level, f: Subscription["filters"]):
   return true;
 }
 
+/** An alert counts as answered once its owner took it on or judged it not a risk (both are answers). */
 function acknowledged(inbox: AccountInbox | undefined, rules: RuleId[]): DigestLine["acknowledged"] {
-  const answered = rules.filter((r) => inbox?.alerts[r]?.record.acknowledgedAt !== undefined).length;
+  const answered = rules.filter((r) => {
+    const record = inbox?.alerts[r]?.record;
+    return record !== undefined && (record.acknowledgedAt !== undefined || record.dismissedAt !== undefined);
+  }).length;
   return answered === 0 ? "none" : answered === rules.length ? "all" : "some";
 }
 
