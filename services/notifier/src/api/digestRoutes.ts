@@ -35,22 +35,16 @@ export function registerDigestRoutes(app: FastifyInstance, deps: DigestRouteDeps
   const idOf = (req: FastifyRequest) => (req.params as { id: string }).id;
 
   app.get("/api/digests", { preHandler: operations }, async () => ({
-    subscriptions: (await subs.list()).map((s) => {
-      const { ok: _, ...rest } = described(s, deps.now());
-      return rest;
-    }),
+    subscriptions: (await subs.list()).map((s) => described(s, deps.now())),
   }));
   app.post("/api/digests", { preHandler: operations }, async (req, reply) => {
     const r = await subs.create(req.body ?? {});
-    if (!r.ok) return reply.code(400).send({ error: "invalid subscription", detail: r.error });
-    const { ok: _, ...rest } = r;
-    return reply.code(201).send(rest);
+    if ("error" in r) return reply.code(400).send({ error: "invalid subscription", detail: r.error });
+    return reply.code(201).send(r);
   });
   app.get("/api/digests/:id", { preHandler: operations }, async (req, reply) => {
     const s = await subs.get(idOf(req));
-    if (!s) return reply.code(404).send({ error: "no such subscription" });
-    const { ok: _, ...rest } = described(s, deps.now());
-    return rest;
+    return s ? described(s, deps.now()) : reply.code(404).send({ error: "no such subscription" });
   });
   /** What the subscriber would get now: to check a new subscription's filters before its first run. */
   app.get("/api/digests/:id/preview", { preHandler: operations }, async (req, reply) => {
@@ -60,9 +54,8 @@ export function registerDigestRoutes(app: FastifyInstance, deps: DigestRouteDeps
   app.put("/api/digests/:id", { preHandler: operations }, async (req, reply) => {
     const r = await subs.replace(idOf(req), req.body ?? {});
     if (!r) return reply.code(404).send({ error: "no such subscription" });
-    if (!r.ok) return reply.code(400).send({ error: "invalid subscription", detail: r.error });
-    const { ok: _, ...rest } = r;
-    return rest;
+    if ("error" in r) return reply.code(400).send({ error: "invalid subscription", detail: r.error });
+    return r;
   });
   app.delete("/api/digests/:id", { preHandler: operations }, async (req, reply) => {
     const removed = await subs.remove(idOf(req), "operations");
@@ -78,8 +71,8 @@ export function registerDigestRoutes(app: FastifyInstance, deps: DigestRouteDeps
     }
     const s = await subs.get(check.claims.subscriptionId);
     const locale: Locale = s?.recipient.locale ?? "en";
-    // A subscription re-created for someone else under the same id cannot be: ids are random; this guards
-    // against a link forwarded after the address changed.
+    // The link binds the address it was sent to: once a subscription is moved to another address, an old
+    // (perhaps forwarded) link no longer unsubscribes its new reader.
     if (!s || s.recipient.email !== check.claims.recipient) return void html(reply, 410, page(locale, digestCatalogs[locale].pages.title, `<p>${e(digestCatalogs[locale].pages.gone)}</p>`));
     return { subscription: s, locale, claims: check.claims };
   };
@@ -97,7 +90,7 @@ export function registerDigestRoutes(app: FastifyInstance, deps: DigestRouteDeps
   app.post("/digests/unsubscribe/:token", async (req, reply) => {
     const ok = await checked(req, reply);
     if (!ok) return reply;
-    await subs.remove(ok.subscription.id, `link:${ok.claims.recipient}`);
+    await subs.remove(ok.subscription.id, "unsubscribe-link"); // no address in the logs
     const t = digestCatalogs[ok.locale];
     return html(reply, 200, page(ok.locale, t.pages.title, `<p>${e(t.pages.done)}</p>`));
   });

@@ -2,11 +2,7 @@ import { DateTime } from "luxon";
 import { CliUsageError, digestsUsage, parseDigestsArgs } from "./cliArgs.ts";
 import type { DigestPreview } from "./digests.ts";
 import type { Subscription } from "./subscription.ts";
-
-interface Described {
-  subscription: Subscription;
-  nextRuns: string[];
-}
+import type { Described } from "./subscriptions.ts";
 
 export interface CliIo {
   baseUrl: string;

@@ -6,21 +6,22 @@ import type { DigestScheduler } from "./scheduler.ts";
 import { nextRuns } from "./schedule.ts";
 import { subscriptionInputSchema, type Subscription } from "./subscription.ts";
 
-export type Refused = { ok: false; error: string };
-export type Saved = { ok: true; subscription: Subscription; nextRuns: string[] };
-
+/** Why a subscription was refused: zod's message, naming each field and what it should be. */
+export type Refused = { error: string };
 /** A subscription with the next runs it will make, as the API and the CLI show it. */
-export function described(s: Subscription, nowMs: number): Saved {
-  return { ok: true, subscription: s, nextRuns: nextRuns(s.schedule, nowMs, 3, s.startsAt).map((ms) => new Date(ms).toISOString()) };
+export type Described = { subscription: Subscription; nextRuns: string[] };
+
+export function described(s: Subscription, nowMs: number): Described {
+  return { subscription: s, nextRuns: nextRuns(s.schedule, nowMs, 3, s.startsAt).map((ms) => new Date(ms).toISOString()) };
 }
 
 /** Managing subscriptions: validated, written to the topic, then scheduled. The API and the unsubscribe page use it. */
 export function createSubscriptions(deps: { store: SubscriptionStore; scheduler: DigestScheduler; now: () => number; logger: Logger }) {
-  const validate = (input: unknown): { ok: true; data: z.infer<typeof subscriptionInputSchema> } | Refused => {
+  const validate = (input: unknown): { data: z.infer<typeof subscriptionInputSchema> } | Refused => {
     const r = subscriptionInputSchema.safeParse(input);
-    return r.success ? { ok: true, data: r.data } : { ok: false, error: z.prettifyError(r.error) };
+    return r.success ? { data: r.data } : { error: z.prettifyError(r.error) };
   };
-  async function save(s: Subscription): Promise<Saved> {
+  async function save(s: Subscription): Promise<Described> {
     // Topic first: a crash between the two leaves a subscription that the next start schedules.
     await deps.store.put(s);
     await deps.scheduler.ensure(s);
@@ -29,19 +30,19 @@ export function createSubscriptions(deps: { store: SubscriptionStore; scheduler:
   return {
     list: () => deps.store.list(),
     get: (id: string) => deps.store.get(id),
-    async create(input: unknown): Promise<Saved | Refused> {
+    async create(input: unknown): Promise<Described | Refused> {
       const v = validate(input);
-      if (!v.ok) return v;
+      if ("error" in v) return v;
       const at = new Date(deps.now()).toISOString();
       const s: Subscription = { ...v.data, id: randomUUID(), createdAt: at, updatedAt: at };
       deps.logger.info({ subscriptionId: s.id, cadence: s.schedule.cadence }, "digest subscription created");
       return save(s);
     },
-    async replace(id: string, input: unknown): Promise<Saved | Refused | undefined> {
+    async replace(id: string, input: unknown): Promise<Described | Refused | undefined> {
       const before = await deps.store.get(id);
       if (!before) return undefined;
       const v = validate(input);
-      if (!v.ok) return v;
+      if ("error" in v) return v;
       return save({ ...v.data, id, createdAt: before.createdAt, updatedAt: new Date(deps.now()).toISOString() });
     },
     /** False when there was nothing to delete. */
