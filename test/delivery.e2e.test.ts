@@ -64,6 +64,8 @@ describe("delivery under failure", () => {
         POLICY_CONFIG_PATH: join(repoRoot, "infra/config/policy.demo.json"),
         RETRY_BACKOFF_BASE_MS: "1000",
         RETRY_BACKOFF_MAX_MS: "8000",
+        // The killed process's jobs come back within about 10 s (two stalled checks), well inside the outage.
+        JOB_LOCK_MS: "5000",
         API_PORT: "0",
         OPS_PORT: "0",
       };

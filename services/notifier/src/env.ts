@@ -35,6 +35,8 @@ export const envSchema = z.object({
   RETRY_BACKOFF_BASE_MS: envFields.durationMs.default(5_000),
   RETRY_BACKOFF_MAX_MS: envFields.durationMs.default(30 * 60_000),
   SMTP_TIMEOUT_MS: envFields.durationMs.default(30_000),
+  /** A job's lock; a crashed notifier's jobs are redelivered within about twice this (BullMQ's stalled check). */
+  JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   /** Namespace of the notifier's own Redis keys (the `sent:<notificationId>` markers). */
   KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{1,100}$/, "letters, digits, ':', '.', '_' or '-'").default("churnwatch:notifier:"),
   SENT_MARKER_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
@@ -74,6 +76,7 @@ export interface NotifierConfig {
   logLevel: string;
   retry: { baseMs: number; maxMs: number };
   smtpTimeoutMs: number;
+  jobLockMs: number;
   keyPrefix: string;
   sentMarkerTtlSeconds: number;
   ops: { port: number; token: string | undefined };
@@ -120,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotifierConfig
     logLevel: e.LOG_LEVEL,
     retry: { baseMs: e.RETRY_BACKOFF_BASE_MS, maxMs: Math.max(e.RETRY_BACKOFF_MAX_MS, e.RETRY_BACKOFF_BASE_MS) },
     smtpTimeoutMs: e.SMTP_TIMEOUT_MS,
+    jobLockMs: e.JOB_LOCK_MS,
     keyPrefix: e.KEY_PREFIX,
     sentMarkerTtlSeconds: e.SENT_MARKER_TTL_DAYS * DAY_S,
     ops: { port: e.OPS_PORT, token: e.OPS_TOKEN },

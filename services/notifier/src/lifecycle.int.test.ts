@@ -265,4 +265,26 @@ describe("alert lifecycle (Kafka + Redis + SMTP)", () => {
     await tickAndSettle(h);
     expect(await h.emailsTo(h.owner)).toHaveLength(2); // sent once
   });
+
+  it("sends a resolved notice where configured, once, after its grace period", async () => {
+    const h = await startHarness({ policy: { sendResolvedNotice: true, resolvedNoticeDelayMinutes: 60 } });
+    const n = h.notification();
+    await send(h, n);
+    await h.waitEmails(h.owner, 1);
+
+    h.clock.advance(HOUR);
+    await send(h, next(h, n, { kind: "resolved" }));
+    h.clock.advance(30 * 60_000);
+    await tickAndSettle(h);
+    expect(await h.emailsTo(h.owner)).toHaveLength(1); // still within the grace period
+
+    h.clock.advance(31 * 60_000);
+    await tickAndSettle(h);
+    await tickAndSettle(h);
+    const mails = await h.waitEmails(h.owner, 2);
+    expect(mails).toHaveLength(2);
+    expect(mails[1]?.subject).toBe("[Churnwatch] Resolved · Huadong Precision Parts: Purchases declining");
+    expect(mails[1]?.text).toContain("the signal has recovered and the alert is resolved");
+    expect(mails[1]?.text).not.toContain("/actions/"); // nothing to answer
+  });
 });

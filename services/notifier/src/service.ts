@@ -168,6 +168,7 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
       connection,
       processor: lifecycleProcessor,
       logger,
+      lockMs: config.jobLockMs,
     });
     const markers = createRedisSentMarkers(connection, { keyPrefix: config.keyPrefix, ttlSeconds: config.sentMarkerTtlSeconds });
     emailWorker = createAlertWorker({
@@ -188,6 +189,7 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
         now,
       }),
       logger,
+      lockMs: config.jobLockMs,
     });
     digests = createDigests({ config, kafka, admin, producer, redis: connection, inbox: store, mailer, now, logger });
     await digests.start();

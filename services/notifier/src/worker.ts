@@ -254,12 +254,18 @@ export interface AlertWorkerOptions {
   connection: Redis;
   processor: (job: Job) => Promise<unknown>;
   logger: Logger;
+  /**
+   * How long a job's lock lives without renewal, and how often stalled jobs are looked for: a crashed
+   * worker's jobs return to the queue within about twice this.
+   */
+  lockMs?: number;
 }
 
 export function createAlertWorker(o: AlertWorkerOptions): Worker {
   const worker = new Worker(o.queueName, o.processor, {
     connection: o.connection,
     concurrency: o.concurrency,
+    ...(o.lockMs !== undefined ? { lockDuration: o.lockMs, stalledInterval: o.lockMs } : {}),
     // BullMQ calls this for every non-builtin backoff type; "jitter" is the one the producer sets.
     settings: { backoffStrategy: (attemptsMade: number) => jitteredBackoff(attemptsMade, o.retry) },
   });

@@ -102,6 +102,7 @@ export function createDigests(deps: DigestsDeps): Digests {
         connection: deps.redis,
         processor: createDigestRunner(runnerDeps),
         logger: log,
+        lockMs: config.jobLockMs,
       });
       await worker.waitUntilReady();
     },

@@ -101,6 +101,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     logLevel: "silent",
     retry: { baseMs: 50, maxMs: 400 },
     smtpTimeoutMs: 3_000,
+    jobLockMs: 30_000,
     keyPrefix: `test:notifier:${id}:`,
     sentMarkerTtlSeconds: 600,
     ops: { port: 0, token: OPS_TOKEN },
