@@ -58,6 +58,8 @@ describe("delivery under failure", () => {
         KEY_PREFIX: `e2e-kill-${id}:notifier:`,
         SIGNAL_KEY_PREFIX: `e2e-kill-${id}:`,
         TOPIC_ALERT_HISTORY: `e2e-kill-${id}.alert-history`,
+        DIGEST_QUEUE: `e2e-kill-${id}-digests`,
+        TOPIC_DIGEST_SUBSCRIPTIONS: `e2e-kill-${id}.digest-subscriptions`,
         LINK_SECRET: "e2e-link-secret-with-at-least-32-characters",
         POLICY_CONFIG_PATH: join(repoRoot, "infra/config/policy.demo.json"),
         RETRY_BACKOFF_BASE_MS: "1000",
@@ -74,10 +76,13 @@ describe("delivery under failure", () => {
         for (const s of running) await stopService(s, "SIGTERM");
         await alerts.obliterate({ force: true });
         await emails.obliterate({ force: true });
+        const digests = new Queue(env.DIGEST_QUEUE, { connection: redis });
+        await digests.obliterate({ force: true });
+        await digests.close();
         await deleteKeysByPrefix(redis, `e2e-kill-${id}:`);
         await redis.quit();
         await sink.close();
-        await deleteTopics(kafkaBrokers(), [env.TOPIC_ALERT_HISTORY]).catch(() => undefined);
+        await deleteTopics(kafkaBrokers(), [env.TOPIC_ALERT_HISTORY, env.TOPIC_DIGEST_SUBSCRIPTIONS]).catch(() => undefined);
       });
 
       // SMTP: the first delivery hangs at RCPT TO (the process dies there), then a minute of refusals.

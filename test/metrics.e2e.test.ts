@@ -64,7 +64,7 @@ describe("/metrics", () => {
     expect(family(notifier, "churnwatch_emails_failed_total").type).toBe("COUNTER");
     const queues = family(notifier, "churnwatch_queue_jobs");
     expect(queues.type).toBe("GAUGE");
-    expect(new Set(queues.metrics.map((m) => m.labels?.queue))).toEqual(new Set([notifierEnv.ALERT_QUEUE, notifierEnv.EMAIL_QUEUE]));
+    expect(new Set(queues.metrics.map((m) => m.labels?.queue))).toEqual(new Set([notifierEnv.ALERT_QUEUE, notifierEnv.EMAIL_QUEUE, notifierEnv.DIGEST_QUEUE]));
     expect(new Set(queues.metrics.map((m) => m.labels?.state))).toEqual(new Set(["waiting", "active", "delayed", "failed", "completed"]));
   }, 120_000);
 });

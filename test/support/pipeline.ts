@@ -1,4 +1,6 @@
 import { join } from "node:path";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
 import { isolatedEnvironment } from "../../services/signal-worker/src/testSupport.ts";
 import { repoRoot } from "./processes.ts";
 
@@ -29,6 +31,8 @@ export async function isolatedPipeline(tag: string, cleanups: Array<() => Promis
     KAFKA_BROKERS: env.config.KAFKA_BROKERS.join(","),
     TOPIC_ALERT_HISTORY: env.config.TOPIC_ALERT_HISTORY,
     TOPIC_ALERT_INBOX: `${id}.alert-inbox`,
+    DIGEST_QUEUE: `${env.config.ALERT_QUEUE}-digests`,
+    TOPIC_DIGEST_SUBSCRIPTIONS: `${id}.digest-subscriptions`,
     // Real time in these tests: no quiet hours, so the email does not wait for the owner's morning.
     POLICY_CONFIG_PATH: join(repoRoot, "infra/config/policy.demo.json"),
     API_PORT: String(apiPort),
@@ -38,5 +42,12 @@ export async function isolatedPipeline(tag: string, cleanups: Array<() => Promis
     OPS_PORT: "0",
     LOG_LEVEL: "info",
   };
+  cleanups.push(async () => {
+    const redis = new Redis(env.config.REDIS_URL);
+    const digests = new Queue(notifierEnv.DIGEST_QUEUE, { connection: redis });
+    await digests.obliterate({ force: true }).catch(() => undefined);
+    await digests.close();
+    await redis.quit();
+  });
   return { env, smtpPort, webPort, apiPort, notifierEnv };
 }

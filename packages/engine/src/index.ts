@@ -42,3 +42,10 @@ export {
   type ClassifiedAccount,
   type ClassOptions,
 } from "./value.ts";
+export {
+  snapshotOf,
+  takeSnapshot,
+  type Snapshot,
+  type SnapshotAccount,
+  type SnapshotAlert,
+} from "./snapshot.ts";

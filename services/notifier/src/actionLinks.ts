@@ -1,6 +1,6 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { ruleIdSchema, type RuleId } from "@churnwatch/contracts";
+import { signToken, verifyToken } from "./signedToken.ts";
 
 /**
  * Signed, expiring links that let an email's recipient answer an alert without logging in. The token carries
@@ -31,12 +31,8 @@ export interface ActionClaims {
   exp: number;
 }
 
-const b64 = (s: string | Buffer) => Buffer.from(s).toString("base64url");
-const mac = (secret: string, body: string) => createHmac("sha256", secret).update(`${MAC_CONTEXT}\n${body}`).digest();
-
 export function signActionToken(claims: ActionClaims, secret: string): string {
-  const body = b64(JSON.stringify({ a: claims.accountId, r: claims.rule, k: claims.action, w: claims.recipient, x: claims.exp }));
-  return `${body}.${b64(mac(secret, body))}`;
+  return signToken(MAC_CONTEXT, { a: claims.accountId, r: claims.rule, k: claims.action, w: claims.recipient, x: claims.exp }, secret);
 }
 
 export function actionUrl(baseUrl: string, claims: ActionClaims, secret: string): string {
@@ -47,19 +43,9 @@ export type ActionCheck = { ok: true; claims: ActionClaims } | { ok: false; reas
 
 /** Verifies a token from a link; the signature is checked before anything in it is believed. */
 export function verifyActionToken(token: string, secret: string, nowMs: number): ActionCheck {
-  const [body, sig, extra] = token.split(".");
-  if (!body || !sig || extra !== undefined || !/^[A-Za-z0-9_-]+$/.test(body) || !/^[A-Za-z0-9_-]{43}$/.test(sig)) {
-    return { ok: false, reason: "malformed" };
-  }
-  // Compare the encoded text, not decoded bytes: base64's spare bits would let several spellings of one
-  // signature pass, and a link must have exactly one valid form.
-  if (!timingSafeEqual(Buffer.from(b64(mac(secret, body))), Buffer.from(sig))) return { ok: false, reason: "bad-signature" };
-  let parsed: z.infer<typeof claimsSchema>;
-  try {
-    parsed = claimsSchema.parse(JSON.parse(Buffer.from(body, "base64url").toString("utf8")));
-  } catch {
-    return { ok: false, reason: "malformed" };
-  }
-  if (parsed.x * 1000 <= nowMs) return { ok: false, reason: "expired" };
-  return { ok: true, claims: { accountId: parsed.a, rule: parsed.r, action: parsed.k, recipient: parsed.w, exp: parsed.x } };
+  const check = verifyToken(MAC_CONTEXT, token, secret, claimsSchema);
+  if (!check.ok) return check;
+  const c = check.claims;
+  if (c.x * 1000 <= nowMs) return { ok: false, reason: "expired" };
+  return { ok: true, claims: { accountId: c.a, rule: c.r, action: c.k, recipient: c.w, exp: c.x } };
 }

@@ -134,6 +134,6 @@ describe("alerts API", () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("<html");
     const queues = (await (await h.api("/ops/queues/api/queues")).json()) as { queues: Array<{ name: string }> };
-    expect(queues.queues.map((q) => q.name).sort()).toEqual([h.config.queueName, h.config.emailQueueName].sort());
+    expect(queues.queues.map((q) => q.name).sort()).toEqual([h.config.queueName, h.config.emailQueueName, h.config.digests.queueName].sort());
   });
 });

@@ -5,6 +5,7 @@ import { ConfigError, envFields, parseEnv } from "@churnwatch/platform";
 import { parsePolicyConfig, PolicyConfigError, type PolicyConfig } from "@churnwatch/policy";
 import { EMAIL_QUEUE } from "./lifecycle/emailQueue.ts";
 import { parseApiTokens, type ApiToken } from "./api/tokens.ts";
+import { DIGEST_QUEUE } from "./digest/scheduler.ts";
 
 const noLineBreaks = (s: string) => !/[\r\n]/.test(s);
 
@@ -56,6 +57,11 @@ export const envSchema = z.object({
   API_HOST: z.string().min(1).default("127.0.0.1"),
   /** `token=scope` pairs, comma-separated; scope `*` sees every account, an email sees that owner's accounts. */
   API_TOKENS: z.string().default(""),
+  /** Executive digests: one job scheduler per subscription in this queue; subscriptions in this compacted topic. */
+  DIGEST_QUEUE: envFields.name.default(DIGEST_QUEUE),
+  TOPIC_DIGEST_SUBSCRIPTIONS: envFields.name.default("churnwatch.digest-subscriptions"),
+  /** A digest sent this many minutes after its scheduled time (the notifier was down) says it is late. */
+  DIGEST_LATE_AFTER_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
 });
 
 export interface NotifierConfig {
@@ -74,12 +80,13 @@ export interface NotifierConfig {
   keyPrefix: string;
   sentMarkerTtlSeconds: number;
   ops: { port: number; token: string | undefined };
-  kafka: { brokers: string[]; historyTopic: string; inboxTopic: string };
+  kafka: { brokers: string[]; historyTopic: string; inboxTopic: string; subscriptionsTopic: string };
   signalKeyPrefix: string;
   emailQueueName: string;
   policy: PolicyConfig;
   tickIntervalMs: number;
   api: { port: number; host: string; tokens: ApiToken[] };
+  digests: { queueName: string; lateAfterMs: number };
 }
 
 /** Reads and validates the policy file; a bad file stops start-up naming the file and each bad field. */
@@ -120,11 +127,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotifierConfig
     keyPrefix: e.KEY_PREFIX,
     sentMarkerTtlSeconds: e.SENT_MARKER_TTL_DAYS * DAY_S,
     ops: { port: e.OPS_PORT, token: e.OPS_TOKEN },
-    kafka: { brokers: e.KAFKA_BROKERS, historyTopic: e.TOPIC_ALERT_HISTORY, inboxTopic: e.TOPIC_ALERT_INBOX },
+    kafka: { brokers: e.KAFKA_BROKERS, historyTopic: e.TOPIC_ALERT_HISTORY, inboxTopic: e.TOPIC_ALERT_INBOX, subscriptionsTopic: e.TOPIC_DIGEST_SUBSCRIPTIONS },
     signalKeyPrefix: e.SIGNAL_KEY_PREFIX,
     emailQueueName: e.EMAIL_QUEUE,
     policy: loadPolicyFile(e.POLICY_CONFIG_PATH),
     tickIntervalMs: e.TICK_INTERVAL_MS,
     api: { port: e.API_PORT, host: e.API_HOST, tokens: parseApiTokens(e.API_TOKENS) },
+    digests: { queueName: e.DIGEST_QUEUE, lateAfterMs: e.DIGEST_LATE_AFTER_MINUTES * 60_000 },
   };
 }

@@ -1,4 +1,5 @@
 import nodemailer from "nodemailer";
+import { UnrecoverableError } from "bullmq";
 import { maskEmails } from "@churnwatch/platform";
 import type { RenderedEmail } from "./render/index.ts";
 
@@ -108,4 +109,17 @@ export function createSmtpMailer({ smtpUrl, from, timeoutMs }: SmtpMailerOptions
       transport.close();
     },
   };
+}
+
+/**
+ * Sends from a queue job: a permanent refusal (5xx on this message) becomes BullMQ's UnrecoverableError,
+ * so the job goes to the failed set with the reason instead of retrying; anything else retries.
+ */
+export async function sendFromJob(mailer: Mailer, mail: OutgoingMail): Promise<{ messageId: string }> {
+  try {
+    return await mailer.send(mail);
+  } catch (err) {
+    if (err instanceof MailSendError && !err.retriable) throw new UnrecoverableError(err.message);
+    throw new Error(err instanceof Error ? maskEmails(err.message) : "send failed", { cause: err });
+  }
 }

@@ -20,6 +20,12 @@ export function createNotifierMetrics(queues: readonly Queue[]) {
     labelNames: ["final"],
     registers: [registry],
   });
+  const digestRuns = new Counter({
+    name: "churnwatch_digest_runs_total",
+    help: "Executive digest runs, by outcome (sent, already-sent, skipped, superseded, failed); late=true when sent after its time",
+    labelNames: ["status", "late"],
+    registers: [registry],
+  });
   new Gauge({
     name: "churnwatch_queue_jobs",
     help: "Jobs in each queue, by state",
@@ -41,6 +47,16 @@ export function createNotifierMetrics(queues: readonly Queue[]) {
         sent.inc({ status });
       });
       worker.on("failed", (job, err) => failed.inc({ final: String(isFinalFailure(job, err)) }));
+    },
+    /** Counts the digest runs the digests worker reports; attach once. */
+    observeDigests(worker: Worker) {
+      worker.on("completed", (_job, result: unknown) => {
+        const r = typeof result === "object" && result !== null ? (result as { status?: unknown; late?: unknown }) : {};
+        digestRuns.inc({ status: String(r.status ?? "sent"), late: String(r.late === true) });
+      });
+      worker.on("failed", (job, err) => {
+        if (isFinalFailure(job, err)) digestRuns.inc({ status: "failed", late: "false" });
+      });
     },
   };
 }

@@ -34,6 +34,7 @@ import { createSmtpMailer, type Mailer } from "./mailer.ts";
 import { createNotifierMetrics } from "./metrics.ts";
 import { createRedisSentMarkers } from "./redisSentMarkers.ts";
 import { createAlertWorker, createEmailProcessor } from "./worker.ts";
+import { createDigests, type Digests } from "./digest/digests.ts";
 
 export interface NotifierDeps {
   logger: Logger;
@@ -88,6 +89,7 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
   let api: FastifyInstance | undefined;
   let apiPort: number | undefined;
   let relayLoop: Loop | undefined;
+  let digests: Digests | undefined;
   let lifecycle: Lifecycle | undefined;
   let relayAll: () => Promise<unknown> = async () => undefined;
   let tickAll: () => Promise<number> = async () => 0;
@@ -191,13 +193,17 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
       logger,
       lockMs: config.jobLockMs,
     });
+    digests = createDigests({ config, kafka, admin, producer, redis: connection, inbox: store, mailer, now, logger });
+    await digests.start();
     await Promise.all([lifecycleWorker.waitUntilReady(), emailWorker.waitUntilReady()]);
     // One scheduler across every instance (BullMQ keeps it in Redis under this id): one tick per interval.
     await alertQueue.upsertJobScheduler("policy-tick", { every: config.tickIntervalMs }, { name: TICK_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } });
     relayLoop = startLoop("lifecycle-relay", 1_000, relayAll, logger);
 
-    const metrics = createNotifierMetrics([alertQueue, emailQueue]);
+    const metrics = createNotifierMetrics([alertQueue, emailQueue, digests.queue]);
     metrics.observe(emailWorker);
+    const digestWorker = digests.worker();
+    if (digestWorker) metrics.observeDigests(digestWorker);
     const redisForChecks = connection;
     ops = await startOpsServer({
       port: config.ops.port,
@@ -217,7 +223,8 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
       now,
       logger,
       afterCommit: relayAll,
-      queues: [alertQueue, emailQueue],
+      queues: [alertQueue, emailQueue, digests.queue],
+      digests: { subscriptions: digests.subscriptions, preview: digests.preview },
     });
     await api.listen({ port: config.api.port, host: config.api.host });
     const address = api.server.address();
@@ -233,6 +240,7 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
         // Closing the workers first stops fetching and lets in-flight jobs finish (and write their markers).
         ["lifecycle worker", async () => lifecycleWorker?.close()],
         ["email worker", async () => emailWorker?.close()],
+        ["digests", async () => digests?.stop()],
         ["relay", async () => relayLoop?.stop()],
         ["outboxes", async () => (redis?.status === "ready" ? relayAll() : undefined)],
         ["api", async () => api?.close()],

@@ -13,7 +13,7 @@ import { renderSummaryEmail } from "./render/summary.ts";
 import { explainEvidence } from "@churnwatch/explain";
 import type { InboxStore } from "./lifecycle/redisInbox.ts";
 import { signAccountLink } from "./links.ts";
-import { MailSendError, type Mailer } from "./mailer.ts";
+import { MailSendError, sendFromJob, type Mailer } from "./mailer.ts";
 import type { SentMarkers } from "./redisSentMarkers.ts";
 import { headerSafe, renderAlertEmail, type RenderOptions } from "./render/index.ts";
 
@@ -213,13 +213,7 @@ export function createEmailProcessor(deps: EmailProcessorDeps): (job: Job) => Pr
         accountUrl: signAccountLink({ baseUrl: deps.links.appBaseUrl, accountId: entry.accountId, secret: deps.links.linkSecret, exp }),
       })),
     });
-    let messageId: string;
-    try {
-      ({ messageId } = await deps.mailer.send({ ...email, to: { name: headerSafe(reader.name, 100), address: due.recipient } }));
-    } catch (err) {
-      if (err instanceof MailSendError && !err.retriable) throw new UnrecoverableError(err.message);
-      throw new Error(err instanceof Error ? maskEmails(err.message) : "send failed", { cause: err });
-    }
+    const { messageId } = await sendFromJob(deps.mailer, { ...email, to: { name: headerSafe(reader.name, 100), address: due.recipient } });
     await deps.markers.markSent(id, messageId);
     log.info({ messageId, alerts: open.length }, "daily summary sent");
     return { status: "sent", messageId };

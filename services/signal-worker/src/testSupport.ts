@@ -64,13 +64,14 @@ export async function isolatedEnvironment(tag: string, overrides: Record<string,
       await queue.close();
       await deleteKeysByPrefix(redis, config.KEY_PREFIX);
       await redis.quit();
-      // The notifier of an end-to-end test writes its inbox changelog next to these.
+      // The notifier of an end-to-end test writes its inbox changelog and digest subscriptions next to these.
       await deleteTopics(config.KAFKA_BROKERS, [
         ...Object.values(topics),
         config.TOPIC_DEAD_LETTER,
         config.TOPIC_ALERT_HISTORY,
         config.TOPIC_ACCOUNT_STATE,
         `${id}.alert-inbox`,
+        `${id}.digest-subscriptions`,
       ]);
     },
   };

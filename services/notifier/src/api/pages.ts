@@ -44,7 +44,7 @@ const text = {
   },
 } satisfies Record<Locale, unknown>;
 
-function page(locale: Locale, title: string, body: string): string {
+export function page(locale: Locale, title: string, body: string): string {
   return (
     `<!DOCTYPE html><html lang="${e(locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
     `<meta name="referrer" content="no-referrer"><title>${e(title)}</title></head>` +

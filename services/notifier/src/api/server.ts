@@ -19,6 +19,7 @@ import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { FastifyAdapter } from "@bull-board/fastify";
 import type { Queue } from "bullmq";
 import { alertHistory, dedupe, listAlerts, summarise, visibleTo } from "./views.ts";
+import { registerDigestRoutes, type DigestRouteDeps } from "./digestRoutes.ts";
 
 export interface ApiDeps {
   lifecycle: Lifecycle;
@@ -32,6 +33,8 @@ export interface ApiDeps {
   afterCommit: () => Promise<unknown>;
   /** Queues shown on the operations dashboard (/ops/queues, operations tokens only). */
   queues?: Queue[];
+  /** Executive digest subscriptions (/api/digests) and their unsubscribe pages. */
+  digests?: Pick<DigestRouteDeps, "subscriptions" | "preview">;
 }
 
 const listQuery = z.object({
@@ -168,6 +171,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     if (tokenOf(req).scope.kind !== "all") return reply.code(403).send({ error: "only an operations token can export labels" });
     return reply.type("text/csv; charset=utf-8").send(await deps.labels.csv());
   });
+
+  if (deps.digests) {
+    registerDigestRoutes(app, { ...deps.digests, tokens: deps.tokens, linkSecret: deps.linkSecret, now: deps.now, logger: deps.logger });
+  }
 
   if (deps.queues && deps.queues.length > 0) {
     const board = new FastifyAdapter();

@@ -28,6 +28,14 @@ export function messageIdFor(notificationId: string): string {
   return `<${createHash("sha256").update(notificationId).digest("hex")}@churnwatch>`;
 }
 
+/**
+ * Headers every automated email carries: its deterministic Message-ID, and RFC 3834's marks that tell
+ * auto-responders (out-of-office) not to reply.
+ */
+export function automatedHeaders(messageKey: string): Record<string, string> {
+  return { "Message-ID": messageIdFor(messageKey), "Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All" };
+}
+
 /** Pure: the same notification and options always give the same email. */
 export function renderAlertEmail(n: AlertNotification, opts: RenderOptions): RenderedEmail {
   const view = buildView(n, opts);
@@ -36,10 +44,7 @@ export function renderAlertEmail(n: AlertNotification, opts: RenderOptions): Ren
     html: renderHtml(view),
     text: renderText(view),
     headers: {
-      "Message-ID": messageIdFor(opts.messageKey ?? n.notificationId),
-      // RFC 3834: tells auto-responders (out-of-office) not to reply to an automated alert.
-      "Auto-Submitted": "auto-generated",
-      "X-Auto-Response-Suppress": "All",
+      ...automatedHeaders(opts.messageKey ?? n.notificationId),
       "X-Churnwatch-Notification-Id": headerSafe(n.notificationId),
       "X-Churnwatch-Alert-Id": headerSafe(n.alertId),
       "X-Churnwatch-Account-Id": headerSafe(n.accountId),

@@ -1,7 +1,7 @@
 import type { Locale } from "@churnwatch/contracts";
 import { catalogs } from "./catalog.ts";
 import { escapeHtml as e, headerSafe } from "./escape.ts";
-import { messageIdFor, type RenderedEmail } from "./index.ts";
+import { automatedHeaders, type RenderedEmail } from "./index.ts";
 
 export interface SummaryLine {
   account: string;
@@ -32,6 +32,6 @@ export function renderSummaryEmail(p: { id: string; locale: Locale; name: string
     subject,
     html,
     text,
-    headers: { "Message-ID": messageIdFor(p.id), "Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All" },
+    headers: automatedHeaders(p.id),
   };
 }

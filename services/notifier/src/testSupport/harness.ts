@@ -37,7 +37,10 @@ export interface Harness {
   redis: Redis;
   alertQueue: Queue;
   emailQueue: Queue;
+  digestQueue: Queue;
   notifier: Notifier;
+  /** Another notifier on the same queues, Redis keys and topics (a second instance), stopped at cleanup. */
+  startPeer: () => Promise<Notifier>;
   config: NotifierConfig;
   clock: TestClock;
   owner: string;
@@ -102,30 +105,37 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     keyPrefix: `test:notifier:${id}:`,
     sentMarkerTtlSeconds: 600,
     ops: { port: 0, token: OPS_TOKEN },
-    kafka: { brokers: KAFKA_BROKERS, historyTopic: `history-int-${id}`, inboxTopic: `inbox-int-${id}` },
+    kafka: { brokers: KAFKA_BROKERS, historyTopic: `history-int-${id}`, inboxTopic: `inbox-int-${id}`, subscriptionsTopic: `digest-subscriptions-int-${id}` },
     signalKeyPrefix: `test:signals:${id}:`,
     policy: parsePolicyConfig(opts.policy ?? {}),
     // Ticks are driven by the test (notifier.tick()) so they follow the test clock; the scheduler stays slow.
     tickIntervalMs: opts.tickIntervalMs ?? 3_600_000,
     api: { port: apiPort, host: "127.0.0.1", tokens: parseApiTokens(`${OPS_TOKEN}=*,${ownerToken}=${owner}`) },
+    digests: { queueName: `digests-int-${id}`, lateAfterMs: 15 * 60_000 },
   };
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const alertQueue = new Queue(config.queueName, { connection: redis });
   const emailQueue = new Queue(config.emailQueueName, { connection: redis });
-  const notifier = createNotifier(config, { logger: createLogger("notifier-test", process.env.TEST_LOG_LEVEL ?? "silent"), now: clock.now });
+  const digestQueue = new Queue(config.digests.queueName, { connection: redis });
+  const logger = createLogger("notifier-test", process.env.TEST_LOG_LEVEL ?? "silent");
+  const notifier = createNotifier(config, { logger, now: clock.now });
+  const peers: Notifier[] = [];
   cleanups.push(async () => {
+    for (const peer of peers) await peer.stop();
     await notifier.stop();
     await alertQueue.obliterate({ force: true });
     await emailQueue.obliterate({ force: true });
+    await digestQueue.obliterate({ force: true });
     await deleteByPattern(redis, `${config.keyPrefix}*`);
     await deleteByPattern(redis, `${config.signalKeyPrefix}*`);
     await alertQueue.close();
     await emailQueue.close();
+    await digestQueue.close();
     await redis.quit();
     await sink.close();
     const admin = new Kafka({ brokers: KAFKA_BROKERS, clientId: `cleanup-${id}` }).admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [config.kafka.historyTopic, config.kafka.inboxTopic] }).catch(() => undefined);
+    await admin.deleteTopics({ topics: [config.kafka.historyTopic, config.kafka.inboxTopic, config.kafka.subscriptionsTopic] }).catch(() => undefined);
     await admin.disconnect();
   });
   await notifier.start();
@@ -157,7 +167,14 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     redis,
     alertQueue,
     emailQueue,
+    digestQueue,
     notifier,
+    startPeer: async () => {
+      const peer = createNotifier({ ...config, api: { ...config.api, port: 0 } }, { logger, now: clock.now });
+      peers.push(peer);
+      await peer.start();
+      return peer;
+    },
     config,
     clock,
     owner,

@@ -1,0 +1,111 @@
+import { levelRank, type Level, type RuleId, type Tier } from "@churnwatch/contracts";
+import { step } from "./engine.ts";
+import type { EngineConfig } from "./config.ts";
+import { formatMoney } from "./money.ts";
+import { accountCurrency, type AccountState } from "./state.ts";
+
+const DAY_MS = 86_400_000;
+export const TRAILING_DAYS = 365;
+
+export interface SnapshotAlert {
+  alertId: string;
+  rule: RuleId;
+  level: Level;
+  score: number;
+  firedAt: string;
+}
+
+export interface SnapshotAccount {
+  accountId: string;
+  name: string | null;
+  tier: Tier | null;
+  currency: string | null;
+  /** Max level of the firing alerts, null when none fires. */
+  level: Level | null;
+  /** 0–100: the max score of the account's firing alerts (0 when none fires). */
+  score: number;
+  alerts: SnapshotAlert[];
+  /** Placed, uncancelled orders in the account's currency in (asOf − 365 d, asOf], major units. */
+  trailing12mValue: string;
+  /** trailing12mValue × score / 100: the trailing value weighted by risk. */
+  revenueAtRisk: string;
+}
+
+export interface Snapshot {
+  asOf: string;
+  configVersion: string;
+  accounts: SnapshotAccount[];
+}
+
+/**
+ * Who is at risk at `asOfMs` of event time. Each state holds every event up to asOf; it is evaluated with
+ * a tick at asOf on a copy, so taking a snapshot never changes the replay that continues after it.
+ * Sorted by revenue at risk (amounts compared as numbers across currencies: no FX conversion), then score.
+ */
+export function takeSnapshot(states: Iterable<AccountState>, asOfMs: number, config: EngineConfig): Snapshot {
+  const at = new Date(asOfMs).toISOString();
+  return snapshotOf(
+    (function* () {
+      for (const before of states) yield step(before, { kind: "tick", at }, config).state;
+    })(),
+    asOfMs,
+    config.version,
+  );
+}
+
+/**
+ * The same ranking over states taken as they are, without evaluating them again: for a reader of the live
+ * worker's states (the notifier's digests), whose rules and thresholds are the worker's to apply.
+ */
+export function snapshotOf(states: Iterable<AccountState>, asOfMs: number, configVersion: string): Snapshot {
+  const accounts: Array<SnapshotAccount & { riskMicros: bigint }> = [];
+  for (const state of states) {
+    const alerts: SnapshotAlert[] = [];
+    let level: Level | null = null;
+    let score = 0;
+    for (const alert of Object.values(state.alerts)) {
+      if (!alert) continue;
+      alerts.push({ alertId: alert.alertId, rule: alert.rule, level: alert.level, score: alert.score, firedAt: alert.firedAt });
+      if (level === null || levelRank[alert.level] > levelRank[level]) level = alert.level;
+      score = Math.max(score, alert.score);
+    }
+    alerts.sort((a, b) => b.score - a.score || (a.rule < b.rule ? -1 : 1));
+    const trailing = trailingValueMicros(state, asOfMs);
+    const riskMicros = (trailing * BigInt(score)) / 100n;
+    accounts.push({
+      accountId: state.accountId,
+      name: state.profile?.name ?? null,
+      tier: state.profile?.tier ?? null,
+      currency: accountCurrency(state) ?? null,
+      level,
+      score,
+      alerts,
+      trailing12mValue: formatMoney(trailing),
+      revenueAtRisk: formatMoney(riskMicros),
+      riskMicros,
+    });
+  }
+  accounts.sort(
+    (a, b) =>
+      (a.riskMicros < b.riskMicros ? 1 : a.riskMicros > b.riskMicros ? -1 : 0) ||
+      b.score - a.score ||
+      (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0),
+  );
+  return {
+    asOf: new Date(asOfMs).toISOString(),
+    configVersion,
+    accounts: accounts.map(({ riskMicros: _, ...rest }) => rest),
+  };
+}
+
+export function trailingValueMicros(state: AccountState, asOfMs: number): bigint {
+  const own = accountCurrency(state);
+  const from = asOfMs - TRAILING_DAYS * DAY_MS;
+  let total = 0n;
+  for (const o of state.orders) {
+    if (!o.placed || o.cancelled || o.atMs <= from || o.atMs > asOfMs) continue;
+    if (own !== undefined && o.currency !== undefined && o.currency !== own) continue;
+    total += BigInt(o.amountMicros);
+  }
+  return total;
+}

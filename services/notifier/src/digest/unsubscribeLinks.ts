@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { signToken, verifyToken, type TokenCheck } from "../signedToken.ts";
+
+/**
+ * The one-click unsubscribe link in every digest. It binds the subscription and the address it was sent
+ * to; it does not expire (mail clients' unsubscribe buttons, RFC 8058, may be used months later), and
+ * deleting a subscription twice changes nothing, so an old link can do no harm.
+ */
+const MAC_CONTEXT = "churnwatch.digest-unsubscribe.v1";
+
+const claimsSchema = z.object({ s: z.string().min(1), w: z.string().min(1) });
+
+export interface UnsubscribeClaims {
+  subscriptionId: string;
+  recipient: string;
+}
+
+export function unsubscribeUrl(baseUrl: string, claims: UnsubscribeClaims, secret: string): string {
+  return `${baseUrl.replace(/\/+$/, "")}/digests/unsubscribe/${signToken(MAC_CONTEXT, { s: claims.subscriptionId, w: claims.recipient }, secret)}`;
+}
+
+export function verifyUnsubscribeToken(token: string, secret: string): TokenCheck<UnsubscribeClaims> {
+  const check = verifyToken(MAC_CONTEXT, token, secret, claimsSchema);
+  return check.ok ? { ok: true, claims: { subscriptionId: check.claims.s, recipient: check.claims.w } } : check;
+}
