@@ -60,6 +60,7 @@ describe("delivery under failure", () => {
         TOPIC_ALERT_HISTORY: `e2e-kill-${id}.alert-history`,
         DIGEST_QUEUE: `e2e-kill-${id}-digests`,
         TOPIC_DIGEST_SUBSCRIPTIONS: `e2e-kill-${id}.digest-subscriptions`,
+        TOPIC_ALERT_INBOX: `e2e-kill-${id}.alert-inbox`,
         LINK_SECRET: "e2e-link-secret-with-at-least-32-characters",
         POLICY_CONFIG_PATH: join(repoRoot, "infra/config/policy.demo.json"),
         RETRY_BACKOFF_BASE_MS: "1000",
@@ -82,7 +83,7 @@ describe("delivery under failure", () => {
         await deleteKeysByPrefix(redis, `e2e-kill-${id}:`);
         await redis.quit();
         await sink.close();
-        await deleteTopics(kafkaBrokers(), [env.TOPIC_ALERT_HISTORY, env.TOPIC_DIGEST_SUBSCRIPTIONS]).catch(() => undefined);
+        await deleteTopics(kafkaBrokers(), [env.TOPIC_ALERT_HISTORY, env.TOPIC_DIGEST_SUBSCRIPTIONS, env.TOPIC_ALERT_INBOX]).catch(() => undefined);
       });
 
       // SMTP: the first delivery hangs at RCPT TO (the process dies there), then a minute of refusals.
