@@ -90,6 +90,17 @@ export function createDigestComposer(deps: Omit<DigestRunnerDeps, "store" | "sch
 }
 
 /**
+ * KEYS: done marker, claim; ARGV: job id, claim ttl ms. "done" when the period was sent (or skipped), "busy"
+ * while another job holds the claim, "claimed" when this job may send.
+ */
+const CLAIM_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 'done' end
+if redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2], 'NX') then return 'claimed' end
+if redis.call('GET', KEYS[2]) == ARGV[1] then return 'claimed' end
+return 'busy'
+`;
+
+/**
  * One scheduled run of one subscription: the digest of its period, sent once. The period comes from the
  * scheduled instant (the job id), not from the clock, so a late run still belongs to the period it was for,
  * and the done marker makes a second run of the same period (another instance, a retry) send nothing.
@@ -111,16 +122,19 @@ export function createDigestRunner(deps: DigestRunnerDeps): (job: Job) => Promis
     const scheduledMs = scheduledMillisOf(job.id) ?? nowMs;
     const period = periodKey(sub.schedule, scheduledMs);
     const log = deps.logger.child({ subscriptionId: id, period, jobId: job.id });
-    if ((await deps.redis.exists(keys.done(id, period))) === 1) {
+    // One atomic step: a run that checked "not done" and then claimed could otherwise slip in between
+    // another run's "done" and its release of the claim, and send the period twice.
+    const claimed = await deps.redis.eval(CLAIM_SCRIPT, 2, keys.done(id, period), keys.claim(id, period), String(job.id), String(CLAIM_MS));
+    if (claimed === "done") {
       log.info("digest of this period already done");
       return { status: "already-sent", period };
     }
-    const claim = keys.claim(id, period);
-    if ((await deps.redis.set(claim, String(job.id), "PX", CLAIM_MS, "NX")) !== "OK" && (await deps.redis.get(claim)) !== String(job.id)) {
+    if (claimed === "busy") {
       // Another job of the same period is sending (a changed schedule, a stalled job redelivered): retry,
       // and the retry will find the done marker.
       throw new Error("another run of this period is in progress");
     }
+    const claim = keys.claim(id, period);
     const { content, email } = await compose(sub, period, scheduledMs, nowMs);
     if (content.matching === 0 && sub.whenEmpty === "skip") {
       await deps.redis
