@@ -162,6 +162,7 @@ function summarise(manifest: Manifest, emails: MaildevEmail[], webUrl: string): 
 Where to look
   Inbox (maildev)   ${webUrl}  (each email's buttons acknowledge, snooze or dismiss through the notifier)
   Alerts API        curl -H 'Authorization: Bearer ${demo.apiToken}' http://localhost:8080/api/alerts
+  Queue dashboard   http://localhost:8080/ops/queues  (any user name, the token above as password)
   Logs              ${services.map((s) => shown(logFile(s))).join("  ")}
   Kafka log         ${shown(logFile("kafka"))}
 The live feed keeps sending events as their time comes. Stop everything with: npm run demo:stop`);
