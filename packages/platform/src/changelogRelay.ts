@@ -38,17 +38,23 @@ export function createChangelogRelay(deps: {
   load: (keys: string[]) => Promise<Array<ChangelogEntry | undefined>>;
   logger: Logger;
   batchSize?: number;
+  /**
+   * Values per produce request, in bytes. States are tens of KB each, so 200 of them would pass the broker's
+   * 1 MB message.max.bytes; a refused request also leaves kafkajs's idempotent producer out of sequence.
+   */
+  maxRequestBytes?: number;
 }) {
   const batchSize = deps.batchSize ?? 200;
+  const maxRequestBytes = deps.maxRequestBytes ?? 512 * 1024;
   async function drainOnce(): Promise<number> {
     const [, flat] = await deps.redis.hscan(deps.dirtyKey, "0", "COUNT", batchSize);
     const keys = flat.filter((_, i) => i % 2 === 0).slice(0, batchSize);
     if (keys.length === 0) return 0;
     const entries = (await deps.load(keys)).filter((e): e is ChangelogEntry => e !== undefined);
-    if (entries.length > 0) {
+    for (const chunk of byBytes(entries, maxRequestBytes)) {
       await deps.producer.send({
         topic: deps.topic,
-        messages: entries.map((e) => ({ key: e.key, value: e.value, headers: { version: String(e.version) } })),
+        messages: chunk.map((e) => ({ key: e.key, value: e.value, headers: { version: String(e.version) } })),
       });
     }
     // A key whose value vanished has nothing to log; its mark goes with the others.
@@ -58,6 +64,25 @@ export function createChangelogRelay(deps: {
     return keys.length;
   }
   return { drain: () => drainUntilEmpty(drainOnce) };
+}
+
+/** Splits entries into runs whose values add up to at most `max` bytes (a larger single entry goes alone). */
+export function byBytes(entries: readonly ChangelogEntry[], max: number): ChangelogEntry[][] {
+  const chunks: ChangelogEntry[][] = [];
+  let current: ChangelogEntry[] = [];
+  let bytes = 0;
+  for (const e of entries) {
+    const size = Buffer.byteLength(e.value) + Buffer.byteLength(e.key);
+    if (current.length > 0 && bytes + size > max) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(e);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 /**
