@@ -66,20 +66,54 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number)
 }
 
 /**
- * One send at a time through an idempotent producer. kafkajs's idempotent producer assigns sequence numbers
- * per request, and two concurrent send() calls to one partition can reach the broker out of order: it then
- * answers OUT_OF_ORDER_SEQUENCE_NUMBER, which kafkajs does not retry (tulios/kafkajs#598). Every relay and
- * writer sharing a producer goes through this queue; the order of calls is kept.
+ * The producer a service's relays and writers share: one send at a time, and a fresh producer after a refusal.
+ *
+ * - kafkajs's idempotent producer numbers requests per partition; two concurrent send() calls can reach the
+ *   broker out of order, which it answers with OUT_OF_ORDER_SEQUENCE_NUMBER, never retried
+ *   (tulios/kafkajs#598). So sends are queued, in call order.
+ * - After any request the broker refuses for good (a message over its size limit, say), that producer's
+ *   sequence numbers no longer match the broker's and every later send fails the same way. So a non-retriable
+ *   protocol error replaces the producer (a new producer id, fresh sequences) before it is rethrown: the
+ *   caller's retry goes through the new one.
  */
-export function serializeSends(producer: Producer): Producer {
+export function sharedProducer(create: () => Producer, logger: Logger): Producer {
+  let current = create();
+  let connected = false;
   let tail: Promise<unknown> = Promise.resolve();
+  const replace = async (err: unknown) => {
+    logger.warn({ err }, "kafka producer refused a request for good; replacing it so later sends start a fresh sequence");
+    const old = current;
+    current = create();
+    await old.disconnect().catch(() => undefined);
+    if (connected) await current.connect();
+  };
   const queued = <T>(send: () => Promise<T>): Promise<T> => {
-    const run = tail.then(send, send);
+    const run = tail.then(send, send).catch(async (err: unknown) => {
+      if (isFatalProtocolError(err)) await replace(err);
+      throw err;
+    });
     tail = run.catch(() => undefined);
     return run;
   };
-  return Object.assign(Object.create(producer) as Producer, {
-    send: (record: Parameters<Producer["send"]>[0]) => queued(() => producer.send(record)),
-    sendBatch: (batch: Parameters<Producer["sendBatch"]>[0]) => queued(() => producer.sendBatch(batch)),
+  const own: Partial<Producer> = {
+    connect: async () => {
+      await current.connect();
+      connected = true;
+    },
+    disconnect: async () => {
+      connected = false;
+      await current.disconnect();
+    },
+    send: (record) => queued(() => current.send(record)),
+    sendBatch: (batch) => queued(() => current.sendBatch(batch)),
+  };
+  // Anything else (events, logger) is the current producer's.
+  return new Proxy(own as Producer, {
+    get: (target, prop, receiver) => (prop in target ? Reflect.get(target, prop, receiver) : Reflect.get(current, prop)),
   });
+}
+
+function isFatalProtocolError(err: unknown): boolean {
+  const e = err as { name?: unknown; retriable?: unknown; type?: unknown } | null;
+  return typeof e === "object" && e !== null && e.name === "KafkaJSProtocolError" && e.retriable === false;
 }

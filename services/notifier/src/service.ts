@@ -15,7 +15,7 @@ import {
   once,
   partitioner,
   readComplaintTexts,
-  serializeSends,
+  sharedProducer,
   startLoop,
   startOpsServer,
   type Logger,
@@ -77,8 +77,8 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
   const now = deps.now ?? Date.now;
   const mailer = deps.mailer ?? createSmtpMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, timeoutMs: config.smtpTimeoutMs });
   const kafka = createKafka({ clientId: "churnwatch-notifier", brokers: config.kafka.brokers, logger });
-  // Shared by the history and changelog relays, which run concurrently: sends are queued (see serializeSends).
-  const producer: Producer = serializeSends(kafka.producer({ createPartitioner: partitioner, idempotent: true, maxInFlightRequests: 1 }));
+  // Shared by the history and changelog relays, which run concurrently (see sharedProducer).
+  const producer: Producer = sharedProducer(() => kafka.producer({ createPartitioner: partitioner, idempotent: true, maxInFlightRequests: 1 }), logger);
   const admin = kafka.admin();
   let redis: Redis | undefined;
   let lifecycleWorker: Worker | undefined;

@@ -12,7 +12,7 @@ import {
   ensureTopics,
   once,
   partitioner,
-  serializeSends,
+  sharedProducer,
   startLoop,
   startOpsServer,
   type OpsServer,
@@ -47,8 +47,8 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
 
   const kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID, brokers: config.KAFKA_BROKERS, logger });
   const admin = kafka.admin();
-  // Shared by the relays and the dead-letter writer, which run concurrently: sends are queued (see serializeSends).
-  const producer = serializeSends(kafka.producer({ createPartitioner: partitioner, idempotent: true, maxInFlightRequests: 1 }));
+  // Shared by the relays and the dead-letter writer, which run concurrently (see sharedProducer).
+  const producer = sharedProducer(() => kafka.producer({ createPartitioner: partitioner, idempotent: true, maxInFlightRequests: 1 }), logger);
   const consumer: Consumer = kafka.consumer({
     groupId: config.CONSUMER_GROUP,
     allowAutoTopicCreation: false,
