@@ -43,7 +43,8 @@ export interface EmailProcessorDeps {
 function idsOf(data: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (typeof data !== "object" || data === null) return out;
-  for (const k of ["groupId", "notificationId", "alertId", "accountId"] as const) {
+  // Not the group id: it names the recipient's address. The job id (its digest) is in every line already.
+  for (const k of ["notificationId", "alertId", "accountId"] as const) {
     const v = (data as Record<string, unknown>)[k];
     if (typeof v === "string") out[k] = v.slice(0, 200);
   }

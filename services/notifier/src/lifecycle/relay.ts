@@ -73,12 +73,13 @@ export function createLifecycleRelay(deps: {
       const job = item.job;
       if (job.recipient.email !== "" && !(await withinBudget(job))) {
         await toDigest(job, "budget");
-        deps.logger.info({ accountId: job.accountId, groupId: job.groupId }, "over the recipient's daily budget: kept for the daily summary");
+        deps.logger.info({ accountId: job.accountId, emailJobId: emailJobId(job.groupId) }, "over the recipient's daily budget: kept for the daily summary");
         continue;
       }
       const delay = Math.max(0, Date.parse(job.sendAt) - deps.now());
       await deps.queue.add(EMAIL_JOB, job, { ...emailJobOptions, jobId: emailJobId(job.groupId), delay });
-      deps.logger.info({ accountId: job.accountId, groupId: job.groupId, role: job.recipient.role, sendAt: job.sendAt, delayMs: delay }, "email scheduled");
+      // The group id names the recipient's address: logs carry the job id (a digest of it) instead.
+      deps.logger.info({ accountId: job.accountId, emailJobId: emailJobId(job.groupId), role: job.recipient.role, sendAt: job.sendAt, delayMs: delay }, "email scheduled");
     }
     const pipeline = deps.redis.pipeline();
     for (const r of raw) pipeline.lrem(deps.keys.outbox, 1, r);
