@@ -56,7 +56,12 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs: number)
   for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
     try {
       const { topics: meta } = await admin.fetchTopicMetadata({ topics });
-      if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) {
+        // Metadata can name a leader before that broker serves the partition: ask it for the offsets too
+        // (a reader right after creation otherwise meets "not the leader for that topic-partition").
+        for (const topic of topics) await admin.fetchTopicOffsets(topic);
+        return;
+      }
     } catch (err) {
       lastError = (err as Error).message;
     }
