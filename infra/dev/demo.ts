@@ -32,15 +32,21 @@ async function main(): Promise<void> {
   // The email queue: what the policy decided to send (the alert queue also holds the policy's clock ticks).
   const queue = new Queue(`${demo.queue}-emails`, { connection: redis.duplicate() });
   const alertQueue = new Queue(demo.queue, { connection: redis.duplicate() });
+  const digestQueue = new Queue(`${demo.queue}-digests`, { connection: redis.duplicate() });
   try {
-    await reset(admin, redis, [queue, alertQueue], mail.webUrl);
+    await reset(admin, redis, [queue, alertQueue, digestQueue], mail.webUrl);
     const env = serviceEnv({ brokers: kafka.brokers.join(","), redisUrl: redisHandle.url, smtpUrl: mail.smtpUrl });
     for (const s of services) status(`started ${s} (pid ${startDemoService(s, env[s])}, log ${shown(logFile(s))})`);
     const manifest = await followProgress(admin, queue, mail.webUrl);
-    summarise(manifest, await listEmails(mail.webUrl), mail.webUrl);
+    const digest = await subscribeExecutive().catch((error: unknown) => {
+      status(`could not subscribe the demo executive to a digest: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    summarise(manifest, await listEmails(mail.webUrl), mail.webUrl, digest);
   } finally {
     await queue.close();
     await alertQueue.close();
+    await digestQueue.close();
     redis.disconnect();
     await admin.disconnect();
   }
@@ -51,7 +57,7 @@ async function reset(admin: Admin, redis: Redis, queues: Queue[], webUrl: string
   const stopped = await stopDemoServices();
   if (stopped.length > 0) status(`stopped the previous demo's ${stopped.join(", ")}`);
   const existing = new Set(await admin.listTopics());
-  const old = [...eventTopics, demo.topics.deadLetter].filter((t) => existing.has(t));
+  const old = Object.values(demo.topics).filter((t) => existing.has(t));
   if (old.length > 0) await admin.deleteTopics({ topics: old, timeout: 30_000 });
   await admin.deleteGroups([demo.group]).catch(() => undefined); // absent on a first run
   await pollUntil(async () => !(await admin.listTopics()).some((t) => old.includes(t)), { timeoutMs: 30_000 });
@@ -145,7 +151,33 @@ function assertRunning(s: string): void {
   }
 }
 
-function summarise(manifest: Manifest, emails: MaildevEmail[], webUrl: string): void {
+interface DemoDigest {
+  id: string;
+  at: string;
+}
+
+/**
+ * Subscribes the demo's executive to a daily digest due three minutes from now (UTC), sent even when
+ * nothing is at risk, so the demo shows one arriving.
+ */
+async function subscribeExecutive(): Promise<DemoDigest> {
+  const at = new Date(Date.now() + 3 * 60_000);
+  const time = `${String(at.getUTCHours()).padStart(2, "0")}:${String(at.getUTCMinutes()).padStart(2, "0")}`;
+  const res = await fetch("http://localhost:8080/api/digests", {
+    method: "POST",
+    headers: { authorization: `Bearer ${demo.apiToken}`, "content-type": "application/json" },
+    body: JSON.stringify({
+      recipient: { name: "Zhou Min (CEO)", email: "ceo@seller.example", locale: "en" },
+      schedule: { cadence: "daily", time, timezone: "UTC" },
+      whenEmpty: "send",
+    }),
+  });
+  if (res.status !== 201) throw new Error(`the notifier answered ${res.status}: ${await res.text()}`);
+  const { subscription } = (await res.json()) as { subscription: { id: string } };
+  return { id: subscription.id, at: `${time} UTC` };
+}
+
+function summarise(manifest: Manifest, emails: MaildevEmail[], webUrl: string, digest?: DemoDigest): void {
   const accountOf = (m: MaildevEmail) => String(m.headers["x-churnwatch-account-id"] ?? "");
   const emailed = new Set(emails.map(accountOf));
   const defectors = new Set(manifest.defectors.map((d) => d.accountId));
@@ -162,7 +194,13 @@ function summarise(manifest: Manifest, emails: MaildevEmail[], webUrl: string): 
 Where to look
   Inbox (maildev)   ${webUrl}  (each email's buttons acknowledge, snooze or dismiss through the notifier)
   Alerts API        curl -H 'Authorization: Bearer ${demo.apiToken}' http://localhost:8080/api/alerts
-  Queue dashboard   http://localhost:8080/ops/queues  (any user name, the token above as password)
+  Queue dashboard   http://localhost:8080/ops/queues  (any user name, the token above as password)${
+    digest
+      ? `
+  Executive digest  to ceo@seller.example daily at ${digest.at}, the first in about three minutes; see it now with
+                    curl -H 'Authorization: Bearer ${demo.apiToken}' http://localhost:8080/api/digests/${digest.id}/preview`
+      : ""
+  }
   Logs              ${services.map((s) => shown(logFile(s))).join("  ")}
   Kafka log         ${shown(logFile("kafka"))}
 The live feed keeps sending events as their time comes. Stop everything with: npm run demo:stop`);
