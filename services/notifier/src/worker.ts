@@ -13,7 +13,7 @@ import { renderSummaryEmail } from "./render/summary.ts";
 import { explainEvidence } from "@churnwatch/explain";
 import type { InboxStore } from "./lifecycle/redisInbox.ts";
 import { signAccountLink } from "./links.ts";
-import { MailSendError, sendFromJob, type Mailer } from "./mailer.ts";
+import { sendFromJob, type Mailer } from "./mailer.ts";
 import type { SentMarkers } from "./redisSentMarkers.ts";
 import { headerSafe, renderAlertEmail, type RenderOptions } from "./render/index.ts";
 
@@ -154,14 +154,11 @@ export function createEmailProcessor(deps: EmailProcessorDeps): (job: Job) => Pr
 
     let messageId: string;
     try {
-      ({ messageId } = await deps.mailer.send({ ...email, to: { name: headerSafe(data.recipient.name, 100), address: data.recipient.email } }));
+      ({ messageId } = await sendFromJob(deps.mailer, { ...email, to: { name: headerSafe(data.recipient.name, 100), address: data.recipient.email } }));
     } catch (err) {
-      if (err instanceof MailSendError && !err.retriable) {
-        log.error({ reason: err.message }, "SMTP rejected the email permanently");
-        throw new UnrecoverableError(err.message);
-      }
-      log.warn({ reason: err instanceof Error ? maskEmails(err.message) : String(err) }, "send failed, will retry");
-      throw new Error(err instanceof Error ? maskEmails(err.message) : "send failed", { cause: err });
+      if (err instanceof UnrecoverableError) log.error({ reason: err.message }, "SMTP rejected the email permanently");
+      else log.warn({ reason: (err as Error).message }, "send failed, will retry");
+      throw err;
     }
 
     // Remaining window: a crash (or lost Redis write) between the SMTP server's 250 and this SET, or a reply

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import formbody from "@fastify/formbody";
 import { DateTime } from "luxon";
 import { z } from "zod";
-import { ruleIdSchema, type AlertTransition, type RuleId } from "@churnwatch/contracts";
+import { dedupeTransitions, ruleIdSchema, type AlertTransition, type RuleId } from "@churnwatch/contracts";
 import type { ActionInput } from "@churnwatch/policy";
 import type { Logger } from "@churnwatch/platform";
 import { verifyActionToken } from "../actionLinks.ts";
@@ -18,7 +18,7 @@ import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { FastifyAdapter } from "@bull-board/fastify";
 import type { Queue } from "bullmq";
-import { alertHistory, dedupe, listAlerts, summarise, visibleTo } from "./views.ts";
+import { alertHistory, listAlerts, summarise, visibleTo } from "./views.ts";
 import { registerDigestRoutes, type DigestRouteDeps } from "./digestRoutes.ts";
 
 export interface ApiDeps {
@@ -152,7 +152,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     const scope = tokenOf(req).scope;
     const any = Object.values(inbox.alerts).some((e) => e && visibleTo(scope, e));
     if (!any) return reply.code(404).send({ error: "no such account" });
-    return { history: dedupe(await deps.history(accountId)) };
+    return { history: dedupeTransitions(await deps.history(accountId)) };
   });
 
   /** Operations (scope *) confirm a defection; together with "not a risk" answers it feeds the backtest. */
@@ -203,7 +203,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       sentences: entry.snapshot.evidence.map((ev) => explainEvidence(ev, locale, entry.snapshot.account.currency).sentence),
       answer: entry.record.acknowledgedBy ? `✓ ${entry.record.acknowledgedBy}` : entry.record.dismissedReason,
     }));
-    const history = dedupe(await deps.history(accountId))
+    const history = dedupeTransitions(await deps.history(accountId))
       .slice(-50)
       .map((t) => `${t.at} · ${t.rule} · ${t.type} · ${t.level}${t.note ? ` · ${t.note}` : ""} (${t.actor})`);
     return reply

@@ -76,4 +76,3 @@ export function alertHistory(history: readonly AlertTransition[], rule: RuleId):
   return dedupeTransitions(history.filter((t) => t.rule === rule));
 }
 
-export { dedupeTransitions as dedupe } from "@churnwatch/contracts";
