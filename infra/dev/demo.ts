@@ -11,6 +11,7 @@ import { logFile, shown } from "./paths.ts";
 import { pollUntil, status } from "./proc.ts";
 import { ensureRedis } from "./redis.ts";
 import { deleteAllEmails, ensureMaildev, listEmails, type MaildevEmail } from "./smtp.ts";
+import { recordStartedByDemo } from "./startedBy.ts";
 
 interface Manifest {
   historyEvents: number;
@@ -23,9 +24,13 @@ const eventTopics = [demo.topics.accounts, demo.topics.orders, demo.topics.payme
 
 async function main(): Promise<void> {
   console.log("Churnwatch demo: key-account defection early warnings on real Kafka, Redis and SMTP\n");
+  // Recorded one by one: if a later step fails, demo:stop still stops what the earlier ones started.
   const kafka = await ensureKafka();
+  recordStartedByDemo({ kafka: kafka.started });
   const redisHandle = await ensureRedis();
+  recordStartedByDemo({ redis: redisHandle.started });
   const mail = await ensureMaildev({ smtpPort: 1025, webPort: 1080 });
+  recordStartedByDemo({ maildev: mail.started });
   const admin = new Kafka({ clientId: "churnwatch-demo", brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   const redis = new Redis(redisHandle.url);
