@@ -159,6 +159,33 @@ function mayFire(view: RuleContext["view"], firstOrderMs: number, asOfMs: number
   return recent * BigInt(Math.round(baseSpanMs)) * 10_000n <= base * BigInt(Math.round(windowMs)) * BigInt(Math.round((100 - t.medium) * 100) + 1);
 }
 
+/**
+ * Past `shrunkOrders` (which reads the orders alone), the rule can fire only where `mayFire` holds. Between
+ * the instants an order enters or leaves the window or the baseline, its sums stay put while the baseline
+ * span only grows, which only makes `mayFire` harder: so, false now, it stays false until the next of them.
+ */
+export function declineQuietUntil({ state, view, asOfMs, thresholds }: RuleContext): number {
+  const t = thresholds["purchases.decline"];
+  if (state.firstOrderAt === undefined) return Number.POSITIVE_INFINITY;
+  const firstOrderMs = parseInstant(state.firstOrderAt);
+  const series = orderSeries(view.orders);
+  if (!series.sorted || (shrunkOrders(view.orders, t)?.fires ?? false) || mayFire(view, firstOrderMs, asOfMs, t)) return asOfMs;
+  const s = spans(firstOrderMs, asOfMs, t);
+  const { recent: r, end: e } = ranges(series.times, s, asOfMs);
+  // With nothing in the window mayFire holds as soon as the span is positive: no claim then.
+  if (s.baseSpanMs > 0 && !((series.prefix[e] as bigint) - (series.prefix[r] as bigint) > 0n)) return asOfMs;
+  const { times } = series;
+  const at = (i: number, offsetMs: number) => (i < times.length ? (times[i] as number) + offsetMs : Number.POSITIVE_INFINITY);
+  // An order joins the window at its time and leaves it a window later (upperBound edges); it leaves the
+  // baseline once it is more than baselineDays old (a lowerBound edge, so an order exactly that old counts).
+  const joins = at(upperBound(times, asOfMs), 0);
+  const leavesWindow = at(upperBound(times, asOfMs - s.windowMs), s.windowMs);
+  const leavesBase = at(lowerBound(times, asOfMs - t.baselineDays * DAY_MS), t.baselineDays * DAY_MS);
+  // The span turns positive once the first order is a window old.
+  const spanOpens = firstOrderMs + s.windowMs > asOfMs ? firstOrderMs + s.windowMs : Number.POSITIVE_INFINITY;
+  return Math.min(joins, leavesWindow, leavesBase, spanOpens);
+}
+
 const firesAt = (m: Measure | undefined): boolean => m !== undefined && m.eligible && m.pastMedium;
 
 interface Shrunk extends LatestOrders {

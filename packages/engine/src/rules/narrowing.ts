@@ -44,6 +44,9 @@ export function purchasesNarrowing({ view, thresholds, maxEventIds, onlyIfFiring
   return o;
 }
 
+/** The outcome never reads the clock: only a new order can make the rule fire. */
+export const narrowingQuietUntil = (): number => Number.POSITIVE_INFINITY;
+
 const memo = new WeakMap<readonly OrderView[], WeakMap<NarrowingThresholds, { maxEventIds: number; outcome: RuleOutcome }>>();
 
 function judge(orders: readonly OrderView[], t: NarrowingThresholds, bulkCap: number, maxEventIds: number): RuleOutcome {

@@ -82,3 +82,11 @@ export function paymentsSlipping({ view, asOfMs, thresholds, maxEventIds, onlyIf
     eventIds: latestIds(moved, maxEventIds),
   };
 }
+
+/** Invoices move from the recent window to the habit before it only as the window slides past their payment. */
+export function slippingQuietUntil({ view, asOfMs, thresholds }: RuleContext): number {
+  const windowMs = thresholds["payments.slipping"].windowDays * DAY_MS;
+  let until = Number.POSITIVE_INFINITY;
+  for (const p of view.paid) if (p.paidAtMs + windowMs > asOfMs) until = Math.min(until, p.paidAtMs + windowMs);
+  return until;
+}
