@@ -83,10 +83,18 @@ export function paymentsSlipping({ view, asOfMs, thresholds, maxEventIds, onlyIf
   };
 }
 
-/** Invoices move from the recent window to the habit before it only as the window slides past their payment. */
-export function slippingQuietUntil({ view, asOfMs, thresholds }: RuleContext): number {
-  const windowMs = thresholds["payments.slipping"].windowDays * DAY_MS;
-  let until = Number.POSITIVE_INFINITY;
-  for (const p of view.paid) if (p.paidAtMs + windowMs > asOfMs) until = Math.min(until, p.paidAtMs + windowMs);
-  return until;
+/**
+ * The rule reads the clock only through its window: between two instants at which a payment leaves it,
+ * its outcome stays put. So each of those instants is judged in turn, and the first that fires is the bound.
+ */
+export function slippingQuietUntil(ctx: RuleContext): number {
+  const windowMs = ctx.thresholds["payments.slipping"].windowDays * DAY_MS;
+  const exits: number[] = [];
+  for (const p of ctx.view.paid) if (p.paidAtMs + windowMs > ctx.asOfMs) exits.push(p.paidAtMs + windowMs);
+  exits.sort((a, b) => a - b);
+  for (const at of exits) {
+    const o = paymentsSlipping({ ...ctx, asOfMs: at, onlyIfFiring: true });
+    if (o.kind === "measured" && o.eligible && o.fires) return at;
+  }
+  return Number.POSITIVE_INFINITY;
 }
