@@ -110,11 +110,12 @@ function indexCategories(tagged: readonly OrderView[]): CategoryIndex {
     times[i] = o.atMs;
     for (const c of o.categories ?? []) if (!prefix.has(c)) prefix.set(c, new Int32Array(n + 1));
   });
-  for (const [c, counts] of prefix) {
-    tagged.forEach((o, i) => {
-      counts[i + 1] = (counts[i] as number) + (o.categories?.includes(c) ? 1 : 0);
-    });
-  }
+  // Mark each order's categories (once each, as `includes` counted them), then run the prefix sums.
+  const all = [...prefix.values()];
+  tagged.forEach((o, i) => {
+    for (const c of o.categories ?? []) (prefix.get(c) as Int32Array)[i + 1] = 1;
+  });
+  for (const counts of all) for (let i = 1; i <= n; i++) counts[i] = (counts[i] as number) + (counts[i - 1] as number);
   return { times, prefix };
 }
 
