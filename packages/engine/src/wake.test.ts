@@ -145,6 +145,30 @@ describe("nextWakeMs: ticking only from the wake on gives the alerts of ticking 
     expect(Object.values(eager.changes).flat().map((c) => (JSON.parse(c) as AlertChange).type)).toContain("fired");
   });
 
+  it("a young account's smaller latest orders fire decline once its baseline is long enough, by time alone", () => {
+    const h = new History();
+    h.profile(0);
+    for (let day = 0; day <= 150; day += 3) h.order(day, day >= 144 ? "3000.00" : "10000.00");
+    h.profile(260);
+    // Silence would open an alert (and daily ticks) first: out of the way.
+    const base = structuredClone(defaultConfig);
+    const silence = { ...base.rules["purchases.silence"], minOrders: 1_000_000 };
+    const config = deepFreeze({ ...base, rules: { ...base.rules, "purchases.silence": silence } });
+    const { eager } = expectSame(h.sorted(), config);
+    const fired = Object.values(eager.changes).flat().map((c) => JSON.parse(c) as AlertChange).filter((c) => c.type === "fired");
+    expect(fired.map((c) => [c.alert.rule, c.at])).toEqual([["purchases.decline", new Date(Math.ceil(dayMs(180) / DAY_MS) * DAY_MS).toISOString()]]);
+  });
+
+  it("complaints enough for a spike fire once the account is old enough to judge, by time alone", () => {
+    const h = new History();
+    h.profile(0);
+    for (const day of [100, 102, 104, 105]) h.complaint(day, "high");
+    h.profile(200);
+    const { eager } = expectSame(h.sorted(), defaultConfig);
+    const fired = Object.values(eager.changes).flat().map((c) => JSON.parse(c) as AlertChange).filter((c) => c.type === "fired");
+    expect(fired.map((c) => [c.alert.rule, c.at])).toEqual([["complaints.spike", new Date(Math.ceil(dayMs(120) / DAY_MS) * DAY_MS).toISOString()]]);
+  });
+
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     it(`irregular accounts in many time zones, thresholds shuffled (seed ${seed})`, () => {
       const { changes } = expectSame(randomAccounts(seed, 12, 500), shuffledConfig(seed));
