@@ -81,10 +81,16 @@ describe("replay", () => {
     // the midnight of day 296 it is past criticalUnresolvedDays (45), at the order of day 294 not yet.
     events.push(ev("b", 296, "account.upserted", { ...profile, name: "B" }));
     events.push(ev("a", 250, "complaint.opened", { complaintId: "c1", severity: "critical", category: "delivery", text: "Broken." }));
+    // An account first seen late was never ticked: its second late event is judged at its own clock.
+    events.push(ev("c", 0, "account.upserted", { ...profile, name: "C" }));
+    events.push(ev("c", 100, "complaint.opened", { complaintId: "c2", severity: "critical", category: "delivery", text: "Broken." }));
     events.push(ev("b", 300, "account.upserted", { ...profile, name: "B" }));
     const all = await replay(events, { config: defaultConfig, everyTick: true });
     const lazy = await replay(events, { config: defaultConfig });
-    expect(all.episodes.map((e) => [e.rule, e.firedAt])).toEqual([["complaints.spike", "2025-10-29T00:00:00.000Z"]]);
+    expect(all.episodes.map((e) => [e.accountId, e.rule, e.firedAt])).toEqual([
+      ["a", "complaints.spike", "2025-10-29T00:00:00.000Z"],
+      ["c", "complaints.spike", "2025-10-30T00:00:00.000Z"],
+    ]);
     expect(lazy.episodes).toEqual(all.episodes);
   });
 

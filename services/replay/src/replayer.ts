@@ -59,7 +59,8 @@ export interface ReplayResult {
  * Replays events through the same pure engine the live worker runs, in event time: every event is
  * evaluated with `step`, and at each tick boundary every known account that time alone could change
  * (engine's nextWakeMs) gets a tick, so silence fires as it would live. The others' ticks would change
- * nothing, so the alerts are those of ticking every account at every boundary. Keeps only per-account state, the dedup window and the alert episodes.
+ * nothing, so the alerts are those of ticking every account at every boundary. Keeps only per-account
+ * state, the dedup window and the alert episodes.
  */
 export async function replay(events: AsyncIterable<ChurnEvent> | Iterable<ChurnEvent>, opts: ReplayOptions): Promise<ReplayResult> {
   const { config } = opts;
@@ -88,6 +89,8 @@ export async function replay(events: AsyncIterable<ChurnEvent> | Iterable<ChurnE
   // Per account, the instant before which no tick can change it (nextWakeMs): ticks before it are left out.
   const wakes = new Map<string, number>();
   let lastTickMs = -Infinity;
+  // Accounts first seen since that boundary: no tick reached them, left out or not.
+  const newSinceTick = new Set<string>();
   const record = (accountId: string, state: AccountState, changes: AlertChange[]) => {
     states.set(accountId, state);
     wakes.set(accountId, nextWakeMs(state, config));
@@ -111,6 +114,7 @@ export async function replay(events: AsyncIterable<ChurnEvent> | Iterable<ChurnE
       stats.ticks++;
     }
     lastTickMs = ms;
+    newSinceTick.clear();
     dedup.advance(ms);
   };
 
@@ -132,8 +136,10 @@ export async function replay(events: AsyncIterable<ChurnEvent> | Iterable<ChurnE
     else if (!dedup.add(event.eventId, ms)) stats.duplicates++;
     else {
       let state = states.get(event.accountId);
-      if (state === undefined) state = emptyState(event.accountId);
-      else if (ms < lastTickMs && state.clock !== undefined && Date.parse(state.clock) < lastTickMs) {
+      if (state === undefined) {
+        state = emptyState(event.accountId);
+        newSinceTick.add(event.accountId);
+      } else if (ms < lastTickMs && !newSinceTick.has(event.accountId) && state.clock !== undefined && Date.parse(state.clock) < lastTickMs) {
         // A late event is judged at the clock, which every tick would have moved to the last boundary:
         // make up the tick left out (nothing could change at it), so that the event is judged the same.
         run(event.accountId, state, { kind: "tick", at: new Date(lastTickMs).toISOString() });
