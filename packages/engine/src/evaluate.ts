@@ -1,5 +1,6 @@
 import { levelRank, ruleIds, type Evidence, type RuleId } from "@churnwatch/contracts";
 import { thresholdsFor, type EngineConfig } from "./config.ts";
+import { isQuiet, noteQuiet } from "./quiet.ts";
 import { rules, type RuleContext, type RuleOutcome } from "./rules/index.ts";
 import { withProps, without } from "./records.ts";
 import type { AccountState, AlertChange, AlertRecord } from "./state.ts";
@@ -27,12 +28,15 @@ export function evaluate(
   let changed = false;
   for (const rule of ruleIds) {
     const current = state.alerts[rule];
-    // Without an alert (pending or open) only a firing outcome can start one: the rule may stop early.
+    // Without an alert (pending or open) only a firing outcome can start one: the rule may stop early, or
+    // not run at all while its inputs are those it was last quiet on (see quiet.ts).
+    if (current === undefined && isQuiet(rule, ctx)) continue;
     ctx.onlyIfFiring = current === undefined;
     const { record, change } = transition(state.accountId, rule, current, rules[rule](ctx), at, config.lifecycle);
     if (record) alerts[rule] = record;
     if (change) changes.push(change);
     if (record !== current) changed = true;
+    else if (current === undefined) noteQuiet(rule, ctx);
   }
   return { alerts: changed ? alerts : state.alerts, changes };
 }

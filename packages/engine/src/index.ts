@@ -1,4 +1,5 @@
 export { record, step, type EngineInput } from "./engine.ts";
+export { nextWakeMs } from "./wake.ts";
 export { collectNotifications, resolvedNotification } from "./notifications.ts";
 export { applyEvent } from "./apply.ts";
 export {

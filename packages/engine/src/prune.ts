@@ -22,6 +22,19 @@ export function prune(state: AccountState, asOfMs: number, retentionDays: number
 }
 
 /**
+ * The latest instant at which `prune` still keeps every record of the state: past it, one goes, and the
+ * rules see a different history. Infinity when no record ever goes (none, or only open invoices).
+ */
+export function nextPruneMs(state: AccountState, retentionDays: number): number {
+  const earliest = Math.min(
+    state.orders[0]?.atMs ?? Number.POSITIVE_INFINITY,
+    earliestExpiry(invoiceExpiries, state.invoices, invoiceExpiry),
+    earliestExpiry(complaintExpiries, state.complaints, complaintExpiry),
+  );
+  return earliest + retentionDays * DAY_MS;
+}
+
+/**
  * The instant from which a record may be pruned: it is dropped once that instant is older than the
  * horizon. Infinity for a record kept whatever its age (an open invoice).
  */

@@ -100,6 +100,8 @@ export interface PaidSeries {
   suffixDays: Float64Array | undefined;
   /** Median days late of the first k by paid time, by k. */
   medians: Map<number, number | undefined>;
+  /** Days late of the first `sorted.length` by paid time, in ascending order: medians of longer prefixes grow from it. */
+  sorted: number[];
 }
 
 const paidSeriesOf = new WeakMap<readonly PaidInvoiceView[], PaidSeries>();
@@ -123,7 +125,7 @@ export function paidSeries(paid: readonly PaidInvoiceView[]): PaidSeries {
     suffixDays = new Float64Array(n + 1);
     for (let i = n - 1; i >= 0; i--) suffixDays[i] = (suffixDays[i + 1] as number) + (byPaid[i] as PaidInvoiceView).daysLate;
   }
-  s = { byPaid, times, suffixDays, medians: new Map() };
+  s = { byPaid, times, suffixDays, medians: new Map(), sorted: [] };
   paidSeriesOf.set(paid, s);
   return s;
 }
@@ -131,9 +133,18 @@ export function paidSeries(paid: readonly PaidInvoiceView[]): PaidSeries {
 /** Median days late of the first `k` paid invoices by paid time. */
 export function earlierMedian(s: PaidSeries, k: number): number | undefined {
   if (s.medians.has(k)) return s.medians.get(k);
-  const days = new Float64Array(k);
-  for (let i = 0; i < k; i++) days[i] = (s.byPaid[i] as PaidInvoiceView).daysLate;
-  const value = median(days);
-  s.medians.set(k, value);
-  return value;
+  // Longer prefixes are asked in turn (the slipping rule's bound walks the window's exits): each adds its
+  // invoices to the sorted prefix and memoises every shorter median on the way, read off the same middle
+  // values as median() sorts (days late are whole days: no NaN, no −0).
+  const sorted = s.sorted;
+  while (sorted.length < k) {
+    const v = (s.byPaid[sorted.length] as PaidInvoiceView).daysLate;
+    let at = sorted.length;
+    while (at > 0 && (sorted[at - 1] as number) > v) at--;
+    sorted.splice(at, 0, v);
+    const mid = sorted.length >> 1;
+    const hi = sorted[mid] as number;
+    s.medians.set(sorted.length, sorted.length % 2 === 1 ? hi : ((sorted[mid - 1] as number) + hi) / 2);
+  }
+  return k === 0 ? undefined : s.medians.get(k);
 }

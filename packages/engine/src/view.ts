@@ -70,6 +70,8 @@ interface Projected<T> {
 // changes one record, so the projections of the others are reused, not allocated again.
 const orderViewOf = new WeakMap<OrderRecord, OrderView>();
 const paidViewOf = new WeakMap<InvoiceRecord, PaidInvoiceView>();
+// An open invoice's view depends on whether its currency is the account's too: [not, is].
+const openViewOf = new WeakMap<InvoiceRecord, [OpenInvoiceView | undefined, OpenInvoiceView | undefined]>();
 
 const ordersProjected = new WeakMap<readonly OrderRecord[], Projected<Pick<View, "orders" | "cancellations">>>();
 const invoicesProjected = new WeakMap<readonly InvoiceRecord[], Projected<Pick<View, "paid" | "open">>>();
@@ -117,13 +119,35 @@ function projectInvoices(state: AccountState): Pick<View, "paid" | "open"> {
       paid.push(view);
       continue;
     }
-    const remaining = BigInt(inv.amountMicros) - BigInt(inv.paidMicros);
-    const eventIds = [inv.eventId, ...inv.payments.map((p) => p.eventId)].filter((id): id is string => id !== undefined);
-    open.push({ dueAtMs: inv.dueAtMs, openMicros: inAccountCurrency(state, inv.currency) ? remaining : 0n, partPaid: inv.payments.length > 0, eventIds });
+    const inCurrency = inAccountCurrency(state, inv.currency);
+    let view = openViewOf.get(inv)?.[inCurrency ? 1 : 0];
+    if (view === undefined) {
+      const remaining = BigInt(inv.amountMicros) - BigInt(inv.paidMicros);
+      const eventIds = [inv.eventId, ...inv.payments.map((p) => p.eventId)].filter((id): id is string => id !== undefined);
+      view = { dueAtMs: inv.dueAtMs, openMicros: inCurrency ? remaining : 0n, partPaid: inv.payments.length > 0, eventIds };
+      const both = openViewOf.get(inv) ?? [undefined, undefined];
+      both[inCurrency ? 1 : 0] = view;
+      openViewOf.set(inv, both);
+    }
+    open.push(view);
   }
-  const value = { paid, open };
+  const value = { paid: samePaid(paid), open };
   invoicesProjected.set(state.invoices, { currency, value });
   return value;
+}
+
+// The latest paid list per last element. An invoice issued or part-paid leaves the paid list as it was: the
+// list built again is then swapped for the earlier one, the same views in the same order, so that what is
+// memoised on it (the payment rules' series, medians and quiet bounds) is found again. A pure cache.
+const paidEndingWith = new WeakMap<PaidInvoiceView, readonly PaidInvoiceView[]>();
+
+function samePaid(paid: PaidInvoiceView[]): readonly PaidInvoiceView[] {
+  const last = paid[paid.length - 1];
+  if (last === undefined) return paid;
+  const earlier = paidEndingWith.get(last);
+  if (earlier !== undefined && earlier.length === paid.length && earlier.every((p, i) => p === paid[i])) return earlier;
+  paidEndingWith.set(last, paid);
+  return paid;
 }
 
 function projectComplaints(state: AccountState): readonly ComplaintRecord[] {

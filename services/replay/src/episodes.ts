@@ -37,8 +37,9 @@ export interface Episode {
  * (first time its highest score was reached): the moment that best shows why it mattered.
  */
 export class EpisodeTracker {
-  private readonly open = new Map<string, Episode>();
-  private readonly done: Episode[] = [];
+  // Episodes in the making keep the alert at their peak (records are immutable) rather than its explanation.
+  private readonly open = new Map<string, Omit<Episode, "explanation"> & { peak: AlertRecord }>();
+  private readonly done: Array<Omit<Episode, "explanation"> & { peak: AlertRecord }> = [];
 
   constructor(
     private readonly configVersion: string,
@@ -60,14 +61,14 @@ export class EpisodeTracker {
         firedAt: alert.firedAt,
         resolvedAt: null,
         tier: tier ?? null,
-        explanation: this.explain(alert),
+        peak: alert,
       });
       return;
     }
     if (levelRank[alert.level] > levelRank[current.level]) current.level = alert.level;
     if (alert.score > current.score) {
       current.score = alert.score;
-      current.explanation = this.explain(alert);
+      current.peak = alert;
     }
     if (current.tier === null && tier !== undefined) current.tier = tier;
     if (change.type === "resolved") {
@@ -79,7 +80,8 @@ export class EpisodeTracker {
 
   /** Every episode, resolved or still firing, ordered by firedAt then alertId. */
   episodes(): Episode[] {
-    const all = [...this.done, ...this.open.values()];
+    // Explained once, at the end: a peak is often passed again the next day (silence grows daily).
+    const all = [...this.done, ...this.open.values()].map(({ peak, ...episode }): Episode => ({ ...episode, explanation: this.explain(peak) }));
     return all.sort((a, b) => Date.parse(a.firedAt) - Date.parse(b.firedAt) || (a.alertId < b.alertId ? -1 : a.alertId > b.alertId ? 1 : 0));
   }
 

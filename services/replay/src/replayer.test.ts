@@ -56,6 +56,44 @@ describe("replay", () => {
     expect([...a.states.keys()].sort()).toEqual([...b.states.keys()].sort());
   });
 
+  it("ticks only accounts that time can change, with the episodes and snapshot of ticking them all, late events too", async () => {
+    // Every 20th event two places late: applied late, at the clock the ticks left out would have set.
+    const events = [...simulate({ seed: 5, accounts: 30, months: 18, end: "2026-06-01T00:00:00Z" })];
+    for (let i = 20; i + 2 < events.length; i += 20) events.splice(i + 2, 0, ...events.splice(i, 1));
+    const opts = { config: defaultConfig, asOfMs: Date.parse("2025-10-01T00:00:00Z") };
+    const all = await replay(events, { ...opts, everyTick: true });
+    const lazy = await replay(events, opts);
+    expect(lazy.stats.outOfOrder).toBeGreaterThan(100);
+    expect(all.episodes.length).toBeGreaterThan(5);
+    expect(lazy.episodes).toEqual(all.episodes);
+    expect(lazy.snapshot).toEqual(all.snapshot);
+    expect(lazy.stats.ticks).toBeLessThan(all.stats.ticks / 3);
+  });
+
+  it("judges a late event at the boundary the left-out ticks would have moved the clock to", async () => {
+    const day = (d: number) => new Date(Date.parse("2025-01-06T01:00:00Z") + d * 86_400_000).toISOString();
+    let seq = 0;
+    const ev = (accountId: string, d: number, type: string, data: object) => ({ eventId: `e${++seq}`, accountId, schemaVersion: 1, type, occurredAt: day(d), data }) as ChurnEvent;
+    const profile = { name: "A", tier: "ordinary", owner: { name: "O", email: "o@example.com" }, region: "East", timezone: "Asia/Shanghai", currency: "CNY", locale: "en" };
+    const events = [ev("a", 0, "account.upserted", profile)];
+    for (let d = 0; d <= 294; d += 7) events.push(ev("a", d, "order.placed", { orderId: `o${d}`, amount: "1000.00", currency: "CNY" }));
+    // Another account moves the clock past two midnights; then a critical complaint of day 250 arrives. At
+    // the midnight of day 296 it is past criticalUnresolvedDays (45), at the order of day 294 not yet.
+    events.push(ev("b", 296, "account.upserted", { ...profile, name: "B" }));
+    events.push(ev("a", 250, "complaint.opened", { complaintId: "c1", severity: "critical", category: "delivery", text: "Broken." }));
+    // An account first seen late was never ticked: its second late event is judged at its own clock.
+    events.push(ev("c", 0, "account.upserted", { ...profile, name: "C" }));
+    events.push(ev("c", 100, "complaint.opened", { complaintId: "c2", severity: "critical", category: "delivery", text: "Broken." }));
+    events.push(ev("b", 300, "account.upserted", { ...profile, name: "B" }));
+    const all = await replay(events, { config: defaultConfig, everyTick: true });
+    const lazy = await replay(events, { config: defaultConfig });
+    expect(all.episodes.map((e) => [e.accountId, e.rule, e.firedAt])).toEqual([
+      ["a", "complaints.spike", "2025-10-29T00:00:00.000Z"],
+      ["c", "complaints.spike", "2025-10-30T00:00:00.000Z"],
+    ]);
+    expect(lazy.episodes).toEqual(all.episodes);
+  });
+
   it("backtests a simulator run above measured floors (60 accounts × 18 months, seed 7)", async () => {
     const sim = simulate({ seed: 7, accounts: 60, months: 18, end: "2026-06-01T00:00:00Z" });
     const result = await replay(sim, { config: defaultConfig });

@@ -1,5 +1,5 @@
 import type { ChurnEvent, Locale } from "@churnwatch/contracts";
-import { emptyState, step, type AccountState, type AlertChange, type EngineConfig, type EngineInput } from "@churnwatch/engine";
+import { emptyState, nextWakeMs, step, type AccountState, type AlertChange, type EngineConfig, type EngineInput } from "@churnwatch/engine";
 import { DedupWindow } from "./dedup.ts";
 import { EpisodeTracker, type Episode } from "./episodes.ts";
 import { UnsortedInputError } from "./order.ts";
@@ -25,6 +25,11 @@ export interface ReplayOptions {
    * so it is judged at the later time), or "throw" UnsortedInputError so the caller can sort and retry.
    */
   onUnsorted?: "apply" | "throw";
+  /**
+   * Tick every account at every boundary, as before ticks followed the engine's nextWakeMs: slower, with
+   * the same results; the reference that the ticks left out are tested against.
+   */
+  everyTick?: boolean;
   onProgress?: (p: ReplayProgress) => void;
   progressEvery?: number;
 }
@@ -52,8 +57,10 @@ export interface ReplayResult {
 
 /**
  * Replays events through the same pure engine the live worker runs, in event time: every event is
- * evaluated with `step`, and at each tick boundary every known account gets a tick, so silence fires
- * as it would live. Keeps only per-account state, the dedup window and the alert episodes.
+ * evaluated with `step`, and at each tick boundary every known account that time alone could change
+ * (engine's nextWakeMs) gets a tick, so silence fires as it would live. The others' ticks would change
+ * nothing, so the alerts are those of ticking every account at every boundary. Keeps only per-account
+ * state, the dedup window and the alert episodes.
  */
 export async function replay(events: AsyncIterable<ChurnEvent> | Iterable<ChurnEvent>, opts: ReplayOptions): Promise<ReplayResult> {
   const { config } = opts;
@@ -79,8 +86,14 @@ export async function replay(events: AsyncIterable<ChurnEvent> | Iterable<ChurnE
   let lastMs = -Infinity;
   let nextTickMs = Infinity;
 
+  // Per account, the instant before which no tick can change it (nextWakeMs): ticks before it are left out.
+  const wakes = new Map<string, number>();
+  let lastTickMs = -Infinity;
+  // Accounts first seen since that boundary: no tick reached them, left out or not.
+  const newSinceTick = new Set<string>();
   const record = (accountId: string, state: AccountState, changes: AlertChange[]) => {
     states.set(accountId, state);
+    wakes.set(accountId, nextWakeMs(state, config));
     for (const c of changes) tracker.apply(c, accountId, state.profile?.tier);
   };
   const run = (accountId: string, state: AccountState, input: EngineInput) => {
@@ -96,10 +109,12 @@ export async function replay(events: AsyncIterable<ChurnEvent> | Iterable<ChurnE
   const tickAll = (ms: number) => {
     const at = new Date(ms).toISOString();
     for (const [accountId, state] of states) {
-      if (state.clock === at) continue;
+      if (state.clock === at || (!opts.everyTick && (wakes.get(accountId) as number) > ms)) continue;
       run(accountId, state, { kind: "tick", at });
       stats.ticks++;
     }
+    lastTickMs = ms;
+    newSinceTick.clear();
     dedup.advance(ms);
   };
 
@@ -120,7 +135,17 @@ export async function replay(events: AsyncIterable<ChurnEvent> | Iterable<ChurnE
     if (dedup.isStale(ms)) stats.stale++;
     else if (!dedup.add(event.eventId, ms)) stats.duplicates++;
     else {
-      const state = states.get(event.accountId) ?? emptyState(event.accountId);
+      let state = states.get(event.accountId);
+      if (state === undefined) {
+        state = emptyState(event.accountId);
+        newSinceTick.add(event.accountId);
+      } else if (ms < lastTickMs && !newSinceTick.has(event.accountId) && state.clock !== undefined && Date.parse(state.clock) < lastTickMs) {
+        // A late event is judged at the clock, which every tick would have moved to the last boundary:
+        // make up the tick left out (nothing could change at it), so that the event is judged the same.
+        run(event.accountId, state, { kind: "tick", at: new Date(lastTickMs).toISOString() });
+        stats.ticks++;
+        state = states.get(event.accountId) as AccountState;
+      }
       run(event.accountId, state, { kind: "event", event });
       stats.applied++;
     }

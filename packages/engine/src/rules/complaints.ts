@@ -4,7 +4,7 @@ import { scoreFor } from "../score.ts";
 import { changePct, num, optionalPct } from "../stats.ts";
 import { DAY_MS, parseInstant } from "../time.ts";
 import { latestIds } from "../view.ts";
-import { NONE, type RuleContext, type RuleOutcome } from "./types.ts";
+import { BOUND_SLACK_MS, NONE, type RuleContext, type RuleOutcome } from "./types.ts";
 
 const at = (m: MultipleWithFloor, baseline: number) => Math.max(m.multiple * baseline, m.floor);
 
@@ -80,4 +80,31 @@ export function complaintsSpike({ state, view, asOfMs, thresholds, maxEventIds, 
     evidence,
     eventIds: latestIds(moved, maxEventIds),
   };
+}
+
+/**
+ * Complaints only leave the window with time, so with fewer than `minComplaints` in it only an unresolved
+ * critical complaint coming of age, or the account becoming old enough to judge while one has, can make the
+ * rule fire. With enough complaints in the window the baseline's drift is not followed: no claim.
+ */
+export function complaintsQuietUntil({ state, view, asOfMs, thresholds }: RuleContext): number {
+  const t = thresholds["complaints.spike"];
+  if (state.firstEventAt === undefined) return Number.POSITIVE_INFINITY;
+  const windowStart = asOfMs - t.windowDays * DAY_MS;
+  let recentCount = 0;
+  for (const c of view.complaints) if (c.atMs > windowStart) recentCount++;
+  if (recentCount >= t.minComplaints) return asOfMs;
+  // Eligible once the baseline span reaches minBaselineDays (it only grows, up to baselineDays).
+  const eligibleFrom =
+    t.baselineDays >= t.minBaselineDays
+      ? parseInstant(state.firstEventAt) + (t.windowDays + t.minBaselineDays) * DAY_MS - BOUND_SLACK_MS
+      : Number.POSITIVE_INFINITY;
+  const criticalAgeMs = t.criticalUnresolvedDays * DAY_MS;
+  let until = Number.POSITIVE_INFINITY;
+  for (const c of view.complaints) {
+    if (c.severity !== "critical" || c.resolvedAtMs !== undefined) continue;
+    const agedFrom = c.atMs + criticalAgeMs;
+    until = Math.min(until, agedFrom > asOfMs ? agedFrom : eligibleFrom);
+  }
+  return until;
 }

@@ -159,6 +159,52 @@ function mayFire(view: RuleContext["view"], firstOrderMs: number, asOfMs: number
   return recent * BigInt(Math.round(baseSpanMs)) * 10_000n <= base * BigInt(Math.round(windowMs)) * BigInt(Math.round((100 - t.medium) * 100) + 1);
 }
 
+/**
+ * The rule fires only where the account is eligible (a long enough baseline span, enough orders in it)
+ * and, unless `shrunkOrders` (which reads the orders alone) fires, where `mayFire` holds. Between the
+ * instants an order leaves the window or the baseline, the sums and counts stay put while the baseline span
+ * only grows, which only makes `mayFire` harder: so each of those instants (and the one at which the span
+ * becomes long enough) is judged in turn, and the first at which all could hold is the bound.
+ */
+export function declineQuietUntil({ state, view, asOfMs, thresholds }: RuleContext): number {
+  const t = thresholds["purchases.decline"];
+  if (state.firstOrderAt === undefined) return Number.POSITIVE_INFINITY;
+  const firstOrderMs = parseInstant(state.firstOrderAt);
+  const series = orderSeries(view.orders);
+  const { times } = series;
+  if (!series.sorted || upperBound(times, asOfMs) < times.length) return asOfMs;
+  const shrunkFires = shrunkOrders(view.orders, t)?.fires ?? false;
+  const windowMs = t.windowDays * DAY_MS;
+  const baselineMs = t.baselineDays * DAY_MS;
+  const minSpanMs = t.minBaselineDays * DAY_MS;
+  // An order leaves the window a window after it (upperBound edge), and the baseline once it is more than
+  // baselineDays old (lowerBound edge: one millisecond later). The span turns positive once the first
+  // order is more than a window old, and long enough minBaselineDays later.
+  let w = upperBound(times, asOfMs - windowMs);
+  let b = lowerBound(times, asOfMs - baselineMs);
+  const spanEdges = [firstOrderMs + windowMs + 1, firstOrderMs + windowMs + minSpanMs].filter((at) => at > asOfMs);
+  let at = asOfMs;
+  for (let judged = 0; at < Number.POSITIVE_INFINITY; judged++) {
+    if (judged === MAX_JUDGED_EDGES) return at;
+    const s = spans(firstOrderMs, at, t);
+    const { base, recent: r, end: e } = ranges(times, s, at);
+    const eligible = s.baseSpanMs >= minSpanMs && r - base >= t.minBaselineOrders;
+    if (eligible && (shrunkFires || mayFire(view, firstOrderMs, at, t))) return at;
+    // Nothing left in the window: mayFire holds as soon as the span is positive.
+    if (s.baseSpanMs > 0 && !((series.prefix[e] as bigint) - (series.prefix[r] as bigint) > 0n)) return at;
+    const leavesWindow = w < times.length ? (times[w] as number) + windowMs : Number.POSITIVE_INFINITY;
+    const leavesBase = b < times.length ? (times[b] as number) + baselineMs + 1 : Number.POSITIVE_INFINITY;
+    at = Math.min(leavesWindow, leavesBase, spanEdges[0] ?? Number.POSITIVE_INFINITY);
+    if (at === leavesWindow) w++;
+    else if (at === leavesBase) b++;
+    else spanEdges.shift();
+  }
+  return at;
+}
+
+/** Edges judged at most per bound (then the bound is the next one); an account that stops ordering passes medium within a few. */
+const MAX_JUDGED_EDGES = 1000;
+
 const firesAt = (m: Measure | undefined): boolean => m !== undefined && m.eligible && m.pastMedium;
 
 interface Shrunk extends LatestOrders {

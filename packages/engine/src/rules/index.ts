@@ -1,11 +1,11 @@
 import type { RuleId } from "@churnwatch/contracts";
-import { complaintsSpike } from "./complaints.ts";
-import { purchasesDecline } from "./decline.ts";
-import { purchasesNarrowing } from "./narrowing.ts";
-import { paymentsOverdue } from "./overdue.ts";
-import { purchasesSilence } from "./silence.ts";
-import { paymentsSlipping } from "./slipping.ts";
-import type { Rule } from "./types.ts";
+import { complaintsQuietUntil, complaintsSpike } from "./complaints.ts";
+import { declineQuietUntil, purchasesDecline } from "./decline.ts";
+import { narrowingQuietUntil, purchasesNarrowing } from "./narrowing.ts";
+import { overdueQuietUntil, paymentsOverdue } from "./overdue.ts";
+import { purchasesSilence, silenceQuietUntil } from "./silence.ts";
+import { paymentsSlipping, slippingQuietUntil } from "./slipping.ts";
+import type { QuietBound, Rule } from "./types.ts";
 
 export const rules: Record<RuleId, Rule> = {
   "purchases.decline": purchasesDecline,
@@ -16,4 +16,14 @@ export const rules: Record<RuleId, Rule> = {
   "complaints.spike": complaintsSpike,
 };
 
-export type { Rule, RuleContext, RuleOutcome } from "./types.ts";
+/** Per rule, how long it cannot fire with time alone (see QuietBound). */
+export const quietBounds: Record<RuleId, QuietBound> = {
+  "purchases.decline": declineQuietUntil,
+  "purchases.silence": silenceQuietUntil,
+  "purchases.narrowing": narrowingQuietUntil,
+  "payments.overdue": overdueQuietUntil,
+  "payments.slipping": slippingQuietUntil,
+  "complaints.spike": complaintsQuietUntil,
+};
+
+export type { QuietBound, Rule, RuleContext, RuleOutcome } from "./types.ts";

@@ -33,20 +33,34 @@ export function purchasesNarrowing({ view, thresholds, maxEventIds, onlyIfFiring
     byThresholds = new WeakMap();
     memo.set(view.orders, byThresholds);
   }
+  // What counts as a bulk order is the account's own, one definition for every purchase rule.
+  const bulkCap = thresholds["purchases.decline"].bulkCap;
   let out = byThresholds.get(t);
   if (out === undefined || out.maxEventIds !== maxEventIds) {
-    // What counts as a bulk order is the account's own, one definition for every purchase rule.
-    out = { maxEventIds, outcome: judge(view.orders, t, thresholds["purchases.decline"].bulkCap, maxEventIds) };
+    out = { maxEventIds, ...judge(view.orders, t, bulkCap, maxEventIds) };
     byThresholds.set(t, out);
   }
-  const o = out.outcome;
-  if (onlyIfFiring && !(o.kind === "measured" && o.eligible && o.fires)) return NONE;
-  return o;
+  if (out.firing !== undefined) return onlyIfFiring && !out.firing.eligible ? NONE : out.firing;
+  if (onlyIfFiring) return NONE;
+  // Nothing fires: the longest window's outcome (which never fires) is only worked out for an alert to update.
+  out.quiet ??= out.longest === undefined ? NONE : outcome(withSizes(out.longest, t, bulkCap), t, maxEventIds);
+  return out.quiet;
 }
 
-const memo = new WeakMap<readonly OrderView[], WeakMap<NarrowingThresholds, { maxEventIds: number; outcome: RuleOutcome }>>();
+interface Judgement {
+  /** The outcome of the first window that fires, if one does. */
+  firing?: RuleOutcome & { kind: "measured" };
+  /** Otherwise the longest window judged, and its outcome once asked for. */
+  longest?: Lines;
+  quiet?: RuleOutcome;
+}
 
-function judge(orders: readonly OrderView[], t: NarrowingThresholds, bulkCap: number, maxEventIds: number): RuleOutcome {
+/** The outcome never reads the clock: only a new order can make the rule fire. */
+export const narrowingQuietUntil = (): number => Number.POSITIVE_INFINITY;
+
+const memo = new WeakMap<readonly OrderView[], WeakMap<NarrowingThresholds, Judgement & { maxEventIds: number }>>();
+
+function judge(orders: readonly OrderView[], t: NarrowingThresholds, bulkCap: number, maxEventIds: number): Judgement {
   const tagged: OrderView[] = [];
   for (const o of orders) if (o.categories !== undefined && o.categories.length > 0) tagged.push(o);
   const index = indexCategories(tagged);
@@ -59,11 +73,11 @@ function judge(orders: readonly OrderView[], t: NarrowingThresholds, bulkCap: nu
     // The order sizes cost more than the lines: only measured where the lines could fire.
     if (w.linesFire) {
       const judged = withSizes(w, t, bulkCap);
-      if (judged.fires) return outcome(judged, t, maxEventIds);
+      if (judged.fires) return { firing: outcome(judged, t, maxEventIds) };
     }
     longest = w;
   }
-  return longest === undefined ? NONE : outcome(withSizes(longest, t, bulkCap), t, maxEventIds);
+  return longest === undefined ? {} : { longest };
 }
 
 interface Lines extends Split {
@@ -96,11 +110,12 @@ function indexCategories(tagged: readonly OrderView[]): CategoryIndex {
     times[i] = o.atMs;
     for (const c of o.categories ?? []) if (!prefix.has(c)) prefix.set(c, new Int32Array(n + 1));
   });
-  for (const [c, counts] of prefix) {
-    tagged.forEach((o, i) => {
-      counts[i + 1] = (counts[i] as number) + (o.categories?.includes(c) ? 1 : 0);
-    });
-  }
+  // Mark each order's categories (once each, as `includes` counted them), then run the prefix sums.
+  const all = [...prefix.values()];
+  tagged.forEach((o, i) => {
+    for (const c of o.categories ?? []) (prefix.get(c) as Int32Array)[i + 1] = 1;
+  });
+  for (const counts of all) for (let i = 1; i <= n; i++) counts[i] = (counts[i] as number) + (counts[i - 1] as number);
   return { times, prefix };
 }
 
@@ -144,7 +159,7 @@ function withSizes(w: Lines, t: NarrowingThresholds, bulkCap: number): Judged {
   return { ...w, ...sizes, fires: w.linesFire && smaller };
 }
 
-function outcome(w: Judged, t: NarrowingThresholds, maxEventIds: number): RuleOutcome {
+function outcome(w: Judged, t: NarrowingThresholds, maxEventIds: number): RuleOutcome & { kind: "measured" } {
   const bands = { resolve: t.resolve, medium: t.medium, high: t.high, critical: t.critical };
   const level = levelFor(w.lostPct, bands, true);
   return {

@@ -2,8 +2,11 @@ import { formatMoney } from "../money.ts";
 import { levelFor, scoreFor } from "../score.ts";
 import { medianDaysLate } from "../series.ts";
 import { num } from "../stats.ts";
-import { localDay } from "../time.ts";
+import { DAY_MS, localDay } from "../time.ts";
 import { NONE, type RuleContext, type RuleOutcome } from "./types.ts";
+
+// No time zone is ahead of UTC by more than 14 hours (Kiribati); one more hour of margin.
+const MAX_ZONE_LEAD_MS = 15 * 3_600_000;
 
 /**
  * payments.overdue: the worst open invoice's calendar days past due (account timezone) beyond the
@@ -63,4 +66,28 @@ export function paymentsOverdue({ state, view, asOfMs, thresholds, maxEventIds, 
     ],
     eventIds: [...new Set(ids)].sort().slice(0, maxEventIds),
   };
+}
+
+/**
+ * Whether the rule fires depends only on which open invoices are past each of resolve, medium and high days
+ * beyond the usual lateness, and more of them past only makes it likelier: so it cannot fire before one more
+ * of those crossings. Calendar days are the account's; the bound takes the earliest zone on Earth.
+ */
+export function overdueQuietUntil({ state, view, asOfMs, thresholds }: RuleContext): number {
+  const t = thresholds["payments.overdue"];
+  if (!(view.paid.length >= t.minPaidInvoices)) return Number.POSITIVE_INFINITY;
+  const tz = state.profile?.timezone;
+  const usual = Math.max(0, medianDaysLate(view.paid) ?? 0);
+  const today = localDay(asOfMs, tz);
+  let until = Number.POSITIVE_INFINITY;
+  for (const inv of view.open) {
+    const dueDay = localDay(inv.dueAtMs, tz);
+    for (const band of [t.resolve, t.medium, t.high]) {
+      // Past the band once its whole calendar days exceed usual + band.
+      const firstDay = dueDay + Math.floor(usual + band) + 1;
+      if (inv.dueAtMs < asOfMs && today >= firstDay) continue; // past it already: it does not make the rule fire
+      until = Math.min(until, firstDay * DAY_MS - MAX_ZONE_LEAD_MS);
+    }
+  }
+  return until;
 }

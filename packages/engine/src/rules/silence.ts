@@ -1,8 +1,10 @@
+import type { SilenceThresholds } from "../config.ts";
 import { levelFor, scoreFor } from "../score.ts";
 import { medianGapDays } from "../series.ts";
 import { changePct, num, optionalPct } from "../stats.ts";
 import { DAY_MS } from "../time.ts";
-import { NONE, type RuleContext, type RuleOutcome } from "./types.ts";
+import type { OrderView } from "../view.ts";
+import { BOUND_SLACK_MS, NONE, type RuleContext, type RuleOutcome } from "./types.ts";
 
 /**
  * purchases.silence: days since the last order placed in multiples of the account's usual gap (median gap
@@ -15,12 +17,7 @@ export function purchasesSilence({ view, asOfMs, thresholds, onlyIfFiring }: Rul
   const orders = view.orders;
   const last = orders[orders.length - 1];
   if (!last || orders.length < 2) return NONE;
-  const usualGap = medianGapDays(orders) ?? 0;
-  const unit = Math.max(usualGap, t.minDays / t.medium);
-  // An order placed and then cancelled is still the customer ordering: silence counts from the latest
-  // placement, cancelled or not.
-  const lastCancelled = view.cancellations[view.cancellations.length - 1];
-  const latest = lastCancelled !== undefined && lastCancelled.atMs > last.atMs ? lastCancelled : last;
+  const { usualGap, unit, latest } = rhythm(view, t);
   const days = (asOfMs - latest.atMs) / DAY_MS;
   const ratio = days / unit;
   if (onlyIfFiring && !(orders.length >= t.minOrders && ratio > t.medium)) return NONE;
@@ -45,4 +42,23 @@ export function purchasesSilence({ view, asOfMs, thresholds, onlyIfFiring }: Rul
     ],
     eventIds: latest.eventId === undefined ? [] : [latest.eventId],
   };
+}
+
+function rhythm(view: RuleContext["view"], t: SilenceThresholds) {
+  const last = view.orders[view.orders.length - 1] as OrderView;
+  const usualGap = medianGapDays(view.orders) ?? 0;
+  const unit = Math.max(usualGap, t.minDays / t.medium);
+  // An order placed and then cancelled is still the customer ordering: silence counts from the latest
+  // placement, cancelled or not.
+  const lastCancelled = view.cancellations[view.cancellations.length - 1];
+  const latest = lastCancelled !== undefined && lastCancelled.atMs > last.atMs ? lastCancelled : last;
+  return { usualGap, unit, latest };
+}
+
+/** Silence fires once the days since the latest order pass `medium` usual gaps: a fixed instant. */
+export function silenceQuietUntil({ view, thresholds }: RuleContext): number {
+  const t = thresholds["purchases.silence"];
+  if (view.orders.length < 2 || view.orders.length < t.minOrders) return Number.POSITIVE_INFINITY;
+  const { unit, latest } = rhythm(view, t);
+  return latest.atMs + t.medium * unit * DAY_MS - BOUND_SLACK_MS;
 }

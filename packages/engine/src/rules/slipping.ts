@@ -82,3 +82,19 @@ export function paymentsSlipping({ view, asOfMs, thresholds, maxEventIds, onlyIf
     eventIds: latestIds(moved, maxEventIds),
   };
 }
+
+/**
+ * The rule reads the clock only through its window: between two instants at which a payment leaves it,
+ * its outcome stays put. So each of those instants is judged in turn, and the first that fires is the bound.
+ */
+export function slippingQuietUntil(ctx: RuleContext): number {
+  const windowMs = ctx.thresholds["payments.slipping"].windowDays * DAY_MS;
+  const exits: number[] = [];
+  for (const p of ctx.view.paid) if (p.paidAtMs + windowMs > ctx.asOfMs) exits.push(p.paidAtMs + windowMs);
+  exits.sort((a, b) => a - b);
+  for (const at of exits) {
+    const o = paymentsSlipping({ ...ctx, asOfMs: at, onlyIfFiring: true });
+    if (o.kind === "measured" && o.eligible && o.fires) return at;
+  }
+  return Number.POSITIVE_INFINITY;
+}

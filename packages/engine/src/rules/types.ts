@@ -38,4 +38,18 @@ export type RuleOutcome =
 
 export type Rule = (ctx: RuleContext) => RuleOutcome;
 
+/**
+ * For a rule that does not fire at `ctx.asOfMs` (its outcome there is not eligible and past the fire
+ * threshold): an instant until which it cannot fire with time alone, its inputs unchanged. Every instant in
+ * [asOfMs, result) is safe; returning asOfMs claims nothing. A rule whose outcome moves with the clock in a
+ * way the bound does not follow must return asOfMs: being early costs an evaluation, being late an alert.
+ */
+export type QuietBound = (ctx: RuleContext) => number;
+
+/**
+ * Taken off a bound computed in floating point (days and ratios of days), so that rounding can never put it
+ * after the instant the rule really compares against: far more than any rounding, far less than a tick.
+ */
+export const BOUND_SLACK_MS = 60_000;
+
 export const NONE: RuleOutcome = { kind: "none" };
