@@ -74,10 +74,11 @@ async function bareRun(kafka: Kafka, admin: Admin, topics: BenchTopics, groupId:
       eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat }) => {
         if (batch.isEmpty()) return;
         firstBatchMs ??= performance.now();
+        // Counted before the commit: the watcher may see the last commit before this callback resumes.
+        done += batch.messages.length;
         resolveOffset(batch.lastOffset());
         await commitOffsetsIfNecessary();
         await heartbeat();
-        done += batch.messages.length;
         lastCommitMs = performance.now();
       },
     });
