@@ -38,7 +38,16 @@ const schema = z.object({
   /** /healthz, /readyz and /metrics; 0 picks a free port. */
   OPS_PORT: envFields.port.default(9464),
   OPS_TOKEN: envFields.opsToken,
-  ACCOUNT_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /**
+   * Partitions whose batches are applied at once. Each batch makes two Redis round trips for all of its
+   * accounts; more in flight overlaps one batch's waiting with another's engine work.
+   */
+  PARTITION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * Budget of the in-process cache of parsed account states, in MB of their JSON (the heap holds about 1.4
+   * times that). 0 turns it off: every batch then reads and parses each account's state again.
+   */
+  STATE_CACHE_MB: z.coerce.number().min(0).max(16_384).default(64),
 });
 
 export type SignalWorkerConfig = z.infer<typeof schema>;

@@ -29,6 +29,7 @@ import { createSignalMetrics } from "./metrics.ts";
 
 import { createOutboxRelay } from "./outboxRelay.ts";
 import { createRedisSignalStore } from "./redisSignalStore.ts";
+import { createStateCache } from "./stateCache.ts";
 import { createSweeper } from "./sweeper.ts";
 
 export interface SignalWorkerDeps {
@@ -61,9 +62,10 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
   redis.on("error", (err) => logger.error({ err }, "redis connection error"));
   queueConnection.on("error", (err) => logger.error({ err }, "redis (queue) connection error"));
 
-  const store = createRedisSignalStore(redis, { prefix: config.KEY_PREFIX, seenTtlSeconds: config.SEEN_TTL_DAYS * 86_400 });
+  const cache = createStateCache(config.STATE_CACHE_MB * 1024 * 1024);
+  const store = createRedisSignalStore(redis, { prefix: config.KEY_PREFIX, seenTtlSeconds: config.SEEN_TTL_DAYS * 86_400, cache });
   const lag = createLagMonitor({ admin, groupId: config.CONSUMER_GROUP, topics, maxLag: config.CAUGHT_UP_MAX_LAG, logger });
-  const metrics = createSignalMetrics(lag);
+  const metrics = createSignalMetrics(lag, cache);
   const relay = createOutboxRelay({
     redis,
     queue,
@@ -98,14 +100,17 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
     store,
     config: engineConfig,
     isLive: (at) => lag.isCaughtUp() && Date.parse(at) >= now().getTime() - config.LIVE_WINDOW_MS,
-    keepComplaintTexts: (accountId, complaints) => keepComplaintTexts(redis, config.KEY_PREFIX, accountId, complaints),
+    keepComplaintTexts: (complaints) => keepComplaintTexts(redis, config.KEY_PREFIX, complaints),
+    onLoaded: ({ accounts, cached }) => {
+      metrics.stateLoads.inc({ source: "cache" }, cached);
+      metrics.stateLoads.inc({ source: "redis" }, accounts - cached);
+    },
   });
   const handleBatch = createBatchHandler({
     processor,
     writeDeadLetters: createDeadLetterWriter(producer, config.TOPIC_DEAD_LETTER, now),
     logger,
     maxEventBytes: config.MAX_EVENT_BYTES,
-    accountConcurrency: config.ACCOUNT_CONCURRENCY,
     onProcessed: () => relayLoop?.kick(),
     metrics,
   });
@@ -161,7 +166,7 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
       readiness: { kafka: () => admin.describeCluster(), redis: () => redis.ping() },
       logger,
     });
-    await consumer.run({ autoCommitThreshold: 1, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 2, eachBatch: handleBatch });
+    await consumer.run({ autoCommitThreshold: 1, eachBatchAutoResolve: false, partitionsConsumedConcurrently: config.PARTITION_CONCURRENCY, eachBatch: handleBatch });
     logger.info({ topics, groupId: config.CONSUMER_GROUP }, "signal worker started");
   }
 
