@@ -94,7 +94,10 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
   });
   const relayAll = () => Promise.all([relay.drain(), historyRelay.drain(), changelog.drain()]);
   const loops: Loop[] = [];
-  let relayLoop: Loop | undefined;
+  // One loop per relay: under a steady stream the changelog relay drains for as long as commits keep marking
+  // accounts dirty, and alerts must not wait for it.
+  let relayLoops: Loop[] = [];
+  const kickRelays = () => relayLoops.forEach((l) => l.kick());
 
   const processor = createAccountProcessor({
     store,
@@ -111,7 +114,7 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
     writeDeadLetters: createDeadLetterWriter(producer, config.TOPIC_DEAD_LETTER, now),
     logger,
     maxEventBytes: config.MAX_EVENT_BYTES,
-    onProcessed: () => relayLoop?.kick(),
+    onProcessed: kickRelays,
     metrics,
   });
   const sweep = createSweeper({
@@ -138,10 +141,14 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
     await producer.connect();
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
-    relayLoop = startLoop("outbox-relay", 1_000, relayAll, logger);
+    relayLoops = [
+      startLoop("outbox-relay", 1_000, () => relay.drain(), logger),
+      startLoop("history-relay", 1_000, () => historyRelay.drain(), logger),
+      startLoop("changelog-relay", 1_000, () => changelog.drain(), logger),
+    ];
     let wasCaughtUp = false;
     loops.push(
-      relayLoop,
+      ...relayLoops,
       startLoop("lag-monitor", config.LAG_CHECK_INTERVAL_MS, async () => {
         await lag.measure();
         const caughtUp = lag.isCaughtUp();
@@ -156,7 +163,7 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
       if (!lag.isCaughtUp()) return; // ticking a half-loaded history at "now" would invent silence
       const result = await sweep();
       if (result) metrics.sweeps.inc();
-      if (result && result.notifications > 0) relayLoop?.kick();
+      if (result && result.notifications > 0) kickRelays();
     }, logger);
     loops.push(sweepLoop);
     ops = await startOpsServer({
