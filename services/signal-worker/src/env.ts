@@ -39,13 +39,19 @@ const schema = z.object({
   OPS_PORT: envFields.port.default(9464),
   OPS_TOKEN: envFields.opsToken,
   /**
+   * Most bytes fetched per partition and request (kafkajs's default is 1 MiB). While catching up, each batch
+   * then holds more events per account, and each account costs one state write per batch.
+   */
+  KAFKA_FETCH_MAX_BYTES_PER_PARTITION: z.coerce.number().int().min(65_536).max(67_108_864).default(4_194_304),
+  /**
    * Partitions whose batches are applied at once. Each batch makes two Redis round trips for all of its
    * accounts; more in flight overlaps one batch's waiting with another's engine work.
    */
   PARTITION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /**
-   * Budget of the in-process cache of parsed account states, in MB of their JSON (the heap holds about 1.4
-   * times that). 0 turns it off: every batch then reads and parses each account's state again.
+   * Budget of the in-process cache of parsed account states, in MB of their JSON. The heap holds about 2.4
+   * times that: the parsed states, and the JSON of their records kept for the next write (see stateJson.ts).
+   * 0 turns it off: every batch then reads and parses each account's state again.
    */
   STATE_CACHE_MB: z.coerce.number().min(0).max(16_384).default(64),
 });

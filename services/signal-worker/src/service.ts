@@ -53,6 +53,10 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
   const consumer: Consumer = kafka.consumer({
     groupId: config.CONSUMER_GROUP,
     allowAutoTopicCreation: false,
+    // Larger fetches put more of an account's events into one commit while catching up; a fetch may fill
+    // up to eight partitions' worth.
+    maxBytesPerPartition: config.KAFKA_FETCH_MAX_BYTES_PER_PARTITION,
+    maxBytes: 8 * config.KAFKA_FETCH_MAX_BYTES_PER_PARTITION,
     sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
     heartbeatInterval: Math.min(3_000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 3)),
   });
