@@ -130,7 +130,7 @@ export function workerEnv(brokers: string[], topics: BenchTopics, name: string, 
 }
 
 /** The worker's tuning variables, when set for the benchmark, reach the worker (to compare settings). */
-const TUNING = ["PARTITION_CONCURRENCY", "STATE_CACHE_MB"] as const;
+const TUNING = ["PARTITION_CONCURRENCY", "STATE_CACHE_MB", "KAFKA_FETCH_MAX_BYTES_PER_PARTITION"] as const;
 function tuningFromEnvironment(): Record<string, string> {
   return Object.fromEntries(TUNING.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name] as string]])));
 }

@@ -26,17 +26,19 @@ function sharedAccounts(tag: string) {
   const store = createRedisSignalStore(admin, { prefix, seenTtlSeconds: 3_600 });
   return {
     load: (accountId: string) => store.load(accountId),
-    worker(opts: { live: boolean; wrap?: (store: SignalStore) => SignalStore }) {
+    worker(opts: { live: boolean; wrap?: (store: SignalStore) => SignalStore; accountsPerRound?: number }) {
       const redis = new Redis(redisUrl());
       cleanups.push(() => redis.quit());
       const cache = createStateCache(16 * 1024 * 1024);
       const own = createRedisSignalStore(redis, { prefix, seenTtlSeconds: 3_600, cache });
-      const loads = { accounts: 0, cached: 0 };
+      const loads = { accounts: 0, cached: 0, rounds: [] as number[] };
       const processor = createAccountProcessor({
         store: opts.wrap ? opts.wrap(own) : own,
         config: () => defaultConfig,
         isLive: () => opts.live,
+        accountsPerRound: opts.accountsPerRound,
         onLoaded: (s) => {
+          loads.rounds.push(s.accounts);
           loads.accounts += s.accounts;
           loads.cached += s.cached;
         },
@@ -131,5 +133,16 @@ describe("account processor on real Redis, with a state cache per worker", () =>
     const stored = await accounts.load("acc-down");
     expect(stored.state?.alerts["purchases.decline"]?.announcedLevel).toBeDefined();
     expect(stored.applied).toBe(orders.length + 1);
+  });
+
+  it("takes a large batch a slice of accounts per round trip, and applies every account", async () => {
+    const accounts = sharedAccounts("proc-rounds");
+    const a = accounts.worker({ live: false, accountsPerRound: 2 });
+    const now = Date.now();
+    const ids = ["acc-1", "acc-2", "acc-3", "acc-4", "acc-5"];
+    const outcome = await a.processor.applyBatch(batch(...ids.map((id) => orderPlaced(id, now - DAY, "1.00"))));
+    expect(a.loads.rounds).toEqual([2, 2, 1]);
+    expect(ids.map((id) => outcome.get(id))).toEqual(ids.map(() => ({ applied: 1, duplicates: 0, notifications: 0 })));
+    for (const id of ids) expect((await accounts.load(id)).applied, id).toBe(1);
   });
 });

@@ -15,6 +15,11 @@ export interface AccountProcessorDeps {
   /** Decides whether notifications may be sent for what was just applied (caught up, event recent). */
   isLive: (lastInputAt: string) => boolean;
   maxAttempts?: number;
+  /**
+   * Accounts loaded and committed per round trip. A catch-up batch can hold a thousand accounts; taking them
+   * a slice at a time keeps the states in flight (each loaded, computed and serialized) to a bounded memory.
+   */
+  accountsPerRound?: number;
   /** Keeps complaint texts for alert emails (the engine's state leaves them out), for many accounts at once. */
   keepComplaintTexts?: (complaints: ChurnEvent[]) => Promise<void>;
   /** Hears how many loads the state cache answered, per round. */
@@ -46,6 +51,7 @@ type Plan = { done: AccountOutcome } | { commit: Commit; outcome: ProcessOutcome
  */
 export function createAccountProcessor(deps: AccountProcessorDeps) {
   const maxAttempts = deps.maxAttempts ?? 20;
+  const accountsPerRound = deps.accountsPerRound ?? 100;
 
   /** The pure part: what to commit for one loaded account, or why nothing needs committing. */
   function plan(job: Job, stored: LoadedAccount): Plan {
@@ -77,6 +83,14 @@ export function createAccountProcessor(deps: AccountProcessorDeps) {
 
   /** `ready` must settle before anything is committed (complaint texts are written meanwhile). */
   async function run(jobs: Job[], ready?: Promise<void>): Promise<Map<string, AccountOutcome>> {
+    const outcomes = new Map<string, AccountOutcome>();
+    for (let from = 0; from < jobs.length; from += accountsPerRound) {
+      for (const [accountId, outcome] of await runRound(jobs.slice(from, from + accountsPerRound), ready)) outcomes.set(accountId, outcome);
+    }
+    return outcomes;
+  }
+
+  async function runRound(jobs: Job[], ready?: Promise<void>): Promise<Map<string, AccountOutcome>> {
     const outcomes = new Map<string, AccountOutcome>();
     let pending = jobs;
     for (let attempt = 1; attempt <= maxAttempts && pending.length > 0; attempt++) {

@@ -48,12 +48,14 @@ const schema = z.object({
    * accounts; more in flight overlaps one batch's waiting with another's engine work.
    */
   PARTITION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Accounts loaded and committed per Redis round trip: fewer trips with more, less memory in flight with fewer. */
+  ACCOUNTS_PER_ROUND_TRIP: z.coerce.number().int().min(1).max(5_000).default(100),
   /**
-   * Budget of the in-process cache of parsed account states, in MB of their JSON. The heap holds about 2.4
-   * times that: the parsed states, and the JSON of their records kept for the next write (see stateJson.ts).
+   * Budget of the in-process cache of parsed account states, in MB of their JSON. The parsed states take about
+   * 1.4 times that on the heap; the process grows by more (see docs/performance.md).
    * 0 turns it off: every batch then reads and parses each account's state again.
    */
-  STATE_CACHE_MB: z.coerce.number().min(0).max(16_384).default(64),
+  STATE_CACHE_MB: z.coerce.number().min(0).max(16_384).default(32),
 });
 
 export type SignalWorkerConfig = z.infer<typeof schema>;

@@ -2,7 +2,6 @@ import type { Redis, Result } from "ioredis";
 import type { AccountState } from "@churnwatch/engine";
 import type { AlertNotification, AlertTransition } from "@churnwatch/contracts";
 import type { StateCache } from "./stateCache.ts";
-import { createStateSerializer } from "./stateJson.ts";
 
 export interface StoredAccount {
   /** How many distinct events have been applied to this account, counted atomically with the state. */
@@ -99,7 +98,6 @@ export function createRedisSignalStore(redis: Redis, options: RedisSignalStoreOp
 } {
   const keys = keyspace(options.prefix);
   const cache = options.cache;
-  const serialize = createStateSerializer();
   // Sent as EVALSHA once a connection has the script (ioredis loads it, and again after a NOSCRIPT).
   redis.defineCommand("signalCommit", { lua: COMMIT_SCRIPT });
   redis.defineCommand("signalLoad", { lua: LOAD_SCRIPT, numberOfKeys: 1 });
@@ -165,7 +163,7 @@ export function createRedisSignalStore(redis: Redis, options: RedisSignalStoreOp
     async commitMany(commits) {
       if (commits.length === 0) return [];
       const pipeline = redis.pipeline();
-      const states = commits.map((c) => serialize(c.state));
+      const states = commits.map((c) => JSON.stringify(c.state));
       commits.forEach((c, i) => pipeline.signalCommit(...commitArgs(c, states[i] as string)));
       const results = (await pipeline.exec()) ?? [];
       // A failed command leaves the others' outcome standing; the error itself must still surface.

@@ -107,6 +107,7 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
     store,
     config: engineConfig,
     isLive: (at) => lag.isCaughtUp() && Date.parse(at) >= now().getTime() - config.LIVE_WINDOW_MS,
+    accountsPerRound: config.ACCOUNTS_PER_ROUND_TRIP,
     keepComplaintTexts: (complaints) => keepComplaintTexts(redis, config.KEY_PREFIX, complaints),
     onLoaded: ({ accounts, cached }) => {
       metrics.stateLoads.inc({ source: "cache" }, cached);
