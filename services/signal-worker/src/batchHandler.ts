@@ -17,9 +17,9 @@ export interface BatchHandlerDeps {
 
 /**
  * Handles one fetched batch of one partition: invalid messages go to the dead-letter topic, valid ones are
- * grouped per account (keeping their order) and applied together (one load and one commit round trip for the
- * whole batch); offsets are committed only after both are durable,
- * so a crash anywhere means redelivery, and redelivery is absorbed by event-id dedupe.
+ * grouped per account (keeping their order) and applied together (a load and a commit round trip per slice of
+ * accounts, not per account); offsets are committed only after both are durable, so a crash anywhere means
+ * redelivery, and redelivery is absorbed by event-id dedupe.
  */
 export function createBatchHandler(deps: BatchHandlerDeps) {
   return async function handleBatch(payload: EachBatchPayload): Promise<void> {
