@@ -259,7 +259,7 @@ async function main(): Promise<void> {
 
     console.log(`alert-latency · ${machineLine()}`);
     console.log(
-      `worker (${args.worker === "process" ? "a process of its own" : "in this process"}): CAUGHT_UP_MAX_LAG=${config.CAUGHT_UP_MAX_LAG}, LAG_CHECK_INTERVAL_MS=${config.LAG_CHECK_INTERVAL_MS}, SWEEP_INTERVAL_MS=${config.SWEEP_INTERVAL_MS}, LIVE_WINDOW_MS=${config.LIVE_WINDOW_MS}, ACCOUNT_CONCURRENCY=${config.ACCOUNT_CONCURRENCY}, ${ends.size / 4} partitions per topic`,
+      `worker (${args.worker === "process" ? "a process of its own" : "in this process"}): CAUGHT_UP_MAX_LAG=${config.CAUGHT_UP_MAX_LAG}, LAG_CHECK_INTERVAL_MS=${config.LAG_CHECK_INTERVAL_MS}, SWEEP_INTERVAL_MS=${config.SWEEP_INTERVAL_MS}, LIVE_WINDOW_MS=${config.LIVE_WINDOW_MS}, PARTITION_CONCURRENCY=${config.PARTITION_CONCURRENCY}, STATE_CACHE_MB=${config.STATE_CACHE_MB}, ${ends.size / 4} partitions per topic`,
     );
     console.log(`history: ${fmt(history.length)} events, loaded + caught up + swept in ${fmt(loadSeconds, 1)} s; target ${args.rate} events/s for ${args.seconds} s, ${args.triggers} alert-making events/s`);
     for (const [i, r] of results.entries()) {

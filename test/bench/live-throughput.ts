@@ -1,6 +1,7 @@
 /**
  * Live signal-worker throughput against a bare kafkajs consumer of the same topics, in the same run.
  *   pnpm exec tsx test/bench/live-throughput.ts [--accounts 300] [--months 24] [--seed 42] [--reps 3] [--no-live]
+ *     [--phase all|history|live] (history or live alone, once, is what to run under `node --import tsx --cpu-prof`)
  * Produces the simulator's history once to fresh topics, then per repetition drains them with
  *   (a) a bare consumer (the worker's consumer settings, eachBatch, no processing, commits per batch),
  *   (b) the real worker in-process (history mode: old events are recorded, as a backfill does),
@@ -40,8 +41,12 @@ const { values: args } = parseArgs({
     reps: { type: "string", default: "3" },
     end: { type: "string", default: "2026-11-01T00:00:00Z" },
     "no-live": { type: "boolean", default: false },
+    phase: { type: "string", default: "all" },
   },
 });
+
+/** Every event inside the live window and the group counted as caught up: full evaluation on each batch. */
+const allLive = { LIVE_WINDOW_MS: String(20 * 365 * 86_400_000), CAUGHT_UP_MAX_LAG: String(1e9) };
 
 interface Run {
   timing: DrainTiming;
@@ -74,10 +79,11 @@ async function bareRun(kafka: Kafka, admin: Admin, topics: BenchTopics, groupId:
       eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat }) => {
         if (batch.isEmpty()) return;
         firstBatchMs ??= performance.now();
+        // Counted before the commit: the watcher may see the last commit before this callback resumes.
+        done += batch.messages.length;
         resolveOffset(batch.lastOffset());
         await commitOffsetsIfNecessary();
         await heartbeat();
-        done += batch.messages.length;
         lastCommitMs = performance.now();
       },
     });
@@ -146,6 +152,14 @@ async function main(): Promise<void> {
     const ends = await highWatermarks(admin, eventTopicNames(topics));
     const total = [...ends.values()].reduce((a, b) => a + b, 0);
 
+    if (args.phase === "history" || args.phase === "live") {
+      const config = workerConfig(infra.brokers, topics, `${created.id}-${args.phase}`, args.phase === "live" ? allLive : {});
+      configs.push(config);
+      groups.push(config.CONSUMER_GROUP);
+      const run = await workerRun(admin, topics, config, total, `worker, ${args.phase} only`);
+      console.log(`worker, ${args.phase} only: ${fmt(steadyRate(run, total))} events/s; applied ${fmt(run.applied)} of ${fmt(total)}`);
+      return;
+    }
     const reps = Number(args.reps);
     const rates = { bare: [] as number[], history: [] as number[], live: [] as number[] };
     const walls = { bare: [] as number[], history: [] as number[], live: [] as number[] };
@@ -167,11 +181,7 @@ async function main(): Promise<void> {
 
       let line = `rep ${i}: bare ${fmt(steadyRate(a, total))}/s, worker history ${fmt(steadyRate(b, total))}/s`;
       if (!args["no-live"]) {
-        // Every event inside the live window and the group counted as caught up: full evaluation on each batch.
-        const liveConfig = workerConfig(infra.brokers, topics, `${created.id}-l${i}`, {
-          LIVE_WINDOW_MS: String(20 * 365 * 86_400_000),
-          CAUGHT_UP_MAX_LAG: String(1e9),
-        });
+        const liveConfig = workerConfig(infra.brokers, topics, `${created.id}-l${i}`, allLive);
         configs.push(liveConfig);
         groups.push(liveConfig.CONSUMER_GROUP);
         const c = await workerRun(admin, topics, liveConfig, total, "worker, all live (c)");

@@ -124,8 +124,15 @@ export function workerEnv(brokers: string[], topics: BenchTopics, name: string, 
     ALERT_QUEUE: `${name}-alerts`,
     KEY_PREFIX: `${name}:`,
     OPS_PORT: "0",
+    ...tuningFromEnvironment(),
     ...overrides,
   };
+}
+
+/** The worker's tuning variables, when set for the benchmark, reach the worker (to compare settings). */
+const TUNING = ["PARTITION_CONCURRENCY", "STATE_CACHE_MB", "KAFKA_FETCH_MAX_BYTES_PER_PARTITION"] as const;
+function tuningFromEnvironment(): Record<string, string> {
+  return Object.fromEntries(TUNING.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name] as string]])));
 }
 
 /** `workerEnv`, validated as the worker validates it, for a worker run in this process. */

@@ -18,19 +18,27 @@ export const complaintTextsKey = (signalKeyPrefix: string, accountId: string): s
 
 /**
  * Keeps the text of opened complaints so an alert email can quote what the customer wrote; the engine's
- * state leaves text out. Idempotent (a redelivery rewrites the same fields).
+ * state leaves text out. One transaction for every account the events belong to. Idempotent (a redelivery
+ * rewrites the same fields).
  */
-export async function keepComplaintTexts(redis: Redis, signalKeyPrefix: string, accountId: string, events: readonly ChurnEvent[]): Promise<void> {
-  const fields: string[] = [];
+export async function keepComplaintTexts(redis: Redis, signalKeyPrefix: string, events: readonly ChurnEvent[]): Promise<void> {
+  const byAccount = new Map<string, string[]>();
   for (const e of events) {
     if (e.type !== "complaint.opened") continue;
     const { category, severity, text } = e.data;
     const value: ComplaintText = { category, severity, text: text.slice(0, MAX_CHARS), at: e.occurredAt };
+    const fields = byAccount.get(e.accountId) ?? [];
     fields.push(e.eventId, JSON.stringify(value));
+    byAccount.set(e.accountId, fields);
   }
-  if (fields.length === 0) return;
-  const key = complaintTextsKey(signalKeyPrefix, accountId);
-  await redis.multi().hset(key, ...fields).expire(key, TTL_SECONDS).exec();
+  if (byAccount.size === 0) return;
+  const transaction = redis.multi();
+  for (const [accountId, fields] of byAccount) {
+    const key = complaintTextsKey(signalKeyPrefix, accountId);
+    transaction.hset(key, ...fields).expire(key, TTL_SECONDS);
+  }
+  const results = (await transaction.exec()) ?? [];
+  for (const [err] of results) if (err) throw err;
 }
 
 /** The texts of the given complaint events that are known, newest first, at most `limit`. */

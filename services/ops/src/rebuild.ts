@@ -138,16 +138,16 @@ export async function rebuildRedis(deps: RebuildDeps): Promise<RebuildSummary> {
     });
 
     await read(deps.topics.complaints, async (messages) => {
-      const byAccount = new Map<string, Parameters<typeof keepComplaintTexts>[3][number][]>();
+      const opened: Parameters<typeof keepComplaintTexts>[2][number][] = [];
       for (const m of messages) {
         if (m.value === null) continue;
         const decoded = decodeEvent(m.value);
         if (!decoded.ok) continue; // the signal worker dead-lettered it too: it has no text to restore
         if (decoded.event.type !== "complaint.opened") continue;
-        byAccount.set(decoded.event.accountId, [...(byAccount.get(decoded.event.accountId) ?? []), decoded.event]);
+        opened.push(decoded.event);
         summary.complaintTexts++;
       }
-      for (const [accountId, events] of byAccount) await keepComplaintTexts(deps.redis, deps.signalPrefix, accountId, events);
+      await keepComplaintTexts(deps.redis, deps.signalPrefix, opened);
     });
   } finally {
     deps.progress.stop();

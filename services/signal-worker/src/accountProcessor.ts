@@ -1,16 +1,7 @@
-import { groupNotifications, type AlertNotification, type AlertTransition, type ChurnEvent } from "@churnwatch/contracts";
-import {
-  collectNotifications,
-  emptyState,
-  record,
-  resolvedNotification,
-  step,
-  type AccountState,
-  type AlertChange,
-  type EngineConfig,
-  type EngineInput,
-} from "@churnwatch/engine";
-import type { SignalStore } from "./redisSignalStore.ts";
+import type { ChurnEvent } from "@churnwatch/contracts";
+import { emptyState, type EngineConfig, type EngineInput } from "@churnwatch/engine";
+import { EngineError, evaluateInputs } from "./accountEvaluation.ts";
+import type { Commit, LoadedAccount, SignalStore } from "./redisSignalStore.ts";
 
 export interface ProcessOutcome {
   applied: number;
@@ -24,130 +15,145 @@ export interface AccountProcessorDeps {
   /** Decides whether notifications may be sent for what was just applied (caught up, event recent). */
   isLive: (lastInputAt: string) => boolean;
   maxAttempts?: number;
-  /** Keeps complaint texts for alert emails (the engine's state leaves them out). */
-  keepComplaintTexts?: (accountId: string, complaints: ChurnEvent[]) => Promise<void>;
-}
-
-/** The engine threw on an input: a bug or an input it cannot handle, never worth retrying as is. */
-export class EngineError extends Error {
-  override readonly name = "EngineError";
+  /**
+   * Accounts loaded and committed per round trip. A catch-up batch can hold a thousand accounts; taking them
+   * a slice at a time keeps the states in flight (each loaded, computed and serialized) to a bounded memory.
+   */
+  accountsPerRound?: number;
+  /** Keeps complaint texts for alert emails (the engine's state leaves them out), for many accounts at once. */
+  keepComplaintTexts?: (complaints: ChurnEvent[]) => Promise<void>;
+  /** Hears how many loads the state cache answered, per round. */
+  onLoaded?: (stats: { accounts: number; cached: number }) => void;
 }
 
 export class ConcurrentUpdateError extends Error {
   override readonly name = "ConcurrentUpdateError";
 }
 
+/** One account's share of a batch: its inputs in order, and the ids of the events among them. */
+interface Job {
+  accountId: string;
+  inputs: EngineInput[];
+  eventIds: string[];
+  lastInputAt: string;
+}
+
+/** Per account: what was done, or the engine's refusal of its inputs (which the caller dead-letters). */
+export type AccountOutcome = ProcessOutcome | EngineError;
+
+type Plan = { done: AccountOutcome } | { commit: Commit; outcome: ProcessOutcome };
+
 /**
- * Applies inputs to one account with optimistic concurrency: load, run the pure engine, commit with
- * compare-and-set. A conflict (a sweep or another consumer wrote in between) reloads and recomputes, so an
- * event is never lost and never counted twice.
+ * Applies inputs to accounts with optimistic concurrency, a whole batch of accounts at a time: one round trip
+ * loads every account (state and seen-markers), the pure engine runs, one round trip commits every account
+ * with compare-and-set. Accounts whose commit met a conflict (a sweep or another consumer wrote in between)
+ * are loaded and computed again, so an event is never lost and never counted twice.
  */
 export function createAccountProcessor(deps: AccountProcessorDeps) {
   const maxAttempts = deps.maxAttempts ?? 20;
+  const accountsPerRound = deps.accountsPerRound ?? 100;
 
-  async function run(accountId: string, inputs: EngineInput[], eventIds: string[], lastInputAt: string) {
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      // One round trip for both: which events are new, and the state they apply to.
-      const { unseen: fresh, ...stored } = await deps.store.loadUnseen(accountId, eventIds);
-      const pending = inputs.filter((i) => i.kind === "tick" || fresh.has(i.event.eventId));
-      const freshIds = eventIds.filter((id) => fresh.has(id));
-      if (pending.length === 0) return { applied: 0, duplicates: eventIds.length, notifications: 0 };
-
-      const config = deps.config();
-      // History (not yet caught up, or old events) is recorded without judging it; see engine `record`.
-      const live = deps.isLive(lastInputAt);
-      let state: AccountState = stored.state ?? emptyState(accountId);
-      let changes = 0;
-      const transitions: AlertTransition[] = [];
-      const resolved: AlertNotification[] = [];
-      for (const input of pending) {
-        if (!live && input.kind === "event") {
-          state = safely(input, () => record(state, input.event, config));
-          continue;
-        }
-        const result = safely(input, () => step(state, input, config));
-        state = result.state;
-        changes += result.changes.length;
-        const cause = input.kind === "tick" ? "sweep" : `event ${input.event.eventId}`;
-        for (const change of result.changes) {
-          if (change.type !== "updated") transitions.push(toTransition(accountId, change, cause, config.version));
-          if (change.type === "resolved") {
-            const notice = resolvedNotification(state, change.alert, config, change.at);
-            if (notice) resolved.push(notice);
-          }
-        }
-      }
-      let notifications: ReturnType<typeof collectNotifications>["notifications"] = [];
-      if (live) {
-        ({ state, notifications } = collectNotifications(state, config, lastInputAt));
-        // The policy hears about every change of the evaluation together, so one email can carry them all.
-        notifications = groupNotifications([...notifications, ...resolved]);
-      }
-      // A quiet tick changes nothing worth a write; skipping it keeps sweeps cheap.
-      if (freshIds.length === 0 && changes === 0 && notifications.length === 0) {
-        return { applied: 0, duplicates: 0, notifications: 0 };
-      }
-      const committed = await deps.store.commit({
-        accountId,
-        expectedVersion: stored.version,
-        state,
-        eventIds: freshIds,
-        notifications,
-        transitions,
+  /** The pure part: what to commit for one loaded account, or why nothing needs committing. */
+  function plan(job: Job, stored: LoadedAccount): Plan {
+    const fresh = stored.unseen;
+    const pending = job.inputs.filter((i) => i.kind === "tick" || fresh.has(i.event.eventId));
+    const freshIds = job.eventIds.filter((id) => fresh.has(id));
+    if (pending.length === 0) return { done: { applied: 0, duplicates: job.eventIds.length, notifications: 0 } };
+    let evaluation;
+    try {
+      evaluation = evaluateInputs(stored.state ?? emptyState(job.accountId), pending, {
+        live: deps.isLive(job.lastInputAt),
+        config: deps.config(),
+        evaluatedAt: job.lastInputAt,
       });
-      if (committed) {
-        return { applied: freshIds.length, duplicates: eventIds.length - freshIds.length, notifications: notifications.length };
-      }
+    } catch (err) {
+      if (err instanceof EngineError) return { done: err };
+      throw err;
     }
-    throw new ConcurrentUpdateError(`account ${accountId}: ${maxAttempts} concurrent updates in a row`);
+    const { state, changes, transitions, notifications } = evaluation;
+    // A quiet tick changes nothing worth a write; skipping it keeps sweeps cheap.
+    if (freshIds.length === 0 && changes === 0 && notifications.length === 0) {
+      return { done: { applied: 0, duplicates: 0, notifications: 0 } };
+    }
+    return {
+      commit: { accountId: job.accountId, expectedVersion: stored.version, state, eventIds: freshIds, notifications, transitions },
+      outcome: { applied: freshIds.length, duplicates: job.eventIds.length - freshIds.length, notifications: notifications.length },
+    };
+  }
+
+  /** `ready` must settle before anything is committed (complaint texts are written meanwhile). */
+  async function run(jobs: Job[], ready?: Promise<void>): Promise<Map<string, AccountOutcome>> {
+    const outcomes = new Map<string, AccountOutcome>();
+    for (let from = 0; from < jobs.length; from += accountsPerRound) {
+      for (const [accountId, outcome] of await runRound(jobs.slice(from, from + accountsPerRound), ready)) outcomes.set(accountId, outcome);
+    }
+    return outcomes;
+  }
+
+  async function runRound(jobs: Job[], ready?: Promise<void>): Promise<Map<string, AccountOutcome>> {
+    const outcomes = new Map<string, AccountOutcome>();
+    let pending = jobs;
+    for (let attempt = 1; attempt <= maxAttempts && pending.length > 0; attempt++) {
+      const loaded = await deps.store.loadMany(pending.map((j) => ({ accountId: j.accountId, eventIds: j.eventIds })));
+      deps.onLoaded?.({ accounts: loaded.length, cached: loaded.filter((l) => l.cached).length });
+      const toCommit: Array<{ job: Job; commit: Commit; outcome: ProcessOutcome }> = [];
+      pending.forEach((job, i) => {
+        const p = plan(job, loaded[i] as LoadedAccount);
+        if ("done" in p) outcomes.set(job.accountId, p.done);
+        else toCommit.push({ job, ...p });
+      });
+      await ready;
+      const committed = await deps.store.commitMany(toCommit.map((c) => c.commit));
+      pending = [];
+      toCommit.forEach(({ job, outcome }, i) => {
+        if (committed[i]) outcomes.set(job.accountId, outcome);
+        else pending.push(job); // someone else wrote first: load again and recompute on their state
+      });
+    }
+    if (pending.length > 0) {
+      throw new ConcurrentUpdateError(`accounts ${pending.map((j) => j.accountId).join(", ")}: ${maxAttempts} concurrent updates in a row`);
+    }
+    return outcomes;
   }
 
   return {
-    /** Applies a run of events of one account, in the order given; already-seen event ids are skipped. */
-    async applyEvents(accountId: string, events: ChurnEvent[]): Promise<ProcessOutcome> {
-      // Before the state commit, and idempotent: a redelivery rewrites the same texts, a crash loses none.
-      await deps.keepComplaintTexts?.(accountId, events.filter((e) => e.type === "complaint.opened"));
-      const unique = new Map(events.map((e) => [e.eventId, e] as const));
-      const inputs: EngineInput[] = [...unique.values()].map((event) => ({ kind: "event", event }));
-      const last = latest(events.map((e) => e.occurredAt));
-      const outcome = await run(accountId, inputs, [...unique.keys()], last);
-      return { ...outcome, duplicates: outcome.duplicates + (events.length - unique.size) };
+    /**
+     * Applies each account's run of events, in the order given; already-seen event ids are skipped. The
+     * accounts must be distinct. An account whose events the engine refuses gets its EngineError back;
+     * the others are applied regardless.
+     */
+    async applyBatch(groups: ReadonlyMap<string, ChurnEvent[]>): Promise<Map<string, AccountOutcome>> {
+      const jobs: Job[] = [];
+      const repeats = new Map<string, number>();
+      for (const [accountId, events] of groups) {
+        const unique = new Map(events.map((e) => [e.eventId, e] as const));
+        repeats.set(accountId, events.length - unique.size);
+        jobs.push({
+          accountId,
+          inputs: [...unique.values()].map((event) => ({ kind: "event", event })),
+          eventIds: [...unique.keys()],
+          lastInputAt: latest(events.map((e) => e.occurredAt)),
+        });
+      }
+      // Written while the states load, and before any commit; idempotent: a redelivery rewrites the same
+      // texts, a crash loses none.
+      const complaints = [...groups.values()].flat().filter((e) => e.type === "complaint.opened");
+      const texts = complaints.length > 0 && deps.keepComplaintTexts ? deps.keepComplaintTexts(complaints) : Promise.resolve();
+      const [, outcomes] = await Promise.all([texts, run(jobs, texts)]);
+      for (const [accountId, outcome] of outcomes) {
+        const extra = repeats.get(accountId) ?? 0;
+        if (!(outcome instanceof EngineError) && extra > 0) outcomes.set(accountId, { ...outcome, duplicates: outcome.duplicates + extra });
+      }
+      return outcomes;
     },
-    /** Advances an account's clock to `at` (wall-clock sweeps find silence this way). */
-    async tick(accountId: string, at: string): Promise<ProcessOutcome> {
-      return run(accountId, [{ kind: "tick", at }], [], at);
+    /** Advances accounts' clocks to `at` (wall-clock sweeps find silence this way). */
+    async tickMany(accountIds: readonly string[], at: string): Promise<Map<string, AccountOutcome>> {
+      return run(accountIds.map((accountId) => ({ accountId, inputs: [{ kind: "tick", at }], eventIds: [], lastInputAt: at })));
     },
   };
 }
 
 export type AccountProcessor = ReturnType<typeof createAccountProcessor>;
-
-/** The audit record of one engine change; its id is derived from what happened, so a replay rewrites the same id. */
-function toTransition(accountId: string, change: AlertChange, cause: string, configVersion: string): AlertTransition {
-  const { alert } = change;
-  return {
-    transitionId: `${alert.alertId}:${change.type}:${alert.level}:${Date.parse(change.at)}`,
-    alertId: alert.alertId,
-    accountId,
-    rule: alert.rule,
-    type: change.type as AlertTransition["type"],
-    level: alert.level,
-    score: alert.score,
-    at: change.at,
-    cause,
-    actor: "engine",
-    configVersion,
-  };
-}
-
-function safely<T>(input: EngineInput, run: () => T): T {
-  try {
-    return run();
-  } catch (err) {
-    const what = input.kind === "event" ? `event ${input.event.eventId}` : `tick at ${input.at}`;
-    throw new EngineError(`engine failed on ${what}: ${(err as Error).message}`, { cause: err });
-  }
-}
 
 function latest(isoTimes: string[]): string {
   let best = isoTimes[0] ?? new Date(0).toISOString();

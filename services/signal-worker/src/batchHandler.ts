@@ -1,8 +1,8 @@
 import type { EachBatchPayload } from "kafkajs";
 import { decodeEvent, type ChurnEvent } from "@churnwatch/contracts";
 import type { Logger } from "@churnwatch/platform";
-import { EngineError, type AccountProcessor } from "./accountProcessor.ts";
-import { forEachLimit } from "./concurrency.ts";
+import { EngineError } from "./accountEvaluation.ts";
+import type { AccountProcessor } from "./accountProcessor.ts";
 import type { DeadLetter } from "./deadLetter.ts";
 import type { SignalMetrics } from "./metrics.ts";
 
@@ -11,15 +11,15 @@ export interface BatchHandlerDeps {
   writeDeadLetters: (letters: DeadLetter[]) => Promise<void>;
   logger: Logger;
   maxEventBytes: number;
-  accountConcurrency: number;
   onProcessed?: (stats: { topic: string; valid: number; invalid: number; duplicates: number }) => void;
   metrics?: SignalMetrics;
 }
 
 /**
  * Handles one fetched batch of one partition: invalid messages go to the dead-letter topic, valid ones are
- * grouped per account (keeping their order) and applied; offsets are committed only after both are durable,
- * so a crash anywhere means redelivery, and redelivery is absorbed by event-id dedupe.
+ * grouped per account (keeping their order) and applied together (a load and a commit round trip per slice of
+ * accounts, not per account); offsets are committed only after both are durable, so a crash anywhere means
+ * redelivery, and redelivery is absorbed by event-id dedupe.
  */
 export function createBatchHandler(deps: BatchHandlerDeps) {
   return async function handleBatch(payload: EachBatchPayload): Promise<void> {
@@ -45,23 +45,24 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
     }
 
     let duplicates = 0;
-    await forEachLimit([...byAccount.entries()], deps.accountConcurrency, async ([accountId, group]) => {
-      try {
-        const outcome = await deps.processor.applyEvents(accountId, group.events);
-        duplicates += outcome.duplicates;
-        if (deps.logger.isLevelEnabled("debug")) {
-          for (const e of group.events) deps.logger.debug({ accountId, eventId: e.eventId, type: e.type }, "event applied");
-        }
-        if (outcome.duplicates > 0) deps.logger.info({ accountId, duplicates: outcome.duplicates }, "duplicate events skipped");
-      } catch (err) {
-        if (!(err instanceof EngineError)) throw err; // infrastructure trouble: let Kafka redeliver
-        deps.logger.error({ err, accountId }, "events the engine cannot apply were dead-lettered");
+    const outcomes = await deps.processor.applyBatch(new Map([...byAccount].map(([id, g]) => [id, g.events])));
+    for (const [accountId, outcome] of outcomes) {
+      const group = byAccount.get(accountId);
+      if (!group) continue;
+      if (outcome instanceof EngineError) {
+        deps.logger.error({ err: outcome, accountId }, "events the engine cannot apply were dead-lettered");
         for (const [i, event] of group.events.entries()) {
           const message = batch.messages.find((m) => m.offset === group.offsets[i]);
-          if (message) letters.push({ topic: batch.topic, partition: batch.partition, message, reason: "processing", detail: `${event.eventId}: ${err.message}` });
+          if (message) letters.push({ topic: batch.topic, partition: batch.partition, message, reason: "processing", detail: `${event.eventId}: ${outcome.message}` });
         }
+        continue;
       }
-    });
+      duplicates += outcome.duplicates;
+      if (deps.logger.isLevelEnabled("debug")) {
+        for (const e of group.events) deps.logger.debug({ accountId, eventId: e.eventId, type: e.type }, "event applied");
+      }
+      if (outcome.duplicates > 0) deps.logger.info({ accountId, duplicates: outcome.duplicates }, "duplicate events skipped");
+    }
     await deps.writeDeadLetters(letters);
     if (letters.length > 0) deps.metrics?.deadLettered.inc({ topic: batch.topic }, letters.length);
     if (duplicates > 0) deps.metrics?.duplicates.inc(duplicates);

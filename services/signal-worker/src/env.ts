@@ -38,7 +38,24 @@ const schema = z.object({
   /** /healthz, /readyz and /metrics; 0 picks a free port. */
   OPS_PORT: envFields.port.default(9464),
   OPS_TOKEN: envFields.opsToken,
-  ACCOUNT_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /**
+   * Most bytes fetched per partition and request (kafkajs's default is 1 MiB). While catching up, each batch
+   * then holds more events per account, and each account costs one state write per batch.
+   */
+  KAFKA_FETCH_MAX_BYTES_PER_PARTITION: z.coerce.number().int().min(65_536).max(67_108_864).default(4_194_304),
+  /**
+   * Partitions whose batches are applied at once. Each batch makes two Redis round trips for all of its
+   * accounts; more in flight overlaps one batch's waiting with another's engine work.
+   */
+  PARTITION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Accounts loaded and committed per Redis round trip: fewer trips with more, less memory in flight with fewer. */
+  ACCOUNTS_PER_ROUND_TRIP: z.coerce.number().int().min(1).max(5_000).default(100),
+  /**
+   * Budget of the in-process cache of parsed account states, in MB of their JSON. The parsed states take about
+   * 1.4 times that on the heap; the process grows by more (see docs/performance.md).
+   * 0 turns it off: every batch then reads and parses each account's state again.
+   */
+  STATE_CACHE_MB: z.coerce.number().min(0).max(16_384).default(32),
 });
 
 export type SignalWorkerConfig = z.infer<typeof schema>;

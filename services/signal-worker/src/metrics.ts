@@ -1,8 +1,9 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { LagMonitor } from "./lagMonitor.ts";
+import type { StateCache } from "./stateCache.ts";
 
 /** The signal worker's Prometheus metrics, on a registry of its own (no global state between services). */
-export function createSignalMetrics(lag: LagMonitor) {
+export function createSignalMetrics(lag: LagMonitor, cache: StateCache) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = {
@@ -20,7 +21,21 @@ export function createSignalMetrics(lag: LagMonitor) {
     }),
     alerts: new Counter({ name: "churnwatch_alerts_enqueued_total", help: "Alert notifications enqueued", labelNames: ["rule", "level"], registers: [registry] }),
     sweeps: new Counter({ name: "churnwatch_sweeps_total", help: "Silence sweeps completed", registers: [registry] }),
+    stateLoads: new Counter({
+      name: "churnwatch_state_loads_total",
+      help: "Account states a batch or sweep needed, by where they came from (the in-process cache, checked against Redis, or Redis)",
+      labelNames: ["source"],
+      registers: [registry],
+    }),
   };
+  new Gauge({
+    name: "churnwatch_state_cache_bytes",
+    help: "JSON size of the account states held in the in-process cache (STATE_CACHE_MB is the bound)",
+    registers: [registry],
+    collect() {
+      this.set(cache.stats().bytes);
+    },
+  });
   new Gauge({
     name: "churnwatch_consumer_lag",
     help: "Messages not yet committed by the consumer group, per partition",

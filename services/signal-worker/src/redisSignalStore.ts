@@ -1,6 +1,7 @@
-import type { Redis } from "ioredis";
+import type { Redis, Result } from "ioredis";
 import type { AccountState } from "@churnwatch/engine";
 import type { AlertNotification, AlertTransition } from "@churnwatch/contracts";
+import type { StateCache } from "./stateCache.ts";
 
 export interface StoredAccount {
   /** How many distinct events have been applied to this account, counted atomically with the state. */
@@ -21,13 +22,25 @@ export interface Commit {
   transitions: AlertTransition[];
 }
 
+export interface LoadedAccount {
+  state: AccountState | undefined;
+  version: number;
+  /** The event ids asked about that are not marked seen. */
+  unseen: Set<string>;
+  /** The state came from this process's cache, checked against the stored version. */
+  cached: boolean;
+}
+
 /** The port the processor needs: per-account state with atomic commit, dedupe and an outbox. */
 export interface SignalStore {
   load(accountId: string): Promise<StoredAccount>;
-  unseen(eventIds: string[]): Promise<Set<string>>;
-  /** `load` and `unseen` in one round trip. */
-  loadUnseen(accountId: string, eventIds: string[]): Promise<StoredAccount & { unseen: Set<string> }>;
-  commit(commit: Commit): Promise<boolean>;
+  /** Many accounts' states and which of their event ids are new, in one round trip, in the order asked. */
+  loadMany(requests: Array<{ accountId: string; eventIds: string[] }>): Promise<LoadedAccount[]>;
+  /**
+   * Commits many accounts in one round trip, each atomic and compare-and-set on its own: one account's
+   * conflict (false) does not hold back the others.
+   */
+  commitMany(commits: Commit[]): Promise<boolean[]>;
   accountIds(): AsyncIterable<string[]>;
 }
 
@@ -53,59 +66,116 @@ for i = 1, t do redis.call('RPUSH', KEYS[4], ARGV[6 + n + i]) end
 return 1
 `;
 
+/**
+ * Reads what a batch needs of one account: the state, unless the caller already holds it parsed at the stored
+ * version. KEYS[1]: account hash; ARGV[1]: the version held (-1: none). Returns {v} or {v, s}.
+ */
+const LOAD_SCRIPT = `
+local v = redis.call('HGET', KEYS[1], 'v')
+if v and tonumber(v) == tonumber(ARGV[1]) then return {v} end
+return redis.call('HMGET', KEYS[1], 'v', 's')
+`;
+
+declare module "ioredis" {
+  interface RedisCommander<Context> {
+    signalCommit(numKeys: number, ...keysAndArgs: string[]): Result<number, Context>;
+    signalLoad(key: string, heldVersion: string): Result<Array<string | null>, Context>;
+  }
+}
+
 export interface RedisSignalStoreOptions {
   prefix: string;
   seenTtlSeconds: number;
+  /**
+   * Parsed states kept in this process, checked against the stored version on every load: a hit skips the
+   * transfer and `JSON.parse` of the state. Without it every load reads the state.
+   */
+  cache?: StateCache;
 }
 
 export function createRedisSignalStore(redis: Redis, options: RedisSignalStoreOptions): SignalStore & {
   keys: ReturnType<typeof keyspace>;
 } {
   const keys = keyspace(options.prefix);
+  const cache = options.cache;
+  // Sent as EVALSHA once a connection has the script (ioredis loads it, and again after a NOSCRIPT).
+  redis.defineCommand("signalCommit", { lua: COMMIT_SCRIPT });
+  redis.defineCommand("signalLoad", { lua: LOAD_SCRIPT, numberOfKeys: 1 });
   const stored = ([v, s, n]: Array<string | null>): StoredAccount => ({
     version: v ? Number(v) : 0,
     applied: n ? Number(n) : 0,
     state: s ? (JSON.parse(s) as AccountState) : undefined,
   });
+  const commitArgs = (c: Commit, stateJson: string): [number, ...string[]] => [
+    5 + c.eventIds.length,
+    keys.account(c.accountId),
+    keys.outbox,
+    keys.accountIndex,
+    keys.historyOutbox,
+    keys.stateDirty,
+    ...c.eventIds.map(keys.seen),
+    String(c.expectedVersion),
+    stateJson,
+    String(options.seenTtlSeconds),
+    c.accountId,
+    String(c.notifications.length),
+    ...c.notifications.map((n) => JSON.stringify(n)),
+    String(c.transitions.length),
+    ...c.transitions.map((t) => JSON.stringify(t)),
+  ];
+  /** The cache follows every commit: the new state on success, nothing on a conflict (it is stale). */
+  const remember = (c: Commit, stateJson: string, committed: boolean) => {
+    if (committed) cache?.put(c.accountId, { version: c.expectedVersion + 1, state: c.state, size: stateJson.length });
+    else cache?.drop(c.accountId, c.expectedVersion);
+  };
+
   return {
     keys,
     async load(accountId) {
       return stored(await redis.hmget(keys.account(accountId), "v", "s", "n"));
     },
-    async loadUnseen(accountId, eventIds) {
-      const pipeline = redis.pipeline().hmget(keys.account(accountId), "v", "s", "n");
+    async loadMany(requests) {
+      const pipeline = redis.pipeline();
+      const held = requests.map((r) => cache?.get(r.accountId));
+      requests.forEach((r, i) => pipeline.signalLoad(keys.account(r.accountId), String(held[i]?.version ?? -1)));
+      const eventIds = requests.flatMap((r) => r.eventIds);
       if (eventIds.length > 0) pipeline.mget(eventIds.map(keys.seen));
       const results = (await pipeline.exec()) ?? [];
       for (const [err] of results) if (err) throw err;
-      const account = stored((results[0]?.[1] ?? []) as Array<string | null>);
-      const flags = (results[1]?.[1] ?? []) as Array<string | null>;
-      return { ...account, unseen: new Set(eventIds.filter((_, i) => flags[i] === null)) };
+      const flags = (eventIds.length > 0 ? results[requests.length]?.[1] : []) as Array<string | null>;
+      const unseen = new Set(eventIds.filter((_, i) => flags[i] === null));
+      return requests.map((r, i) => {
+        const [v, s] = (results[i]?.[1] ?? []) as Array<string | null | undefined>;
+        const version = v ? Number(v) : 0;
+        const hit = held[i];
+        let state: AccountState | undefined;
+        if (hit && s === undefined) {
+          state = hit.state; // the script left the state out: the one held is current
+        } else if (s) {
+          state = JSON.parse(s) as AccountState;
+          cache?.put(r.accountId, { version, state, size: s.length });
+        } else {
+          cache?.drop(r.accountId); // the account is gone (a test or an operator removed it)
+        }
+        return { version, state, unseen: new Set(r.eventIds.filter((id) => unseen.has(id))), cached: hit !== undefined && s === undefined };
+      });
     },
-    async unseen(eventIds) {
-      if (eventIds.length === 0) return new Set();
-      const flags = await redis.mget(eventIds.map(keys.seen));
-      return new Set(eventIds.filter((_, i) => flags[i] === null));
-    },
-    async commit(c) {
-      const result = await redis.eval(
-        COMMIT_SCRIPT,
-        5 + c.eventIds.length,
-        keys.account(c.accountId),
-        keys.outbox,
-        keys.accountIndex,
-        keys.historyOutbox,
-        keys.stateDirty,
-        ...c.eventIds.map(keys.seen),
-        String(c.expectedVersion),
-        JSON.stringify(c.state),
-        String(options.seenTtlSeconds),
-        c.accountId,
-        String(c.notifications.length),
-        ...c.notifications.map((n) => JSON.stringify(n)),
-        String(c.transitions.length),
-        ...c.transitions.map((t) => JSON.stringify(t)),
-      );
-      return result === 1;
+    async commitMany(commits) {
+      if (commits.length === 0) return [];
+      const pipeline = redis.pipeline();
+      const states = commits.map((c) => JSON.stringify(c.state));
+      commits.forEach((c, i) => pipeline.signalCommit(...commitArgs(c, states[i] as string)));
+      const results = (await pipeline.exec()) ?? [];
+      // A failed command leaves the others' outcome standing; the error itself must still surface.
+      const outcome = commits.map((c, i) => {
+        const [err, result] = results[i] ?? [new Error("no reply")];
+        const committed = !err && result === 1;
+        remember(c, states[i] as string, committed);
+        return err ?? committed;
+      });
+      const failure = outcome.find((o): o is Error => o instanceof Error);
+      if (failure) throw failure;
+      return outcome as boolean[];
     },
     async *accountIds() {
       let cursor = "0";

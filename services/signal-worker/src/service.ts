@@ -29,6 +29,7 @@ import { createSignalMetrics } from "./metrics.ts";
 
 import { createOutboxRelay } from "./outboxRelay.ts";
 import { createRedisSignalStore } from "./redisSignalStore.ts";
+import { createStateCache } from "./stateCache.ts";
 import { createSweeper } from "./sweeper.ts";
 
 export interface SignalWorkerDeps {
@@ -52,6 +53,10 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
   const consumer: Consumer = kafka.consumer({
     groupId: config.CONSUMER_GROUP,
     allowAutoTopicCreation: false,
+    // Larger fetches put more of an account's events into one commit while catching up; a fetch may fill
+    // up to eight partitions' worth.
+    maxBytesPerPartition: config.KAFKA_FETCH_MAX_BYTES_PER_PARTITION,
+    maxBytes: 8 * config.KAFKA_FETCH_MAX_BYTES_PER_PARTITION,
     sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
     heartbeatInterval: Math.min(3_000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 3)),
   });
@@ -61,9 +66,10 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
   redis.on("error", (err) => logger.error({ err }, "redis connection error"));
   queueConnection.on("error", (err) => logger.error({ err }, "redis (queue) connection error"));
 
-  const store = createRedisSignalStore(redis, { prefix: config.KEY_PREFIX, seenTtlSeconds: config.SEEN_TTL_DAYS * 86_400 });
+  const cache = createStateCache(config.STATE_CACHE_MB * 1024 * 1024);
+  const store = createRedisSignalStore(redis, { prefix: config.KEY_PREFIX, seenTtlSeconds: config.SEEN_TTL_DAYS * 86_400, cache });
   const lag = createLagMonitor({ admin, groupId: config.CONSUMER_GROUP, topics, maxLag: config.CAUGHT_UP_MAX_LAG, logger });
-  const metrics = createSignalMetrics(lag);
+  const metrics = createSignalMetrics(lag, cache);
   const relay = createOutboxRelay({
     redis,
     queue,
@@ -92,21 +98,28 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
   });
   const relayAll = () => Promise.all([relay.drain(), historyRelay.drain(), changelog.drain()]);
   const loops: Loop[] = [];
-  let relayLoop: Loop | undefined;
+  // One loop per relay: under a steady stream the changelog relay drains for as long as commits keep marking
+  // accounts dirty, and alerts must not wait for it.
+  let relayLoops: Loop[] = [];
+  const kickRelays = () => relayLoops.forEach((l) => l.kick());
 
   const processor = createAccountProcessor({
     store,
     config: engineConfig,
     isLive: (at) => lag.isCaughtUp() && Date.parse(at) >= now().getTime() - config.LIVE_WINDOW_MS,
-    keepComplaintTexts: (accountId, complaints) => keepComplaintTexts(redis, config.KEY_PREFIX, accountId, complaints),
+    accountsPerRound: config.ACCOUNTS_PER_ROUND_TRIP,
+    keepComplaintTexts: (complaints) => keepComplaintTexts(redis, config.KEY_PREFIX, complaints),
+    onLoaded: ({ accounts, cached }) => {
+      metrics.stateLoads.inc({ source: "cache" }, cached);
+      metrics.stateLoads.inc({ source: "redis" }, accounts - cached);
+    },
   });
   const handleBatch = createBatchHandler({
     processor,
     writeDeadLetters: createDeadLetterWriter(producer, config.TOPIC_DEAD_LETTER, now),
     logger,
     maxEventBytes: config.MAX_EVENT_BYTES,
-    accountConcurrency: config.ACCOUNT_CONCURRENCY,
-    onProcessed: () => relayLoop?.kick(),
+    onProcessed: kickRelays,
     metrics,
   });
   const sweep = createSweeper({
@@ -133,10 +146,14 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
     await producer.connect();
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
-    relayLoop = startLoop("outbox-relay", 1_000, relayAll, logger);
+    relayLoops = [
+      startLoop("outbox-relay", 1_000, () => relay.drain(), logger),
+      startLoop("history-relay", 1_000, () => historyRelay.drain(), logger),
+      startLoop("changelog-relay", 1_000, () => changelog.drain(), logger),
+    ];
     let wasCaughtUp = false;
     loops.push(
-      relayLoop,
+      ...relayLoops,
       startLoop("lag-monitor", config.LAG_CHECK_INTERVAL_MS, async () => {
         await lag.measure();
         const caughtUp = lag.isCaughtUp();
@@ -151,7 +168,7 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
       if (!lag.isCaughtUp()) return; // ticking a half-loaded history at "now" would invent silence
       const result = await sweep();
       if (result) metrics.sweeps.inc();
-      if (result && result.notifications > 0) relayLoop?.kick();
+      if (result && result.notifications > 0) kickRelays();
     }, logger);
     loops.push(sweepLoop);
     ops = await startOpsServer({
@@ -161,7 +178,7 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
       readiness: { kafka: () => admin.describeCluster(), redis: () => redis.ping() },
       logger,
     });
-    await consumer.run({ autoCommitThreshold: 1, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 2, eachBatch: handleBatch });
+    await consumer.run({ autoCommitThreshold: 1, eachBatchAutoResolve: false, partitionsConsumedConcurrently: config.PARTITION_CONCURRENCY, eachBatch: handleBatch });
     logger.info({ topics, groupId: config.CONSUMER_GROUP }, "signal worker started");
   }
 

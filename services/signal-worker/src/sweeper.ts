@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "@churnwatch/platform";
+import { EngineError } from "./accountEvaluation.ts";
 import type { AccountProcessor } from "./accountProcessor.ts";
 import type { SignalStore } from "./redisSignalStore.ts";
 
@@ -33,10 +34,11 @@ export function createSweeper(deps: {
       let accounts = 0;
       let notifications = 0;
       for await (const ids of deps.store.accountIds()) {
-        for (const accountId of ids) {
-          const outcome = await deps.processor.tick(accountId, at);
+        // A scan page at a time: one load and one commit round trip for all of its accounts.
+        for (const [accountId, outcome] of await deps.processor.tickMany(ids, at)) {
           accounts += 1;
-          notifications += outcome.notifications;
+          if (outcome instanceof EngineError) deps.logger.error({ err: outcome, accountId, at }, "the engine cannot tick this account");
+          else notifications += outcome.notifications;
         }
       }
       deps.logger.info({ accounts, notifications, at }, "sweep done");

@@ -6,7 +6,6 @@ export async function keepComplaintTextsFor(h: Harness, accountId: string, compl
   await keepComplaintTexts(
     h.redis,
     h.config.signalKeyPrefix,
-    accountId,
     complaints.map((c) => ({
       eventId: c.eventId,
       type: "complaint.opened" as const,
