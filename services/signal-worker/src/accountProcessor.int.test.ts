@@ -26,6 +26,8 @@ function sharedAccounts(tag: string) {
   const store = createRedisSignalStore(admin, { prefix, seenTtlSeconds: 3_600 });
   return {
     load: (accountId: string) => store.load(accountId),
+    /** Every key of these workers gone, as after a Redis restart with nothing kept on disk. */
+    lose: () => deleteKeysByPrefix(admin, prefix),
     worker(opts: { live: boolean; wrap?: (store: SignalStore) => SignalStore; accountsPerRound?: number }) {
       const redis = new Redis(redisUrl());
       cleanups.push(() => redis.quit());
@@ -78,6 +80,31 @@ describe("account processor on real Redis, with a state cache per worker", () =>
     expect(stored.version).toBe(3);
     expect(stored.applied).toBe(4);
     expect(stored.state?.orders.map((o) => o.eventId)).toEqual([o1.eventId, o2.eventId, o3.eventId]);
+  });
+
+  it("after a Redis loss, never mistakes another worker's write for the cached one of the same version number", async () => {
+    const accounts = sharedAccounts("proc-loss");
+    const a = accounts.worker({ live: false });
+    const b = accounts.worker({ live: false });
+    const now = Date.now();
+    const profile = accountUpserted("acc-1", now - 30 * DAY);
+    const [o1, o2, o3] = [1, 2, 3].map((i) => orderPlaced("acc-1", now - (20 - i) * DAY, `${i}00.00`)) as [ChurnEvent, ChurnEvent, ChurnEvent];
+
+    await a.processor.applyBatch(batch(profile, o1));
+    await a.processor.applyBatch(batch(o2));
+    expect(a.cache.get("acc-1")?.version).toBe(2);
+    await accounts.lose(); // Redis lost everything: versions start again from 0
+    await b.processor.applyBatch(batch(profile));
+    await b.processor.applyBatch(batch(o3)); // version 2 again, with other events than A's version 2
+
+    const [seen] = await a.store.loadMany([{ accountId: "acc-1", eventIds: [] }]);
+    expect(seen?.version).toBe(2);
+    expect(seen?.cached).toBe(false);
+    expect(seen?.state?.orders.map((o) => o.eventId)).toEqual([o3.eventId]);
+    await a.processor.applyBatch(batch(o1)); // o1's seen-marker went with the loss: it is applied again, once
+    const stored = await accounts.load("acc-1");
+    expect(stored.state?.orders.map((o) => o.eventId)).toEqual([o1.eventId, o3.eventId]);
+    expect(stored.applied).toBe(3);
   });
 
   it("retries only the account that lost a compare-and-set inside a pipelined batch, and counts every event once", async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { Redis, Result } from "ioredis";
 import type { AccountState } from "@churnwatch/engine";
 import type { AlertNotification, AlertTransition } from "@churnwatch/contracts";
@@ -27,7 +28,7 @@ export interface LoadedAccount {
   version: number;
   /** The event ids asked about that are not marked seen. */
   unseen: Set<string>;
-  /** The state came from this process's cache, checked against the stored version. */
+  /** The state came from this process's cache, checked against the stored version and write id. */
   cached: boolean;
 }
 
@@ -48,38 +49,42 @@ export interface SignalStore {
  * One Lua script makes a commit atomic: state, version bump, seen-markers and outbox entries land together
  * or not at all. A version mismatch means another writer (a sweep, a rebalanced consumer) got there first.
  * The account is also marked dirty with its new version, for the changelog relay (a Redis rebuild's source).
+ * Each commit also stores a random write id ('w'), which the state cache checks along with the version (see
+ * LOAD_SCRIPT).
  * KEYS: account hash, outbox list, account index, history outbox, dirty hash, seen keys...; ARGV: expected version, state,
- * ttl, account id, number of notifications, notifications..., number of transitions, transitions...
+ * ttl, account id, number of notifications, notifications..., number of transitions, transitions..., write id
  */
 const COMMIT_SCRIPT = `
 local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
 if current ~= tonumber(ARGV[1]) then return 0 end
-redis.call('HSET', KEYS[1], 'v', current + 1, 's', ARGV[2])
+local n = tonumber(ARGV[5])
+local t = tonumber(ARGV[6 + n])
+redis.call('HSET', KEYS[1], 'v', current + 1, 's', ARGV[2], 'w', ARGV[7 + n + t])
 redis.call('HINCRBY', KEYS[1], 'n', #KEYS - 5)
 redis.call('SADD', KEYS[3], ARGV[4])
 redis.call('HSET', KEYS[5], ARGV[4], current + 1)
 for i = 6, #KEYS do redis.call('SET', KEYS[i], '1', 'EX', tonumber(ARGV[3])) end
-local n = tonumber(ARGV[5])
 for i = 1, n do redis.call('RPUSH', KEYS[2], ARGV[5 + i]) end
-local t = tonumber(ARGV[6 + n])
 for i = 1, t do redis.call('RPUSH', KEYS[4], ARGV[6 + n + i]) end
 return 1
 `;
 
 /**
- * Reads what a batch needs of one account: the state, unless the caller already holds it parsed at the stored
- * version. KEYS[1]: account hash; ARGV[1]: the version held (-1: none). Returns {v} or {v, s}.
+ * Reads what a batch needs of one account: the state, unless the caller already holds it parsed as stored. The
+ * version alone cannot say so: after a Redis loss, versions start again from 0 and another worker's third write
+ * is not the third write this cache saw. The random write id of each commit tells them apart.
+ * KEYS[1]: account hash; ARGV[1]: the version held (-1: none), ARGV[2]: its write id. Returns {v} or {v, s, w}.
  */
 const LOAD_SCRIPT = `
-local v = redis.call('HGET', KEYS[1], 'v')
-if v and tonumber(v) == tonumber(ARGV[1]) then return {v} end
-return redis.call('HMGET', KEYS[1], 'v', 's')
+local held = redis.call('HMGET', KEYS[1], 'v', 'w')
+if held[1] and held[2] and tonumber(held[1]) == tonumber(ARGV[1]) and held[2] == ARGV[2] then return {held[1]} end
+return redis.call('HMGET', KEYS[1], 'v', 's', 'w')
 `;
 
 declare module "ioredis" {
   interface RedisCommander<Context> {
     signalCommit(numKeys: number, ...keysAndArgs: string[]): Result<number, Context>;
-    signalLoad(key: string, heldVersion: string): Result<Array<string | null>, Context>;
+    signalLoad(key: string, heldVersion: string, heldWriteId: string): Result<Array<string | null>, Context>;
   }
 }
 
@@ -87,7 +92,7 @@ export interface RedisSignalStoreOptions {
   prefix: string;
   seenTtlSeconds: number;
   /**
-   * Parsed states kept in this process, checked against the stored version on every load: a hit skips the
+   * Parsed states kept in this process, checked against the stored version and write id on every load: a hit skips the
    * transfer and `JSON.parse` of the state. Without it every load reads the state.
    */
   cache?: StateCache;
@@ -106,7 +111,7 @@ export function createRedisSignalStore(redis: Redis, options: RedisSignalStoreOp
     applied: n ? Number(n) : 0,
     state: s ? (JSON.parse(s) as AccountState) : undefined,
   });
-  const commitArgs = (c: Commit, stateJson: string): [number, ...string[]] => [
+  const commitArgs = (c: Commit, stateJson: string, writeId: string): [number, ...string[]] => [
     5 + c.eventIds.length,
     keys.account(c.accountId),
     keys.outbox,
@@ -122,10 +127,11 @@ export function createRedisSignalStore(redis: Redis, options: RedisSignalStoreOp
     ...c.notifications.map((n) => JSON.stringify(n)),
     String(c.transitions.length),
     ...c.transitions.map((t) => JSON.stringify(t)),
+    writeId,
   ];
   /** The cache follows every commit: the new state on success, nothing on a conflict (it is stale). */
-  const remember = (c: Commit, stateJson: string, committed: boolean) => {
-    if (committed) cache?.put(c.accountId, { version: c.expectedVersion + 1, state: c.state, size: stateJson.length });
+  const remember = (c: Commit, stateJson: string, writeId: string, committed: boolean) => {
+    if (committed) cache?.put(c.accountId, { version: c.expectedVersion + 1, writeId, state: c.state, size: stateJson.length });
     else cache?.drop(c.accountId, c.expectedVersion);
   };
 
@@ -137,7 +143,7 @@ export function createRedisSignalStore(redis: Redis, options: RedisSignalStoreOp
     async loadMany(requests) {
       const pipeline = redis.pipeline();
       const held = requests.map((r) => cache?.get(r.accountId));
-      requests.forEach((r, i) => pipeline.signalLoad(keys.account(r.accountId), String(held[i]?.version ?? -1)));
+      requests.forEach((r, i) => pipeline.signalLoad(keys.account(r.accountId), String(held[i]?.version ?? -1), held[i]?.writeId ?? ""));
       const eventIds = requests.flatMap((r) => r.eventIds);
       if (eventIds.length > 0) pipeline.mget(eventIds.map(keys.seen));
       const results = (await pipeline.exec()) ?? [];
@@ -145,7 +151,7 @@ export function createRedisSignalStore(redis: Redis, options: RedisSignalStoreOp
       const flags = (eventIds.length > 0 ? results[requests.length]?.[1] : []) as Array<string | null>;
       const unseen = new Set(eventIds.filter((_, i) => flags[i] === null));
       return requests.map((r, i) => {
-        const [v, s] = (results[i]?.[1] ?? []) as Array<string | null | undefined>;
+        const [v, s, w] = (results[i]?.[1] ?? []) as Array<string | null | undefined>;
         const version = v ? Number(v) : 0;
         const hit = held[i];
         let state: AccountState | undefined;
@@ -153,7 +159,9 @@ export function createRedisSignalStore(redis: Redis, options: RedisSignalStoreOp
           state = hit.state; // the script left the state out: the one held is current
         } else if (s) {
           state = JSON.parse(s) as AccountState;
-          cache?.put(r.accountId, { version, state, size: s.length });
+          // A state written without a write id (by an older worker) is never cached: it could not be checked.
+          if (w) cache?.put(r.accountId, { version, writeId: w, state, size: s.length });
+          else cache?.drop(r.accountId);
         } else {
           cache?.drop(r.accountId); // the account is gone (a test or an operator removed it)
         }
@@ -164,13 +172,14 @@ export function createRedisSignalStore(redis: Redis, options: RedisSignalStoreOp
       if (commits.length === 0) return [];
       const pipeline = redis.pipeline();
       const states = commits.map((c) => JSON.stringify(c.state));
-      commits.forEach((c, i) => pipeline.signalCommit(...commitArgs(c, states[i] as string)));
+      const writeIds = commits.map(() => randomBytes(9).toString("base64url"));
+      commits.forEach((c, i) => pipeline.signalCommit(...commitArgs(c, states[i] as string, writeIds[i] as string)));
       const results = (await pipeline.exec()) ?? [];
       // A failed command leaves the others' outcome standing; the error itself must still surface.
       const outcome = commits.map((c, i) => {
         const [err, result] = results[i] ?? [new Error("no reply")];
         const committed = !err && result === 1;
-        remember(c, states[i] as string, committed);
+        remember(c, states[i] as string, writeIds[i] as string, committed);
         return err ?? committed;
       });
       const failure = outcome.find((o): o is Error => o instanceof Error);

@@ -93,7 +93,7 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
     producer,
     topic: config.TOPIC_ACCOUNT_STATE,
     dirtyKey: store.keys.stateDirty,
-    load: hashChangelogLoader(redis, store.keys.account, ["s", "n"]),
+    load: hashChangelogLoader(redis, store.keys.account, ["s", "n", "w"]),
     logger,
   });
   const relayAll = () => Promise.all([relay.drain(), historyRelay.drain(), changelog.drain()]);

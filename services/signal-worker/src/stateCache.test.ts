@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { emptyState } from "@churnwatch/engine";
 import { createStateCache } from "./stateCache.ts";
 
-const entry = (accountId: string, version: number, size = 10) => ({ version, state: emptyState(accountId), size });
+const entry = (accountId: string, version: number, size = 10) => ({ version, writeId: `w${version}`, state: emptyState(accountId), size });
 
 describe("state cache", () => {
   it("evicts the least recently used states once their JSON passes the budget", () => {

@@ -3,6 +3,8 @@ import type { AccountState } from "@churnwatch/engine";
 export interface CachedState {
   /** The store's version this state was read or written at. */
   version: number;
+  /** The random id of the commit that wrote it: a version number repeats after a Redis loss, this does not. */
+  writeId: string;
   state: AccountState;
   /** Length of the state's JSON, the measure of the memory budget. */
   size: number;
