@@ -1,12 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { Redis } from "ioredis";
 import type { ChurnEvent } from "@churnwatch/contracts";
-import { defaultConfig } from "@churnwatch/engine";
-import { deleteKeysByPrefix, redisUrl, uniqueName } from "@churnwatch/testing";
 import { accountUpserted, decliningHistory, orderPlaced } from "../../../test/support/events.ts";
-import { createAccountProcessor } from "./accountProcessor.ts";
-import { createRedisSignalStore, type SignalStore } from "./redisSignalStore.ts";
-import { createStateCache } from "./stateCache.ts";
+import { batch, sharedAccounts as shared } from "./sharedAccounts.ts";
 
 const DAY = 86_400_000;
 let cleanups: Array<() => Promise<unknown>> = [];
@@ -14,56 +9,19 @@ afterEach(async () => {
   for (const c of cleanups.reverse()) await c();
   cleanups = [];
 });
+const sharedAccounts = (tag: string) => shared(tag, cleanups);
 
-/** Several workers' processors over one key prefix: each its own connection and its own state cache. */
-function sharedAccounts(tag: string) {
-  const prefix = `${uniqueName(tag)}:`;
-  const admin = new Redis(redisUrl());
-  cleanups.push(async () => {
-    await deleteKeysByPrefix(admin, prefix);
-    await admin.quit();
-  });
-  const store = createRedisSignalStore(admin, { prefix, seenTtlSeconds: 3_600 });
-  return {
-    load: (accountId: string) => store.load(accountId),
-    /** Every key of these workers gone, as after a Redis restart with nothing kept on disk. */
-    lose: () => deleteKeysByPrefix(admin, prefix),
-    worker(opts: { live: boolean; wrap?: (store: SignalStore) => SignalStore; accountsPerRound?: number }) {
-      const redis = new Redis(redisUrl());
-      cleanups.push(() => redis.quit());
-      const cache = createStateCache(16 * 1024 * 1024);
-      const own = createRedisSignalStore(redis, { prefix, seenTtlSeconds: 3_600, cache });
-      const loads = { accounts: 0, cached: 0, rounds: [] as number[] };
-      const processor = createAccountProcessor({
-        store: opts.wrap ? opts.wrap(own) : own,
-        config: () => defaultConfig,
-        isLive: () => opts.live,
-        accountsPerRound: opts.accountsPerRound,
-        onLoaded: (s) => {
-          loads.rounds.push(s.accounts);
-          loads.accounts += s.accounts;
-          loads.cached += s.cached;
-        },
-      });
-      return { processor, store: own, cache, loads };
-    },
-  };
+/** Two history-mode workers over one account "acc-1", its profile and three orders. */
+function twoWorkersOneAccount(tag: string) {
+  const accounts = sharedAccounts(tag);
+  const now = Date.now();
+  const [o1, o2, o3] = [1, 2, 3].map((i) => orderPlaced("acc-1", now - (20 - i) * DAY, `${i}00.00`)) as [ChurnEvent, ChurnEvent, ChurnEvent];
+  return { accounts, a: accounts.worker({ live: false }), b: accounts.worker({ live: false }), profile: accountUpserted("acc-1", now - 30 * DAY), o1, o2, o3 };
 }
-
-const batch = (...events: ChurnEvent[]) => {
-  const groups = new Map<string, ChurnEvent[]>();
-  for (const e of events) groups.set(e.accountId, [...(groups.get(e.accountId) ?? []), e]);
-  return groups;
-};
 
 describe("account processor on real Redis, with a state cache per worker", () => {
   it("never applies to a cached state another worker has since replaced: no event lost, none counted twice", async () => {
-    const accounts = sharedAccounts("proc-stale");
-    const a = accounts.worker({ live: false });
-    const b = accounts.worker({ live: false });
-    const now = Date.now();
-    const profile = accountUpserted("acc-1", now - 30 * DAY);
-    const [o1, o2, o3] = [1, 2, 3].map((i) => orderPlaced("acc-1", now - (20 - i) * DAY, `${i}00.00`)) as [ChurnEvent, ChurnEvent, ChurnEvent];
+    const { accounts, a, b, profile, o1, o2, o3 } = twoWorkersOneAccount("proc-stale");
 
     await a.processor.applyBatch(batch(profile, o1));
     expect(a.cache.get("acc-1")?.version).toBe(1);
@@ -83,12 +41,7 @@ describe("account processor on real Redis, with a state cache per worker", () =>
   });
 
   it("after a Redis loss, never mistakes another worker's write for the cached one of the same version number", async () => {
-    const accounts = sharedAccounts("proc-loss");
-    const a = accounts.worker({ live: false });
-    const b = accounts.worker({ live: false });
-    const now = Date.now();
-    const profile = accountUpserted("acc-1", now - 30 * DAY);
-    const [o1, o2, o3] = [1, 2, 3].map((i) => orderPlaced("acc-1", now - (20 - i) * DAY, `${i}00.00`)) as [ChurnEvent, ChurnEvent, ChurnEvent];
+    const { accounts, a, b, profile, o1, o2, o3 } = twoWorkersOneAccount("proc-loss");
 
     await a.processor.applyBatch(batch(profile, o1));
     await a.processor.applyBatch(batch(o2));

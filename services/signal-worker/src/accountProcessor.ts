@@ -1,7 +1,7 @@
 import type { ChurnEvent } from "@churnwatch/contracts";
-import { emptyState, type EngineConfig, type EngineInput } from "@churnwatch/engine";
+import { emptyState, nextWakeMs, type EngineConfig, type EngineInput } from "@churnwatch/engine";
 import { EngineError, evaluateInputs } from "./accountEvaluation.ts";
-import type { Commit, LoadedAccount, SignalStore } from "./redisSignalStore.ts";
+import type { Commit, LoadedAccount, SignalStore, WakeUpdate } from "./redisSignalStore.ts";
 
 export interface ProcessOutcome {
   applied: number;
@@ -41,7 +41,7 @@ interface Job {
 /** Per account: what was done, or the engine's refusal of its inputs (which the caller dead-letters). */
 export type AccountOutcome = ProcessOutcome | EngineError;
 
-type Plan = { done: AccountOutcome } | { commit: Commit; outcome: ProcessOutcome };
+type Plan = { done: AccountOutcome; wake?: WakeUpdate } | { commit: Commit; outcome: ProcessOutcome };
 
 /**
  * Applies inputs to accounts with optimistic concurrency, a whole batch of accounts at a time: one round trip
@@ -59,24 +59,28 @@ export function createAccountProcessor(deps: AccountProcessorDeps) {
     const pending = job.inputs.filter((i) => i.kind === "tick" || fresh.has(i.event.eventId));
     const freshIds = job.eventIds.filter((id) => fresh.has(id));
     if (pending.length === 0) return { done: { applied: 0, duplicates: job.eventIds.length, notifications: 0 } };
+    const config = deps.config();
+    const live = deps.isLive(job.lastInputAt);
     let evaluation;
+    let wakeMs;
     try {
-      evaluation = evaluateInputs(stored.state ?? emptyState(job.accountId), pending, {
-        live: deps.isLive(job.lastInputAt),
-        config: deps.config(),
-        evaluatedAt: job.lastInputAt,
-      });
+      evaluation = evaluateInputs(stored.state ?? emptyState(job.accountId), pending, { live, config, evaluatedAt: job.lastInputAt });
+      // Stored with the state, so a sweep ticks only the accounts that time alone may have changed. History is
+      // recorded without judging it, so a sweep must judge it: due at once.
+      wakeMs = live ? nextWakeMs(evaluation.state, config) : 0;
     } catch (err) {
       if (err instanceof EngineError) return { done: err };
       throw err;
     }
     const { state, changes, transitions, notifications } = evaluation;
-    // A quiet tick changes nothing worth a write; skipping it keeps sweeps cheap.
+    // A quiet tick changes nothing worth a write; skipping it keeps sweeps cheap. Its wake still moves on (the
+    // tick has shown nothing changes until then), or the account would stay due and be ticked every sweep.
     if (freshIds.length === 0 && changes === 0 && notifications.length === 0) {
-      return { done: { applied: 0, duplicates: 0, notifications: 0 } };
+      const wake = stored.state === undefined ? undefined : { accountId: job.accountId, version: stored.version, wakeMs };
+      return { done: { applied: 0, duplicates: 0, notifications: 0 }, wake };
     }
     return {
-      commit: { accountId: job.accountId, expectedVersion: stored.version, state, eventIds: freshIds, notifications, transitions },
+      commit: { accountId: job.accountId, expectedVersion: stored.version, state, eventIds: freshIds, notifications, transitions, wakeMs },
       outcome: { applied: freshIds.length, duplicates: job.eventIds.length - freshIds.length, notifications: notifications.length },
     };
   }
@@ -97,13 +101,17 @@ export function createAccountProcessor(deps: AccountProcessorDeps) {
       const loaded = await deps.store.loadMany(pending.map((j) => ({ accountId: j.accountId, eventIds: j.eventIds })));
       deps.onLoaded?.({ accounts: loaded.length, cached: loaded.filter((l) => l.cached).length });
       const toCommit: Array<{ job: Job; commit: Commit; outcome: ProcessOutcome }> = [];
+      const wakes: WakeUpdate[] = [];
       pending.forEach((job, i) => {
         const p = plan(job, loaded[i] as LoadedAccount);
-        if ("done" in p) outcomes.set(job.accountId, p.done);
-        else toCommit.push({ job, ...p });
+        if (!("done" in p)) toCommit.push({ job, ...p });
+        else {
+          outcomes.set(job.accountId, p.done);
+          if (p.wake) wakes.push(p.wake);
+        }
       });
       await ready;
-      const committed = await deps.store.commitMany(toCommit.map((c) => c.commit));
+      const [committed] = await Promise.all([deps.store.commitMany(toCommit.map((c) => c.commit)), deps.store.setWakes(wakes)]);
       pending = [];
       toCommit.forEach(({ job, outcome }, i) => {
         if (committed[i]) outcomes.set(job.accountId, outcome);

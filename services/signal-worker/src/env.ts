@@ -31,6 +31,11 @@ const schema = z.object({
   CAUGHT_UP_MAX_LAG: z.coerce.number().int().min(0).default(50),
   LAG_CHECK_INTERVAL_MS: envFields.durationMs.default(5_000),
   SWEEP_INTERVAL_MS: envFields.durationMs.default(60_000),
+  /**
+   * Most sweeps tick only the accounts whose wake has come (see the sweeper); one this often, the first one, and
+   * the first one after a rules change tick every account, a safety net for wakes that are missing or stale.
+   */
+  FULL_SWEEP_INTERVAL_MS: envFields.durationMs.default(60 * 60_000),
   SEEN_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(45),
   MAX_EVENT_BYTES: z.coerce.number().int().min(256).max(10_000_000).default(MAX_EVENT_BYTES),
   /** A JSON rules file (see config/rules.example.json); without it the built-in defaults apply. */

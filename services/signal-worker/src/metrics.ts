@@ -20,7 +20,13 @@ export function createSignalMetrics(lag: LagMonitor, cache: StateCache) {
       registers: [registry],
     }),
     alerts: new Counter({ name: "churnwatch_alerts_enqueued_total", help: "Alert notifications enqueued", labelNames: ["rule", "level"], registers: [registry] }),
-    sweeps: new Counter({ name: "churnwatch_sweeps_total", help: "Silence sweeps completed", registers: [registry] }),
+    sweeps: new Counter({
+      name: "churnwatch_sweeps_total",
+      help: "Silence sweeps completed, by kind: full (every account) or due (accounts whose wake had come)",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+    }),
+    sweptAccounts: new Counter({ name: "churnwatch_swept_accounts_total", help: "Accounts ticked by sweeps, by kind of sweep", labelNames: ["kind"] as const, registers: [registry] }),
     stateLoads: new Counter({
       name: "churnwatch_state_loads_total",
       help: "Account states a batch or sweep needed, by where they came from (the in-process cache, checked against Redis, or Redis)",

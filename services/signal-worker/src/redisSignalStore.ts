@@ -21,6 +21,16 @@ export interface Commit {
   notifications: AlertNotification[];
   /** Alert transitions for the audit history, relayed to Kafka and the per-account history. */
   transitions: AlertTransition[];
+  /** When a sweep must next tick the account (engine `nextWakeMs`); Infinity: only new events can change it. */
+  wakeMs: number;
+}
+
+/** A sweep tick that changed nothing worth a write still moves the account's wake, if the state is still current. */
+export interface WakeUpdate {
+  accountId: string;
+  /** The version the tick was computed on: a state written since has set its own wake. */
+  version: number;
+  wakeMs: number;
 }
 
 export interface LoadedAccount {
@@ -42,6 +52,10 @@ export interface SignalStore {
    * conflict (false) does not hold back the others.
    */
   commitMany(commits: Commit[]): Promise<boolean[]>;
+  /** Moves the wakes of accounts a sweep ticked without writing them, each only if its version still stands. */
+  setWakes(updates: WakeUpdate[]): Promise<void>;
+  /** Accounts whose wake is at or before `nowMs`: the ones a sweep must tick. */
+  dueAccounts(nowMs: number): Promise<string[]>;
   accountIds(): AsyncIterable<string[]>;
 }
 
@@ -51,8 +65,10 @@ export interface SignalStore {
  * The account is also marked dirty with its new version, for the changelog relay (a Redis rebuild's source).
  * Each commit also stores a random write id ('w'), which the state cache checks along with the version (see
  * LOAD_SCRIPT).
- * KEYS: account hash, outbox list, account index, history outbox, dirty hash, seen keys...; ARGV: expected version, state,
- * ttl, account id, number of notifications, notifications..., number of transitions, transitions..., write id
+ * The account's wake (when a sweep must next tick it) is set in the same step, so it always matches the state.
+ * KEYS: account hash, outbox list, account index, history outbox, dirty hash, wake index, seen keys...; ARGV: expected
+ * version, state, ttl, account id, number of notifications, notifications..., number of transitions,
+ * transitions..., write id, wake (epoch ms, or 'none')
  */
 const COMMIT_SCRIPT = `
 local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
@@ -60,14 +76,25 @@ if current ~= tonumber(ARGV[1]) then return 0 end
 local n = tonumber(ARGV[5])
 local t = tonumber(ARGV[6 + n])
 redis.call('HSET', KEYS[1], 'v', current + 1, 's', ARGV[2], 'w', ARGV[7 + n + t])
-redis.call('HINCRBY', KEYS[1], 'n', #KEYS - 5)
+redis.call('HINCRBY', KEYS[1], 'n', #KEYS - 6)
 redis.call('SADD', KEYS[3], ARGV[4])
 redis.call('HSET', KEYS[5], ARGV[4], current + 1)
-for i = 6, #KEYS do redis.call('SET', KEYS[i], '1', 'EX', tonumber(ARGV[3])) end
+local wake = ARGV[8 + n + t]
+if wake == 'none' then redis.call('ZREM', KEYS[6], ARGV[4]) else redis.call('ZADD', KEYS[6], wake, ARGV[4]) end
+for i = 7, #KEYS do redis.call('SET', KEYS[i], '1', 'EX', tonumber(ARGV[3])) end
 for i = 1, n do redis.call('RPUSH', KEYS[2], ARGV[5 + i]) end
 for i = 1, t do redis.call('RPUSH', KEYS[4], ARGV[6 + n + i]) end
 return 1
 `;
+
+/** KEYS: account hash, wake index; ARGV: the version the wake was computed on, account id, wake (or 'none'). */
+const WAKE_SCRIPT = `
+if tonumber(redis.call('HGET', KEYS[1], 'v') or '0') ~= tonumber(ARGV[1]) then return 0 end
+if ARGV[3] == 'none' then redis.call('ZREM', KEYS[2], ARGV[2]) else redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2]) end
+return 1
+`;
+
+const wakeArg = (wakeMs: number): string => (Number.isFinite(wakeMs) ? String(Math.ceil(wakeMs)) : "none");
 
 /**
  * Reads what a batch needs of one account: the state, unless the caller already holds it parsed as stored. The
@@ -84,6 +111,7 @@ return redis.call('HMGET', KEYS[1], 'v', 's', 'w')
 declare module "ioredis" {
   interface RedisCommander<Context> {
     signalCommit(numKeys: number, ...keysAndArgs: string[]): Result<number, Context>;
+    signalWake(accountKey: string, wakeKey: string, version: string, accountId: string, wake: string): Result<number, Context>;
     signalLoad(key: string, heldVersion: string, heldWriteId: string): Result<Array<string | null>, Context>;
   }
 }
@@ -106,18 +134,20 @@ export function createRedisSignalStore(redis: Redis, options: RedisSignalStoreOp
   // Sent as EVALSHA once a connection has the script (ioredis loads it, and again after a NOSCRIPT).
   redis.defineCommand("signalCommit", { lua: COMMIT_SCRIPT });
   redis.defineCommand("signalLoad", { lua: LOAD_SCRIPT, numberOfKeys: 1 });
+  redis.defineCommand("signalWake", { lua: WAKE_SCRIPT, numberOfKeys: 2 });
   const stored = ([v, s, n]: Array<string | null>): StoredAccount => ({
     version: v ? Number(v) : 0,
     applied: n ? Number(n) : 0,
     state: s ? (JSON.parse(s) as AccountState) : undefined,
   });
   const commitArgs = (c: Commit, stateJson: string, writeId: string): [number, ...string[]] => [
-    5 + c.eventIds.length,
+    6 + c.eventIds.length,
     keys.account(c.accountId),
     keys.outbox,
     keys.accountIndex,
     keys.historyOutbox,
     keys.stateDirty,
+    keys.wake,
     ...c.eventIds.map(keys.seen),
     String(c.expectedVersion),
     stateJson,
@@ -128,6 +158,7 @@ export function createRedisSignalStore(redis: Redis, options: RedisSignalStoreOp
     String(c.transitions.length),
     ...c.transitions.map((t) => JSON.stringify(t)),
     writeId,
+    wakeArg(c.wakeMs),
   ];
   /** The cache follows every commit: the new state on success, nothing on a conflict (it is stale). */
   const remember = (c: Commit, stateJson: string, writeId: string, committed: boolean) => {
@@ -186,6 +217,15 @@ export function createRedisSignalStore(redis: Redis, options: RedisSignalStoreOp
       if (failure) throw failure;
       return outcome as boolean[];
     },
+    async setWakes(updates) {
+      if (updates.length === 0) return;
+      const pipeline = redis.pipeline();
+      for (const u of updates) pipeline.signalWake(keys.account(u.accountId), keys.wake, String(u.version), u.accountId, wakeArg(u.wakeMs));
+      for (const [err] of (await pipeline.exec()) ?? []) if (err) throw err;
+    },
+    async dueAccounts(nowMs) {
+      return redis.zrangebyscore(keys.wake, "-inf", String(nowMs));
+    },
     async *accountIds() {
       let cursor = "0";
       do {
@@ -205,6 +245,8 @@ export function keyspace(prefix: string) {
     historyOutbox: `${prefix}history-outbox`,
     history: (accountId: string) => `${prefix}history:${accountId}`,
     accountIndex: `${prefix}accounts`,
+    /** When a sweep must next tick each account (epoch ms); absent: only a full sweep or an event will. */
+    wake: `${prefix}wake`,
     /** Accounts changed since the changelog relay last ran, with their version. */
     stateDirty: `${prefix}state-dirty`,
     sweepLock: `${prefix}sweep-lock`,

@@ -130,6 +130,8 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
     leaseMs: 10 * 60_000,
     now,
     logger,
+    fullEveryMs: config.FULL_SWEEP_INTERVAL_MS,
+    configVersion: () => engineConfig().version,
   });
 
   async function start(): Promise<void> {
@@ -167,7 +169,8 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
     const sweepLoop = startLoop("sweep", config.SWEEP_INTERVAL_MS, async () => {
       if (!lag.isCaughtUp()) return; // ticking a half-loaded history at "now" would invent silence
       const result = await sweep();
-      if (result) metrics.sweeps.inc();
+      if (result) metrics.sweeps.inc({ kind: result.full ? "full" : "due" });
+      if (result) metrics.sweptAccounts.inc({ kind: result.full ? "full" : "due" }, result.accounts);
       if (result && result.notifications > 0) kickRelays();
     }, logger);
     loops.push(sweepLoop);
