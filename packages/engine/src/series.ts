@@ -44,7 +44,7 @@ export function orderSeries(orders: readonly OrderView[]): OrderSeries {
 // An order appended (view.ts, ordersExtending): the series before it plus one entry, the same values as a
 // full pass (the prefix sums add in the same order), without a new bigint per order of the history.
 function extendSeries(orders: readonly OrderView[]): OrderSeries | undefined {
-  const before = ordersExtending(orders);
+  const before = ordersExtending(orders, true);
   const prev = before === undefined ? undefined : orderSeriesOf.get(before);
   if (prev === undefined) return undefined;
   const n = orders.length;

@@ -1,4 +1,4 @@
-import { appendedFrom } from "./records.ts";
+import { takeAppendedFrom } from "./records.ts";
 import { accountCurrency, inAccountCurrency, type AccountState, type ComplaintRecord, type InvoiceRecord, type OrderRecord } from "./state.ts";
 
 export interface OrderView {
@@ -101,7 +101,7 @@ function projectAllOrders(state: AccountState): Pick<View, "orders" | "cancellat
 // Most orders are the latest: the projection of the list before plus the new record, not one of the whole
 // history again. Views whose content is unchanged are the same arrays (what is memoised on them holds).
 function extendOrders(state: AccountState, currency: string | undefined): Pick<View, "orders" | "cancellations"> | undefined {
-  const before = appendedFrom(state.orders);
+  const before = takeAppendedFrom(state.orders);
   const prev = before === undefined ? undefined : ordersProjected.get(before);
   if (prev === undefined || prev.currency !== currency) return undefined;
   const o = state.orders[state.orders.length - 1] as OrderRecord;
@@ -111,16 +111,20 @@ function extendOrders(state: AccountState, currency: string | undefined): Pick<V
   const { orders, cancellations } = prev.value;
   const grown = orders.slice();
   grown.push(orderView(state, o));
+  // As in records.ts: one link per chain, so a view keeps at most the one before it alive.
   ordersGrownFrom.set(grown, orders);
+  ordersGrownFrom.delete(orders);
   return { orders: grown, cancellations };
 }
 
 // For each orders view made by extendOrders, the one it extends by one order at the end (series.ts).
 const ordersGrownFrom = new WeakMap<readonly OrderView[], readonly OrderView[]>();
 
-/** The orders view that `orders` is, plus its last order, when known. */
-export function ordersExtending(orders: readonly OrderView[]): readonly OrderView[] | undefined {
-  return ordersGrownFrom.get(orders);
+/** The orders view that `orders` is, plus its last order, when known; forgotten once taken. */
+export function ordersExtending(orders: readonly OrderView[], take = false): readonly OrderView[] | undefined {
+  const before = ordersGrownFrom.get(orders);
+  if (take) ordersGrownFrom.delete(orders);
+  return before;
 }
 
 function orderView(state: AccountState, o: OrderRecord): OrderView {
@@ -155,7 +159,7 @@ function projectAllInvoices(state: AccountState): Pick<View, "paid" | "open"> {
 
 // As extendOrders: an invoice issued is usually the latest.
 function extendInvoices(state: AccountState, currency: string | undefined): Pick<View, "paid" | "open"> | undefined {
-  const before = appendedFrom(state.invoices);
+  const before = takeAppendedFrom(state.invoices);
   const prev = before === undefined ? undefined : invoicesProjected.get(before);
   if (prev === undefined || prev.currency !== currency) return undefined;
   const inv = state.invoices[state.invoices.length - 1] as InvoiceRecord;
