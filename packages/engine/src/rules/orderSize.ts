@@ -47,7 +47,11 @@ const MIN_LOG_SPREAD = 0.05;
  * left out. Undefined with fewer than two orders on either side.
  */
 export function sizeShift(base: readonly SizedOrder[], recent: readonly SizedOrder[], cap: bigint): number | undefined {
-  const logs = (orders: readonly SizedOrder[]): number[] => orders.filter((o) => o.micros > 0n && o.micros <= cap).map((o) => Math.log(Number(o.micros)));
+  const logs = (orders: readonly SizedOrder[]): number[] => {
+    const out: number[] = [];
+    for (const o of orders) if (o.micros > 0n && o.micros <= cap) out.push(Math.log(Number(o.micros)));
+    return out;
+  };
   const b = logs(base);
   const r = logs(recent);
   if (b.length < 2 || r.length < 2) return undefined;
@@ -111,7 +115,23 @@ export function latestOrders(orders: readonly OrderView[], k: number, baselineDa
 }
 
 function cappedSum(orders: readonly SizedOrder[], cap: bigint): bigint {
-  let total = 0n;
-  for (const o of orders) total += cap > 0n ? capped(o.micros, cap) : o.micros;
+  // Summed as doubles while every partial sum is a safe integer (then exact, and no bigint is allocated per
+  // order); in bigints from the first that might not be.
+  let total = 0;
+  for (let i = 0; i < orders.length; i++) {
+    const m = (orders[i] as SizedOrder).micros;
+    const v = cap > 0n && m > cap ? cap : m;
+    if (v < 0n || v > MAX_SAFE || total > Number.MAX_SAFE_INTEGER - Number(v)) return bigSum(orders, cap, i, BigInt(total));
+    total += Number(v);
+  }
+  return BigInt(total);
+}
+
+function bigSum(orders: readonly SizedOrder[], cap: bigint, from: number, start: bigint): bigint {
+  let total = start;
+  for (let i = from; i < orders.length; i++) {
+    const m = (orders[i] as SizedOrder).micros;
+    total += cap > 0n ? capped(m, cap) : m;
+  }
   return total;
 }
