@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareKey, takeAppendedFrom, upsertSorted } from "./records.ts";
+import { compareKey, upsertSorted } from "./records.ts";
 
 interface Rec {
   ms: number;
@@ -48,16 +48,5 @@ describe("upsertSorted", () => {
     const a = { ms: 1, id: "a" };
     const b = { ms: 2, id: "b" };
     expect(upsertSorted([a, b], { ms: 1, id: "a" }, { ms: 0, id: "z" }, key)).toEqual([{ ms: 0, id: "z" }, a, b]);
-  });
-
-  it("links a list to the one it extends at the end, one link per chain, taken once", () => {
-    const a = [{ ms: 1, id: "a" }];
-    const b = upsertSorted(a, undefined, { ms: 2, id: "b" }, key);
-    const c = upsertSorted(b, undefined, { ms: 3, id: "c" }, key);
-    const early = upsertSorted(c, undefined, { ms: 0, id: "z" }, key);
-    expect(takeAppendedFrom(early)).toBeUndefined(); // not at the end
-    expect(takeAppendedFrom(b)).toBeUndefined(); // dropped when c extended b: b no longer holds on to a
-    expect(takeAppendedFrom(c)).toBe(b);
-    expect(takeAppendedFrom(c)).toBeUndefined();
   });
 });

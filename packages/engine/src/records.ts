@@ -6,18 +6,6 @@ export function compareKey(aMs: number, aId: string, bMs: number, bId: string): 
   return aMs - bMs || (aId < bId ? -1 : aId > bId ? 1 : 0);
 }
 
-// For each list upsertSorted made by adding a record at the end of another, that other list: the projections
-// and series of the new list extend those of the old (view.ts). A pure cache keyed by the new list. One link
-// at most per chain, taken once: a link never keeps more than one earlier list alive.
-const appendedTo = new WeakMap<readonly unknown[], readonly unknown[]>();
-
-/** The list that `list` is, plus its last record, when upsertSorted made it so; forgotten once asked. */
-export function takeAppendedFrom<T>(list: readonly T[]): readonly T[] | undefined {
-  const before = appendedTo.get(list) as readonly T[] | undefined;
-  appendedTo.delete(list);
-  return before;
-}
-
 /** Copy of `items` without `old` (if given) and with `record` at its sorted position. */
 export function upsertSorted<T>(
   items: readonly T[],
@@ -44,13 +32,8 @@ export function upsertSorted<T>(
     if (compareKey(mMs, mId, ms, id) <= 0) lo = mid + 1;
     else hi = mid;
   }
-  if (lo === out.length) {
-    out.push(record);
-    if (at < 0) {
-      appendedTo.set(out, items);
-      appendedTo.delete(items);
-    }
-  } else out.splice(lo, 0, record);
+  if (lo === out.length) out.push(record);
+  else out.splice(lo, 0, record);
   return out;
 }
 

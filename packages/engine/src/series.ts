@@ -1,6 +1,6 @@
 import { median } from "./stats.ts";
 import { DAY_MS } from "./time.ts";
-import { ordersExtending, type OrderView, type PaidInvoiceView } from "./view.ts";
+import type { OrderView, PaidInvoiceView } from "./view.ts";
 
 /**
  * Per-array memos of what the rules derive from the view's arrays alone (prefix sums, medians). The view's
@@ -18,11 +18,8 @@ export interface OrderSeries {
 const orderSeriesOf = new WeakMap<readonly OrderView[], OrderSeries>();
 
 export function orderSeries(orders: readonly OrderView[]): OrderSeries {
-  let s = orderSeriesOf.get(orders) ?? extendSeries(orders);
-  if (s !== undefined) {
-    orderSeriesOf.set(orders, s);
-    return s;
-  }
+  let s = orderSeriesOf.get(orders);
+  if (s !== undefined) return s;
   const n = orders.length;
   const times = new Float64Array(n);
   const prefix: bigint[] = new Array<bigint>(n + 1);
@@ -39,22 +36,6 @@ export function orderSeries(orders: readonly OrderView[]): OrderSeries {
   s = { sorted, times, prefix };
   orderSeriesOf.set(orders, s);
   return s;
-}
-
-// An order appended (view.ts, ordersExtending): the series before it plus one entry, the same values as a
-// full pass (the prefix sums add in the same order), without a new bigint per order of the history.
-function extendSeries(orders: readonly OrderView[]): OrderSeries | undefined {
-  const before = ordersExtending(orders, true);
-  const prev = before === undefined ? undefined : orderSeriesOf.get(before);
-  if (prev === undefined) return undefined;
-  const n = orders.length;
-  const o = orders[n - 1] as OrderView;
-  const times = new Float64Array(n);
-  times.set(prev.times);
-  times[n - 1] = o.atMs;
-  const prefix = prev.prefix.slice();
-  prefix.push((prev.prefix[n - 1] as bigint) + o.micros);
-  return { sorted: prev.sorted && !(n > 1 && o.atMs < (times[n - 2] as number)), times, prefix };
 }
 
 /** Index of the first time ≥ ms in sorted times. */

@@ -1,4 +1,3 @@
-import { takeAppendedFrom } from "./records.ts";
 import { accountCurrency, inAccountCurrency, type AccountState, type ComplaintRecord, type InvoiceRecord, type OrderRecord } from "./state.ts";
 
 export interface OrderView {
@@ -82,114 +81,59 @@ function projectOrders(state: AccountState): Pick<View, "orders" | "cancellation
   const currency = accountCurrency(state);
   const hit = ordersProjected.get(state.orders);
   if (hit && hit.currency === currency) return hit.value;
-  const value = extendOrders(state, currency) ?? projectAllOrders(state);
-  ordersProjected.set(state.orders, { currency, value });
-  return value;
-}
-
-function projectAllOrders(state: AccountState): Pick<View, "orders" | "cancellations"> {
   const orders: OrderView[] = [];
   const cancellations: CancellationView[] = [];
   for (const o of state.orders) {
     if (!o.placed) continue;
-    if (o.cancelled) cancellations.push({ atMs: o.atMs, eventId: o.cancelEventId });
-    else orders.push(orderView(state, o));
+    if (o.cancelled) {
+      cancellations.push({ atMs: o.atMs, eventId: o.cancelEventId });
+      continue;
+    }
+    const inCurrency = inAccountCurrency(state, o.currency);
+    let view = inCurrency ? orderViewOf.get(o) : undefined;
+    if (view === undefined) {
+      view = { atMs: o.atMs, micros: inCurrency ? orderMicros(o) : 0n, categories: o.categories, eventId: o.eventId };
+      if (inCurrency) orderViewOf.set(o, view);
+    }
+    orders.push(view);
   }
-  return { orders, cancellations };
-}
-
-// Most orders are the latest: the projection of the list before plus the new record, not one of the whole
-// history again. Views whose content is unchanged are the same arrays (what is memoised on them holds).
-function extendOrders(state: AccountState, currency: string | undefined): Pick<View, "orders" | "cancellations"> | undefined {
-  const before = takeAppendedFrom(state.orders);
-  const prev = before === undefined ? undefined : ordersProjected.get(before);
-  if (prev === undefined || prev.currency !== currency) return undefined;
-  const o = state.orders[state.orders.length - 1] as OrderRecord;
-  // A cancellation arriving first leaves an unplaced record; a placed order that is already cancelled replaced one.
-  if (!o.placed) return prev.value;
-  if (o.cancelled) return undefined;
-  const { orders, cancellations } = prev.value;
-  const grown = orders.slice();
-  grown.push(orderView(state, o));
-  // As in records.ts: one link per chain, so a view keeps at most the one before it alive.
-  ordersGrownFrom.set(grown, orders);
-  ordersGrownFrom.delete(orders);
-  return { orders: grown, cancellations };
-}
-
-// For each orders view made by extendOrders, the one it extends by one order at the end (series.ts).
-const ordersGrownFrom = new WeakMap<readonly OrderView[], readonly OrderView[]>();
-
-/** The orders view that `orders` is, plus its last order, when known; forgotten once taken. */
-export function ordersExtending(orders: readonly OrderView[], take = false): readonly OrderView[] | undefined {
-  const before = ordersGrownFrom.get(orders);
-  if (take) ordersGrownFrom.delete(orders);
-  return before;
-}
-
-function orderView(state: AccountState, o: OrderRecord): OrderView {
-  const inCurrency = inAccountCurrency(state, o.currency);
-  let view = inCurrency ? orderViewOf.get(o) : undefined;
-  if (view === undefined) {
-    view = { atMs: o.atMs, micros: inCurrency ? orderMicros(o) : 0n, categories: o.categories, eventId: o.eventId };
-    if (inCurrency) orderViewOf.set(o, view);
-  }
-  return view;
+  const value = { orders, cancellations };
+  ordersProjected.set(state.orders, { currency, value });
+  return value;
 }
 
 function projectInvoices(state: AccountState): Pick<View, "paid" | "open"> {
   const currency = accountCurrency(state);
   const hit = invoicesProjected.get(state.invoices);
   if (hit && hit.currency === currency) return hit.value;
-  const value = extendInvoices(state, currency) ?? projectAllInvoices(state);
-  invoicesProjected.set(state.invoices, { currency, value });
-  return value;
-}
-
-function projectAllInvoices(state: AccountState): Pick<View, "paid" | "open"> {
   const paid: PaidInvoiceView[] = [];
   const open: OpenInvoiceView[] = [];
   for (const inv of state.invoices) {
     if (!inv.issued) continue;
-    if (inv.paidAtMs !== undefined) paid.push(paidView(inv, inv.paidAtMs));
-    else open.push(openView(state, inv));
+    if (inv.paidAtMs !== undefined) {
+      let view = paidViewOf.get(inv);
+      if (view === undefined) {
+        view = { paidAtMs: inv.paidAtMs, daysLate: inv.daysLate ?? 0, eventId: inv.eventId, paidEventId: inv.paidEventId };
+        paidViewOf.set(inv, view);
+      }
+      paid.push(view);
+      continue;
+    }
+    const inCurrency = inAccountCurrency(state, inv.currency);
+    let view = openViewOf.get(inv)?.[inCurrency ? 1 : 0];
+    if (view === undefined) {
+      const remaining = BigInt(inv.amountMicros) - BigInt(inv.paidMicros);
+      const eventIds = [inv.eventId, ...inv.payments.map((p) => p.eventId)].filter((id): id is string => id !== undefined);
+      view = { dueAtMs: inv.dueAtMs, openMicros: inCurrency ? remaining : 0n, partPaid: inv.payments.length > 0, eventIds };
+      const both = openViewOf.get(inv) ?? [undefined, undefined];
+      both[inCurrency ? 1 : 0] = view;
+      openViewOf.set(inv, both);
+    }
+    open.push(view);
   }
-  return { paid: samePaid(paid), open };
-}
-
-// As extendOrders: an invoice issued is usually the latest.
-function extendInvoices(state: AccountState, currency: string | undefined): Pick<View, "paid" | "open"> | undefined {
-  const before = takeAppendedFrom(state.invoices);
-  const prev = before === undefined ? undefined : invoicesProjected.get(before);
-  if (prev === undefined || prev.currency !== currency) return undefined;
-  const inv = state.invoices[state.invoices.length - 1] as InvoiceRecord;
-  const { paid, open } = prev.value;
-  if (!inv.issued) return prev.value;
-  if (inv.paidAtMs !== undefined) return { paid: samePaid([...paid, paidView(inv, inv.paidAtMs)]), open };
-  return { paid, open: [...open, openView(state, inv)] };
-}
-
-function paidView(inv: InvoiceRecord, paidAtMs: number): PaidInvoiceView {
-  let view = paidViewOf.get(inv);
-  if (view === undefined) {
-    view = { paidAtMs, daysLate: inv.daysLate ?? 0, eventId: inv.eventId, paidEventId: inv.paidEventId };
-    paidViewOf.set(inv, view);
-  }
-  return view;
-}
-
-function openView(state: AccountState, inv: InvoiceRecord): OpenInvoiceView {
-  const inCurrency = inAccountCurrency(state, inv.currency);
-  let view = openViewOf.get(inv)?.[inCurrency ? 1 : 0];
-  if (view === undefined) {
-    const remaining = BigInt(inv.amountMicros) - BigInt(inv.paidMicros);
-    const eventIds = [inv.eventId, ...inv.payments.map((p) => p.eventId)].filter((id): id is string => id !== undefined);
-    view = { dueAtMs: inv.dueAtMs, openMicros: inCurrency ? remaining : 0n, partPaid: inv.payments.length > 0, eventIds };
-    const both = openViewOf.get(inv) ?? [undefined, undefined];
-    both[inCurrency ? 1 : 0] = view;
-    openViewOf.set(inv, both);
-  }
-  return view;
+  const value = { paid: samePaid(paid), open };
+  invoicesProjected.set(state.invoices, { currency, value });
+  return value;
 }
 
 // The latest paid list per last element. An invoice issued or part-paid leaves the paid list as it was: the

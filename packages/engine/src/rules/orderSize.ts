@@ -13,30 +13,13 @@ export const capped = (micros: bigint, cap: bigint): bigint => (micros < cap ? m
  * currency count as 0 and are left out of the median; without any priced order nothing is capped.
  */
 export function capOf(orders: readonly SizedOrder[], multiple: number): bigint {
-  const mid = medianMicros(orders);
-  return mid === undefined ? 0n : divRound(mid * BigInt(Math.round(multiple * 100)), 100n);
-}
-
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-/** The upper middle of the positive amounts. Runs on every order over the whole baseline, so it sorts doubles natively when they are exact. */
-function medianMicros(orders: readonly SizedOrder[]): bigint | undefined {
-  const exact = new Float64Array(orders.length);
-  let n = 0;
-  for (const o of orders) {
-    if (o.micros <= 0n) continue;
-    if (o.micros > MAX_SAFE) return medianOfBigints(orders);
-    exact[n++] = Number(o.micros);
-  }
-  if (n === 0) return undefined;
-  return BigInt(exact.subarray(0, n).sort()[n >> 1] as number);
-}
-
-function medianOfBigints(orders: readonly SizedOrder[]): bigint | undefined {
+  // One array, not three: this runs on every order, over the whole baseline.
   const sorted: bigint[] = [];
   for (const o of orders) if (o.micros > 0n) sorted.push(o.micros);
   sorted.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return sorted[sorted.length >> 1];
+  if (sorted.length === 0) return 0n;
+  const mid = sorted[sorted.length >> 1] as bigint;
+  return divRound(mid * BigInt(Math.round(multiple * 100)), 100n);
 }
 
 const MIN_LOG_SPREAD = 0.05;
@@ -115,23 +98,7 @@ export function latestOrders(orders: readonly OrderView[], k: number, baselineDa
 }
 
 function cappedSum(orders: readonly SizedOrder[], cap: bigint): bigint {
-  // Summed as doubles while every partial sum is a safe integer (then exact, and no bigint is allocated per
-  // order); in bigints from the first that might not be.
-  let total = 0;
-  for (let i = 0; i < orders.length; i++) {
-    const m = (orders[i] as SizedOrder).micros;
-    const v = cap > 0n && m > cap ? cap : m;
-    if (v < 0n || v > MAX_SAFE || total > Number.MAX_SAFE_INTEGER - Number(v)) return bigSum(orders, cap, i, BigInt(total));
-    total += Number(v);
-  }
-  return BigInt(total);
-}
-
-function bigSum(orders: readonly SizedOrder[], cap: bigint, from: number, start: bigint): bigint {
-  let total = start;
-  for (let i = from; i < orders.length; i++) {
-    const m = (orders[i] as SizedOrder).micros;
-    total += cap > 0n ? capped(m, cap) : m;
-  }
+  let total = 0n;
+  for (const o of orders) total += cap > 0n ? capped(o.micros, cap) : o.micros;
   return total;
 }
