@@ -13,17 +13,28 @@ export function upsertSorted<T>(
   record: T,
   key: (item: T) => [number, string],
 ): T[] {
-  const base = old === undefined ? items : items.filter((item) => item !== old);
+  // One copy edited in place (per event, over the whole retained history): records occur once in a list.
+  const out = items.slice();
+  const at = old === undefined ? -1 : out.indexOf(old);
+  if (at >= 0) out.splice(at, 1);
   const [ms, id] = key(record);
   let lo = 0;
-  let hi = base.length;
+  let hi = out.length;
+  // Most records are the latest: check the end before searching.
+  const last = out[hi - 1];
+  if (last !== undefined) {
+    const [lMs, lId] = key(last);
+    if (compareKey(lMs, lId, ms, id) <= 0) lo = hi;
+  }
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    const [mMs, mId] = key(base[mid] as T);
+    const [mMs, mId] = key(out[mid] as T);
     if (compareKey(mMs, mId, ms, id) <= 0) lo = mid + 1;
     else hi = mid;
   }
-  return [...base.slice(0, lo), record, ...base.slice(lo)];
+  if (lo === out.length) out.push(record);
+  else out.splice(lo, 0, record);
+  return out;
 }
 
 /**

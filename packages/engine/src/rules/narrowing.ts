@@ -80,7 +80,11 @@ function judge(orders: readonly OrderView[], t: NarrowingThresholds, bulkCap: nu
   return longest === undefined ? {} : { longest };
 }
 
-interface Lines extends Split {
+interface Lines {
+  /** The tagged orders: the latest are tagged[hi..], their baseline tagged[lo..hi) (sliced only when needed). */
+  tagged: readonly OrderView[];
+  lo: number;
+  hi: number;
   regular: number;
   missing: number;
   lostPct: number;
@@ -91,7 +95,7 @@ interface Lines extends Split {
   linesFire: boolean;
 }
 
-type Judged = Lines & SizeComparison & { fires: boolean };
+type Judged = Lines & Split & SizeComparison & { fires: boolean };
 
 /**
  * Per category, how many of the first i tagged orders carry it (prefix counts), so that every run of
@@ -141,8 +145,9 @@ function linesOf(tagged: readonly OrderView[], index: CategoryIndex, k: number, 
   const lostPct = (missing / skip.length) * 100;
   const eligible = baseCount >= t.minBaselineOrders;
   return {
-    recent: tagged.slice(hi),
-    base: tagged.slice(lo, hi),
+    tagged,
+    lo,
+    hi,
     regular: skip.length,
     missing,
     lostPct,
@@ -154,9 +159,11 @@ function linesOf(tagged: readonly OrderView[], index: CategoryIndex, k: number, 
 
 /** The order sizes beside the lines: fires when the lines do and the latest orders are smaller. */
 function withSizes(w: Lines, t: NarrowingThresholds, bulkCap: number): Judged {
-  const sizes = compareSizes(w, bulkCap);
+  // Up to ten windows are judged per order and few get here: only these copy their orders.
+  const split: Split = { recent: w.tagged.slice(w.hi), base: w.tagged.slice(w.lo, w.hi) };
+  const sizes = compareSizes(split, bulkCap);
   const smaller = -sizes.avgChange >= t.minAverageDecline && sizes.sizeZ <= -t.sizeDeviations;
-  return { ...w, ...sizes, fires: w.linesFire && smaller };
+  return { ...w, ...split, ...sizes, fires: w.linesFire && smaller };
 }
 
 function outcome(w: Judged, t: NarrowingThresholds, maxEventIds: number): RuleOutcome & { kind: "measured" } {

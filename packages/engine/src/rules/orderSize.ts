@@ -13,10 +13,10 @@ export const capped = (micros: bigint, cap: bigint): bigint => (micros < cap ? m
  * currency count as 0 and are left out of the median; without any priced order nothing is capped.
  */
 export function capOf(orders: readonly SizedOrder[], multiple: number): bigint {
-  const sorted = orders
-    .map((o) => o.micros)
-    .filter((m) => m > 0n)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // One array, not three: this runs on every order, over the whole baseline.
+  const sorted: bigint[] = [];
+  for (const o of orders) if (o.micros > 0n) sorted.push(o.micros);
+  sorted.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (sorted.length === 0) return 0n;
   const mid = sorted[sorted.length >> 1] as bigint;
   return divRound(mid * BigInt(Math.round(multiple * 100)), 100n);
@@ -30,7 +30,11 @@ const MIN_LOG_SPREAD = 0.05;
  * left out. Undefined with fewer than two orders on either side.
  */
 export function sizeShift(base: readonly SizedOrder[], recent: readonly SizedOrder[], cap: bigint): number | undefined {
-  const logs = (orders: readonly SizedOrder[]): number[] => orders.filter((o) => o.micros > 0n && o.micros <= cap).map((o) => Math.log(Number(o.micros)));
+  const logs = (orders: readonly SizedOrder[]): number[] => {
+    const out: number[] = [];
+    for (const o of orders) if (o.micros > 0n && o.micros <= cap) out.push(Math.log(Number(o.micros)));
+    return out;
+  };
   const b = logs(base);
   const r = logs(recent);
   if (b.length < 2 || r.length < 2) return undefined;
@@ -69,7 +73,12 @@ export function splitLatest(orders: readonly OrderView[], k: number, baselineDay
   if (k < 1 || orders.length <= k) return undefined;
   const recent = orders.slice(-k);
   const baseFrom = (recent[0] as OrderView).atMs - baselineDays * DAY_MS;
-  const base = orders.slice(0, -k).filter((o) => o.atMs >= baseFrom);
+  // Filtered in one pass, without first copying everything before the recent orders.
+  const base: OrderView[] = [];
+  for (let i = 0; i < orders.length - k; i++) {
+    const o = orders[i] as OrderView;
+    if (o.atMs >= baseFrom) base.push(o);
+  }
   return base.length === 0 ? undefined : { recent, base };
 }
 
