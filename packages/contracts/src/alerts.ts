@@ -41,6 +41,10 @@ export const signalIds = [
   "complaints.weighted",
   "complaints.count",
   "complaints.criticalUnresolvedDays",
+  "complaints.repeats",
+  "complaints.unresolved",
+  "complaints.oldestUnresolvedDays",
+  "complaints.satisfaction",
 ] as const;
 export const signalIdSchema = z.enum(signalIds);
 export type SignalId = z.infer<typeof signalIdSchema>;

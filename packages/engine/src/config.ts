@@ -119,6 +119,18 @@ export interface ComplaintThresholds {
   scoreCeiling: MultipleWithFloor;
   resolve: MultipleWithFloor;
   criticalUnresolvedDays: number;
+  /**
+   * A spike below the high band must also show one sign of a real problem (rules/complaintSigns.ts): this many complaints about
+   * one category in the window, this many complaints of the last window + baseline days still open after
+   * `unresolvedAfterDays`, or the mean satisfaction of the last `satisfactionDays` below the middle of the
+   * scale and fallen by `satisfactionDrop` points (of 5) below the baseline days before. `minRepeats` 0 takes
+   * every spike as shown.
+   */
+  minRepeats: number;
+  minUnresolved: number;
+  unresolvedAfterDays: number;
+  satisfactionDays: number;
+  satisfactionDrop: number;
 }
 
 export interface RuleThresholds {
@@ -152,7 +164,7 @@ export interface EngineConfig {
 }
 
 export const defaultConfig: EngineConfig = deepFreeze({
-  version: "2026-11-25.8",
+  version: "2026-11-25.9",
   retentionDays: 460,
   maxEventIds: 20,
   rules: {
@@ -216,6 +228,13 @@ export const defaultConfig: EngineConfig = deepFreeze({
       resolve: { multiple: 2, floor: 5 },
       // A critical complaint takes ten days to resolve on a median, a month in the worst healthy cases.
       criticalUnresolvedDays: 45,
+      // Healthy accounts' bad months were three complaints about different things, settled to their
+      // satisfaction; storms repeat one problem, leave complaints open and rate the handling lower.
+      minRepeats: 3,
+      minUnresolved: 3,
+      unresolvedAfterDays: 14,
+      satisfactionDays: 90,
+      satisfactionDrop: 1,
     },
   },
   tiers: {

@@ -76,6 +76,11 @@ const ruleOverrides = z.strictObject({
       scoreCeiling: multipleWithFloor,
       resolve: multipleWithFloor,
       criticalUnresolvedDays: days,
+      minRepeats: z.number().int().min(0).max(10_000),
+      minUnresolved: z.number().int().min(1).max(10_000),
+      unresolvedAfterDays: z.number().min(0).max(3650),
+      satisfactionDays: days,
+      satisfactionDrop: z.number().min(0).max(4),
     })
     .partial(),
 }).partial();

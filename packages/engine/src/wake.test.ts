@@ -74,17 +74,20 @@ function shuffledConfig(seed: number): EngineConfig {
       "purchases.decline": { ...rules["purchases.decline"], windowDays: pick([30, 60, 90]), baselineDays: pick([180, 360]), medium: pick([20, 35, 50]), sustainDays: pick([0, 10]), seasonalDecline: pick([-Infinity, 30]) },
       "payments.overdue": { ...rules["payments.overdue"], medium: pick([3, 10, 30]), high: 60, resolve: pick([0, 2]), minOverdueInvoices: pick([1, 2]), minPaidInvoices: pick([1, 3]) },
       "payments.slipping": { ...rules["payments.slipping"], windowDays: pick([30, 60, 120]), medium: pick([2, 5, 15]), resolve: 1, minRecentInvoices: pick([1, 2]) },
-      "complaints.spike": { ...rules["complaints.spike"], windowDays: pick([14, 30]), minComplaints: pick([1, 2, 3]), criticalUnresolvedDays: pick([5, 20, 45]), minBaselineDays: pick([30, 90]) },
+      "complaints.spike": { ...rules["complaints.spike"], windowDays: pick([14, 30]), minComplaints: pick([1, 2, 3]), criticalUnresolvedDays: pick([5, 20, 45]), minBaselineDays: pick([30, 90]),
+        minRepeats: pick([0, 2, 3]), minUnresolved: pick([1, 3]), unresolvedAfterDays: pick([0, 7, 14]), satisfactionDays: pick([30, 90]), satisfactionDrop: pick([0.5, 1]) },
     },
   });
 }
 
 const ZONES = ["Pacific/Kiritimati", "Pacific/Pago_Pago", "America/Los_Angeles", "Europe/London", "Asia/Shanghai", "Not/AZone"];
 const SEVERITIES: Severity[] = ["low", "medium", "high", "critical"];
+const CATEGORIES = ["delivery", "quality", "billing"];
 
 /**
  * Irregular accounts: bursts and pauses of orders (some cancelled), invoices due at any hour in zones from
- * UTC−11 to UTC+14 paid early, late, in part or never, complaints of every severity resolved or left open.
+ * UTC−11 to UTC+14 paid early, late, in part or never, complaints of every severity and a few categories
+ * resolved (rated 1 to 5) or left open.
  */
 function randomAccounts(seed: number, accounts: number, days: number): ChurnEvent[] {
   const r = rng(seed);
@@ -108,8 +111,8 @@ function randomAccounts(seed: number, accounts: number, days: number): ChurnEven
       if (due + late < days) h.payment(due + late, id, fate > 0.9 ? "3000.00" : "5000.00");
     }
     for (let day = r() * 30; day < days; day += 3 + r() * 60) {
-      const id = h.complaint(day, SEVERITIES[Math.floor(r() * 4)] as Severity);
-      if (r() < 0.7) h.resolve(day + r() * 60, id, 3);
+      const id = h.complaint(day, SEVERITIES[Math.floor(r() * 4)] as Severity, undefined, CATEGORIES[Math.floor(r() * 3)]);
+      if (r() < 0.7) h.resolve(day + r() * 60, id, 1 + Math.floor(r() * 5));
     }
     all.push(...h.sorted());
   }

@@ -24,6 +24,10 @@ export const signalLabels: Record<Locale, Record<SignalId, SignalLabel>> = {
     "complaints.weighted": (w) => `Complaint points, weighted by severity${enWindow(w)}`,
     "complaints.count": (w) => `Complaints${enWindow(w)}`,
     "complaints.criticalUnresolvedDays": () => "Days a critical complaint has been unresolved",
+    "complaints.repeats": (w) => `Complaints about the same thing${enWindow(w)}`,
+    "complaints.unresolved": () => "Complaints still open",
+    "complaints.oldestUnresolvedDays": () => "Days the oldest open complaint has waited",
+    "complaints.satisfaction": (w) => `Satisfaction with complaint handling (1–5)${enWindow(w)}`,
   },
   "zh-CN": {
     "orders.value": (w) => `${zhWindow(w)}订单金额`,
@@ -42,5 +46,9 @@ export const signalLabels: Record<Locale, Record<SignalId, SignalLabel>> = {
     "complaints.weighted": (w) => `${zhWindow(w)}按严重程度加权的投诉分`,
     "complaints.count": (w) => `${zhWindow(w)}投诉数`,
     "complaints.criticalUnresolvedDays": () => "严重投诉未解决天数",
+    "complaints.repeats": (w) => `${zhWindow(w)}同类问题重复投诉数`,
+    "complaints.unresolved": () => "未解决的投诉数",
+    "complaints.oldestUnresolvedDays": () => "最早未解决投诉已等待天数",
+    "complaints.satisfaction": (w) => `${zhWindow(w)}投诉处理满意度（1–5分）`,
   },
 };

@@ -4,6 +4,7 @@ import { scoreFor } from "../score.ts";
 import { changePct, num, optionalPct } from "../stats.ts";
 import { DAY_MS, parseInstant } from "../time.ts";
 import { latestIds } from "../view.ts";
+import { complaintSigns } from "./complaintSigns.ts";
 import { BOUND_SLACK_MS, NONE, type RuleContext, type RuleOutcome } from "./types.ts";
 
 const at = (m: MultipleWithFloor, baseline: number) => Math.max(m.multiple * baseline, m.floor);
@@ -11,7 +12,8 @@ const at = (m: MultipleWithFloor, baseline: number) => Math.max(m.multiple * bas
 /**
  * complaints.spike: severity-weighted complaints opened in the last `windowDays` against the
  * account's own rate over the `baselineDays` before (scaled to the window; a younger account uses
- * what it has). An unresolved critical complaint older than `criticalUnresolvedDays` makes a firing
+ * what it has). Below the high band a spike must also show a sign of a real problem: repeats, complaints left
+ * open or falling satisfaction (complaintSigns.ts); a spike past the high band is a sign in itself. An unresolved critical complaint older than `criticalUnresolvedDays` makes a firing
  * alert critical and keeps it from resolving: ageing unresolved complaints are a defection sign.
  */
 export function complaintsSpike({ state, view, asOfMs, thresholds, maxEventIds, onlyIfFiring }: RuleContext): RuleOutcome {
@@ -45,7 +47,12 @@ export function complaintsSpike({ state, view, asOfMs, thresholds, maxEventIds, 
   const highT = at(t.high, baseline);
   const ageing = oldestCriticalMs !== undefined;
   const eligible = spanDays >= t.minBaselineDays;
-  const fires = (recent >= fireT && recentCount >= t.minComplaints) || ageing;
+  const spike = recent >= fireT && recentCount >= t.minComplaints;
+  if (onlyIfFiring && !(eligible && (spike || ageing))) return NONE;
+  // Measured only past the cheap tests: most evaluations of a quiet account stop above.
+  const signs = complaintSigns(view.complaints, asOfMs, t);
+  // Healthy accounts' bad months stay in the medium band; missing a severe storm costs more than an alarm.
+  const fires = (spike && (signs.corroborated || recent >= highT)) || ageing;
   if (onlyIfFiring && !(eligible && fires)) return NONE;
   const level: Level = ageing ? "critical" : recent >= highT ? "high" : "medium";
   const bands = { resolve: at(t.resolve, baseline), medium: fireT, high: highT, critical: at(t.scoreCeiling, baseline) };
@@ -70,6 +77,23 @@ export function complaintsSpike({ state, view, asOfMs, thresholds, maxEventIds, 
       threshold: num(t.criticalUnresolvedDays),
     });
   }
+  evidence.push({ signal: "complaints.repeats", unit: "count", value: String(signs.repeats), threshold: String(t.minRepeats), windowDays: t.windowDays });
+  if (signs.unresolved > 0) {
+    evidence.push(
+      { signal: "complaints.unresolved", unit: "count", value: String(signs.unresolved), threshold: String(t.minUnresolved) },
+      { signal: "complaints.oldestUnresolvedDays", unit: "days", value: num(signs.oldestUnresolvedDays ?? 0) },
+    );
+  }
+  if (signs.satisfaction !== undefined) {
+    const { satisfaction: value, satisfactionBaseline: base } = signs;
+    evidence.push({
+      signal: "complaints.satisfaction",
+      unit: "points",
+      value: num(value),
+      ...(base === undefined ? {} : { baseline: num(base), threshold: num(base - t.satisfactionDrop), ...optionalPct(changePct(value, base)) }),
+      windowDays: t.satisfactionDays,
+    });
+  }
   return {
     kind: "measured",
     eligible,
@@ -78,7 +102,7 @@ export function complaintsSpike({ state, view, asOfMs, thresholds, maxEventIds, 
     level,
     score: scoreFor(recent, bands, level),
     evidence,
-    eventIds: latestIds(moved, maxEventIds),
+    eventIds: latestIds(signs.moved.length > 0 ? [...moved, ...signs.moved] : moved, maxEventIds),
   };
 }
 

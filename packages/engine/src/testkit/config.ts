@@ -45,6 +45,12 @@ const PINNED = {
       scoreCeiling: { multiple: 8, floor: 32 },
       resolve: { multiple: 2, floor: 5 },
       criticalUnresolvedDays: 14,
+      // Added after the hashes were recorded: every spike counts as shown.
+      minRepeats: 0,
+      minUnresolved: 10_000,
+      unresolvedAfterDays: 14,
+      satisfactionDays: 90,
+      satisfactionDrop: 5, // above any fall on a 1–5 scale
     },
   },
   tiers: {

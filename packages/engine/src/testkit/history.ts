@@ -73,11 +73,11 @@ export class History {
     return this;
   }
 
-  complaint(day: number, severity: Severity, complaintId = `c-${this.seq + 1}`): string {
+  complaint(day: number, severity: Severity, complaintId = `c-${this.seq + 1}`, category = "delivery"): string {
     this.push({
       type: "complaint.opened",
       occurredAt: dayIso(day),
-      data: { complaintId, severity, category: "delivery", text: "Late delivery again." },
+      data: { complaintId, severity, category, text: `A ${category} problem.` },
     });
     return complaintId;
   }
