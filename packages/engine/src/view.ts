@@ -6,6 +6,8 @@ export interface OrderView {
   micros: bigint;
   /** Product categories on the order, when the producer sent them. */
   categories: readonly string[] | undefined;
+  /** Gross margin (a fraction), when the producer sent it. */
+  grossMargin: number | undefined;
   eventId: string | undefined;
 }
 
@@ -92,7 +94,7 @@ function projectOrders(state: AccountState): Pick<View, "orders" | "cancellation
     const inCurrency = inAccountCurrency(state, o.currency);
     let view = inCurrency ? orderViewOf.get(o) : undefined;
     if (view === undefined) {
-      view = { atMs: o.atMs, micros: inCurrency ? orderMicros(o) : 0n, categories: o.categories, eventId: o.eventId };
+      view = { atMs: o.atMs, micros: inCurrency ? orderMicros(o) : 0n, categories: o.categories, grossMargin: o.grossMargin, eventId: o.eventId };
       if (inCurrency) orderViewOf.set(o, view);
     }
     orders.push(view);

@@ -8,6 +8,7 @@ import type { Evidence } from "@churnwatch/contracts";
 import type { DeclineThresholds } from "../config.ts";
 import type { OrderView } from "../view.ts";
 import { capOf, capped, latestOrders, sizeShift, type LatestOrders } from "./orderSize.ts";
+import { purchaseMix } from "./purchaseMix.ts";
 import { NONE, type RuleContext, type RuleOutcome } from "./types.ts";
 
 type BaseOrder = Pick<OrderView, "atMs" | "micros">;
@@ -303,6 +304,7 @@ export function purchasesDecline({ state, view, asOfMs, thresholds, maxEventIds,
       changePct: shrunk.avgChange + 0,
     });
   }
+  evidence.push(...purchaseMix(view, firstOrderMs, asOfMs, t));
   return {
     kind: "measured",
     eligible: now.eligible,

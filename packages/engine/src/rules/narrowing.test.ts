@@ -9,7 +9,7 @@ const DAY = 86_400_000;
 const LINES = ["a", "b", "c", "d", "e"];
 
 function order(day: number, units: number, categories: string[]): OrderView {
-  return { atMs: day * DAY, micros: BigInt(units) * 1_000_000n, categories, eventId: `o-${day}` };
+  return { atMs: day * DAY, micros: BigInt(units) * 1_000_000n, categories, grossMargin: undefined, eventId: `o-${day}` };
 }
 
 function judge(orders: OrderView[], thresholds: RuleThresholds = thresholdsFor(defaultConfig, "ordinary")) {

@@ -9,7 +9,7 @@ import type { RuleOutcome } from "./types.ts";
 /** The guards the default thresholds add against the scares healthy accounts go through (docs/backtest.md). */
 const DAY = 86_400_000;
 const view = (v: Partial<View>): View => ({ orders: [], cancellations: [], paid: [], open: [], complaints: [], ...v });
-const order = (day: number, units: number): OrderView => ({ atMs: day * DAY, micros: BigInt(units) * 1_000_000n, categories: undefined, eventId: `o-${day}` });
+const order = (day: number, units: number): OrderView => ({ atMs: day * DAY, micros: BigInt(units) * 1_000_000n, categories: undefined, grossMargin: undefined, eventId: `o-${day}` });
 const ctx = (v: View, asOfDay: number, thresholds: RuleThresholds = thresholdsFor(defaultConfig, "ordinary")) => ({
   state: { ...emptyState("acc"), firstOrderAt: new Date(0).toISOString() },
   view: v,

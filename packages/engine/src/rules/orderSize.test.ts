@@ -30,7 +30,7 @@ describe("capOf", () => {
 
   it("averages capped amounts exactly, also where the sum passes 2^53 micros", () => {
     const rand = rng(12);
-    const order = (micros: bigint, i: number): OrderView => ({ atMs: i, micros, categories: undefined, eventId: undefined });
+    const order = (micros: bigint, i: number): OrderView => ({ atMs: i, micros, categories: undefined, grossMargin: undefined, eventId: undefined });
     for (let run = 0; run < 300; run++) {
       const size = (): bigint => (run % 3 === 0 && rand() < 0.3 ? 2n ** 52n + BigInt(Math.floor(rand() * 1e6)) : BigInt(Math.floor(rand() * 1e9)));
       const base = Array.from({ length: 1 + Math.floor(rand() * 20) }, (_, i) => order(size(), i));

@@ -52,6 +52,8 @@ describe("payments.overdue", () => {
       { signal: "invoices.usualDaysLate", unit: "days", value: String(usual) },
       { signal: "invoices.openOverdueAmount", unit: "money", value: formatMoney(open) },
       { signal: "invoices.openOverdueCount", unit: "count", value: "1" },
+      // 10,000 of it was paid on day 335: the rest stays open.
+      { signal: "invoices.partPaidCount", unit: "count", value: "1" },
     ]);
     const paymentIds = events.filter((e) => e.type === "payment.received" && e.data.invoiceId === "inv-10").map((e) => e.eventId);
     expect(fired?.alert.eventIds).toEqual([issued?.eventId, paymentIds[0]].sort());
@@ -69,7 +71,10 @@ describe("payments.overdue", () => {
     const punctual = accountYear(new History(), { lateness: (k) => (k === 11 ? undefined : 0) });
     const until = dayMs(360 + 45);
     expect(changesFor(replay(slow.sorted(), { untilMs: until }).changes, RULE)).toEqual([]);
-    expect(lifecycle(replay(punctual.sorted(), { untilMs: until }).changes, RULE)).toEqual(["fired:medium"]);
+    const fired = changesFor(replay(punctual.sorted(), { untilMs: until }).changes, RULE);
+    expect(lifecycle(fired, RULE)).toEqual(["fired:medium"]);
+    // Nothing was paid on the overdue invoice: no part payment to report.
+    expect(fired[0]?.alert.evidence.map((e) => e.signal)).not.toContain("invoices.partPaidCount");
   });
 
   it("needs paid invoices to know the habit before it may fire", () => {

@@ -21,6 +21,7 @@ export function paymentsOverdue({ state, view, asOfMs, thresholds, maxEventIds, 
   let worstDays: number | undefined;
   let overdueMicros = 0n;
   let overdueCount = 0;
+  let partPaid = 0;
   let serious = 0;
   const ids: string[] = [];
   let today: number | undefined;
@@ -35,6 +36,7 @@ export function paymentsOverdue({ state, view, asOfMs, thresholds, maxEventIds, 
     if (days - usual <= t.resolve) continue;
     overdueMicros += inv.openMicros;
     overdueCount++;
+    if (inv.partPaid) partPaid++;
     ids.push(...inv.eventIds);
   }
   if (worstDays === undefined) return NONE;
@@ -63,6 +65,8 @@ export function paymentsOverdue({ state, view, asOfMs, thresholds, maxEventIds, 
       { signal: "invoices.usualDaysLate", unit: "days", value: num(usual) },
       { signal: "invoices.openOverdueAmount", unit: "money", value: formatMoney(overdueMicros) },
       { signal: "invoices.openOverdueCount", unit: "count", value: String(overdueCount) },
+      // Paid in part: the customer pays what it chooses to, a slip the amount alone does not show.
+      ...(partPaid > 0 ? [{ signal: "invoices.partPaidCount", unit: "count", value: String(partPaid) } as const] : []),
     ],
     eventIds: [...new Set(ids)].sort().slice(0, maxEventIds),
   };
