@@ -28,6 +28,7 @@ export const signalIds = [
   "orders.value",
   "orders.count",
   "orders.daysSinceLast",
+  "orders.quietChance",
   "orders.categories",
   "orders.linesMissing",
   "orders.averageValue",

@@ -37,6 +37,10 @@ describe("purchases.silence", () => {
       baseline: String(usualGap),
       threshold: String(3 * usualGap),
     });
+    // Just past three usual gaps: an account ordering as usual is this quiet a little under e^−3 = 5% of the time.
+    const days = (Date.parse(fired?.at ?? "") - lastOrder) / DAY_MS;
+    expect(fired?.alert.evidence[1]).toEqual({ signal: "orders.quietChance", unit: "percent", value: String(Math.round(1000 * Math.exp(-days / usualGap)) / 10) });
+    expect(Number(fired?.alert.evidence[1]?.value)).toBeLessThanOrEqual(5);
     const lastOrderEvent = events.filter((e) => e.type === "order.placed").at(-1);
     expect(fired?.alert.eventIds).toEqual([lastOrderEvent?.eventId]);
   });

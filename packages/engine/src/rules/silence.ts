@@ -10,7 +10,9 @@ import { BOUND_SLACK_MS, NONE, type RuleContext, type RuleOutcome } from "./type
  * purchases.silence: days since the last order placed in multiples of the account's usual gap (median gap
  * between consecutive orders). The gap is floored at minDays / medium so the medium threshold is never
  * under minDays, and the higher levels keep their distance from it. Silence produces no event, so
- * ticks drive this rule.
+ * ticks drive this rule. The evidence also gives a P(alive)-style reading of the same numbers: the chance
+ * that an account still ordering at its usual rhythm (orders arriving at random, one per usual gap) would
+ * have been quiet this long, e^(−days / gap): 5% at three gaps.
  */
 export function purchasesSilence({ view, asOfMs, thresholds, onlyIfFiring }: RuleContext): RuleOutcome {
   const t = thresholds["purchases.silence"];
@@ -39,6 +41,7 @@ export function purchasesSilence({ view, asOfMs, thresholds, onlyIfFiring }: Rul
         threshold: num(unit * t.medium),
         ...optionalPct(changePct(days, usualGap)),
       },
+      { signal: "orders.quietChance", unit: "percent", value: num(100 * Math.exp(-days / unit)) },
     ],
     eventIds: latest.eventId === undefined ? [] : [latest.eventId],
   };
