@@ -137,6 +137,21 @@ async function tool(file: string, total: number, bar: Progress): Promise<{ event
   return { events: result.stats.events, ticks: result.stats.ticks, episodes: result.episodes.length, ms: performance.now() - t0 };
 }
 
+/**
+ * (e) The replay command's reader alone: its line splitter and the wire contract's validation, no engine.
+ * The ceiling of (d): however fast the engine, the replay cannot outrun reading and validating its input.
+ */
+async function reader(file: string, total: number, bar: Progress): Promise<{ events: number; ms: number }> {
+  const t0 = performance.now();
+  let n = 0;
+  for await (const event of readEvents(openInput(file))) {
+    if (event.eventId === "") log("impossible"); // keeps the loop from being optimised away
+    if (++n % 10_000 === 0) bar.update(n);
+  }
+  bar.update(total);
+  return { events: n, ms: performance.now() - t0 };
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "churnwatch-bench-replay-"));
   try {
@@ -168,6 +183,8 @@ async function main(): Promise<void> {
     const toolRates: number[] = [];
     const ratios: number[] = [];
     const toolRatios: number[] = [];
+    const readerRates: number[] = [];
+    const readerRatios: number[] = [];
     let last: ReplayStats | undefined;
     let lastTool: Awaited<ReturnType<typeof tool>> | undefined;
     // Interleaved, so a burst of noise from the other tenants of this machine hits both sides alike.
@@ -193,7 +210,12 @@ async function main(): Promise<void> {
       lastTool = d;
       toolRates.push((d.events / d.ms) * 1000);
       toolRatios.push(a.ms / d.ms);
-      log(`rep ${i}: bare ${fmt(a.ms)} ms, replay ${fmt(b.ms)} ms (${fmt(b.ticks)} ticks), replay without ticks ${fmt(c.ms)} ms, replay tool ${fmt(d.ms)} ms`);
+      const barE = progress(`rep ${i}/${reps} reader (e)`, total);
+      const e = await reader(file, total, barE);
+      barE.stop();
+      readerRates.push((e.events / e.ms) * 1000);
+      readerRatios.push(a.ms / e.ms);
+      log(`rep ${i}: bare ${fmt(a.ms)} ms, replay ${fmt(b.ms)} ms (${fmt(b.ticks)} ticks), replay without ticks ${fmt(c.ms)} ms, replay tool ${fmt(d.ms)} ms, its reader alone ${fmt(e.ms)} ms`);
     }
 
     console.log(`engine-replay · ${machineLine()}`);
@@ -205,10 +227,12 @@ async function main(): Promise<void> {
       console.log(`(c) as (b) without daily ticks:        ${describeSummary(summarize(noTickRates), "events/s")}`);
       console.log(`(d) replay command's loop (readEvents + replay()): ${describeSummary(summarize(toolRates), "events/s")}`);
       if (lastTool) console.log(`    per run: ${fmt(lastTool.ticks)} ticks, ${fmt(lastTool.episodes)} alert episodes`);
+      console.log(`(e) the replay command's reader alone (readEvents: split + validate, no engine): ${describeSummary(summarize(readerRates), "events/s")}`);
       const ratio = summarize(ratios);
       console.log(`ratio b/a: ${describeSummary(ratio, "", 3)} — goal ≥ 0.5: ${ratio.median >= 0.5 ? "met" : "NOT met"}`);
       const toolRatio = summarize(toolRatios);
       console.log(`ratio d/a: ${describeSummary(toolRatio, "", 3)} — goal ≥ 0.5: ${toolRatio.median >= 0.5 ? "met" : "NOT met"}`);
+      console.log(`ratio e/a: ${describeSummary(summarize(readerRatios), "", 3)} — the ceiling of d/a with an engine that cost nothing`);
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
