@@ -5,13 +5,16 @@
  * Produces the simulator's history once to fresh topics, then per repetition drains them with
  *   (a) a bare consumer (the worker's consumer settings, eachBatch, no processing, commits per batch),
  *   (b) the real worker in-process (history mode: old events are recorded, as a backfill does),
- *   (c) the real worker with every event treated as live (full evaluation + notifications), unless --no-live.
+ *   (c) the real worker with every event treated as live (full evaluation + notifications), unless --no-live,
+ *   (d) the bare consumer decoding each message with the wire contract (JSON + zod), as the worker must: its
+ *       ceiling, however fast the rest.
  * Each run has its own group, queue and key prefix; everything is deleted at the end.
  */
 import { parseArgs } from "node:util";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import type { Admin, Kafka } from "kafkajs";
+import { decodeEvent } from "@churnwatch/contracts";
 import { simulate } from "@churnwatch/simulator";
 import { createSignalWorker } from "../../services/signal-worker/src/service.ts";
 import type { SignalWorkerConfig } from "../../services/signal-worker/src/env.ts";
@@ -56,8 +59,11 @@ interface Run {
 const steadyRate = (r: Run, total: number) => ((total - r.timing.committedAtFirst) / (r.timing.doneMs - r.timing.firstCommitMs)) * 1000;
 const wallRate = (r: Run, total: number) => (total / (r.timing.doneMs - r.startedMs)) * 1000;
 
-/** (a) The floor: the worker's consumer settings and commit pattern, with no work in between. */
-async function bareRun(kafka: Kafka, admin: Admin, topics: BenchTopics, groupId: string, total: number, sessionTimeout: number): Promise<Run> {
+/**
+ * (a) The floor: the worker's consumer settings and commit pattern, with no work in between. With `decode`,
+ * (d): each message is also decoded and validated, which the worker cannot skip.
+ */
+async function bareRun(kafka: Kafka, admin: Admin, topics: BenchTopics, groupId: string, total: number, sessionTimeout: number, decode = false): Promise<Run> {
   const consumer = kafka.consumer({
     groupId,
     allowAutoTopicCreation: false,
@@ -79,6 +85,9 @@ async function bareRun(kafka: Kafka, admin: Admin, topics: BenchTopics, groupId:
       eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat }) => {
         if (batch.isEmpty()) return;
         firstBatchMs ??= performance.now();
+        if (decode) {
+          for (const m of batch.messages) if (!decodeEvent(m.value).ok) throw new Error(`invalid message at offset ${m.offset}`);
+        }
         // Counted before the commit: the watcher may see the last commit before this callback resumes.
         done += batch.messages.length;
         resolveOffset(batch.lastOffset());
@@ -161,8 +170,8 @@ async function main(): Promise<void> {
       return;
     }
     const reps = Number(args.reps);
-    const rates = { bare: [] as number[], history: [] as number[], live: [] as number[] };
-    const walls = { bare: [] as number[], history: [] as number[], live: [] as number[] };
+    const rates = { bare: [] as number[], history: [] as number[], live: [] as number[], decoded: [] as number[] };
+    const walls = { bare: [] as number[], history: [] as number[], live: [] as number[], decoded: [] as number[] };
     const notes: string[] = [];
     for (let i = 1; i <= reps; i++) {
       const bareGroup = `${created.id}-bare-${i}`;
@@ -190,6 +199,12 @@ async function main(): Promise<void> {
         notes.push(`rep ${i} (c): applied ${fmt(c.applied)} of ${fmt(total)}, ${fmt(c.alerts)} alert jobs`);
         line += `, worker all-live ${fmt(steadyRate(c, total))}/s`;
       }
+      const decodedGroup = `${created.id}-decoded-${i}`;
+      groups.push(decodedGroup);
+      const d = await bareRun(kafka, admin, topics, decodedGroup, total, 30_000, true);
+      rates.decoded.push(steadyRate(d, total));
+      walls.decoded.push(wallRate(d, total));
+      line += `, bare + decode ${fmt(steadyRate(d, total))}/s`;
       console.log(line); // per repetition, so a run cut short still leaves its figures
       // Each run's Redis state goes as soon as it is measured, so runs never share a growing keyspace.
       for (const c of configs.splice(0)) await cleanupWorkerState(c);
@@ -208,6 +223,8 @@ async function main(): Promise<void> {
       const rc = summarize(ratio(rates.live));
       console.log(`    ratio c/a: ${describeSummary(rc, "", 3)} — goal ≥ 0.6: ${rc.median >= 0.6 ? "met" : "NOT met"}`);
     }
+    console.log(`(d) bare consumer + decodeEvent:     ${describeSummary(summarize(rates.decoded), "events/s")}; wall ${describeSummary(summarize(walls.decoded), "events/s")}`);
+    console.log(`    ratio d/a: ${describeSummary(summarize(ratio(rates.decoded)), "", 3)} — the ceiling of b/a and c/a: the worker must decode every message`);
     for (const n of notes) console.log(`    ${n}`);
   } finally {
     const t = topics;
