@@ -26,8 +26,13 @@ export interface ComplaintSigns {
 
 /** A baseline of satisfaction needs a few ratings: one unhappy customer is not a trend. */
 const MIN_BASELINE_RATINGS = 2;
-/** The middle of the 1–5 scale: a fall only counts when the handling is now rated below it. */
+/** The middle of the 1–5 scale ("no opinion"): a fall only counts when the handling is now rated below it. */
 const NEUTRAL = 3;
+
+/** The rating at or under which satisfaction has fallen (strictly under, at the middle of the scale). */
+export function satisfactionThreshold(baseline: number, t: ComplaintThresholds): number {
+  return Math.min(baseline - t.satisfactionDrop, NEUTRAL);
+}
 
 export function complaintSigns(complaints: readonly ComplaintRecord[], asOfMs: number, t: ComplaintThresholds): ComplaintSigns {
   const windowStart = asOfMs - t.windowDays * DAY_MS;
@@ -77,7 +82,7 @@ export function complaintSigns(complaints: readonly ComplaintRecord[], asOfMs: n
     satisfaction !== undefined &&
     satisfaction < NEUTRAL &&
     satisfactionBaseline !== undefined &&
-    satisfactionBaseline - satisfaction >= t.satisfactionDrop;
+    satisfaction <= satisfactionThreshold(satisfactionBaseline, t);
   const repeated = repeats >= t.minRepeats;
   const leftOpen = unresolved >= t.minUnresolved;
 

@@ -132,7 +132,7 @@ describe("complaints.spike", () => {
         unit: "points",
         value: "2.7",
         baseline: "4.7",
-        threshold: "3.7",
+        threshold: "3", // a point below 4.7, but never above the middle of the scale
         changePct: -42.9,
         windowDays: 90,
       });

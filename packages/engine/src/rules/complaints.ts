@@ -4,7 +4,7 @@ import { scoreFor } from "../score.ts";
 import { changePct, num, optionalPct } from "../stats.ts";
 import { DAY_MS, parseInstant } from "../time.ts";
 import { latestIds } from "../view.ts";
-import { complaintSigns } from "./complaintSigns.ts";
+import { complaintSigns, satisfactionThreshold } from "./complaintSigns.ts";
 import { BOUND_SLACK_MS, NONE, type RuleContext, type RuleOutcome } from "./types.ts";
 
 const at = (m: MultipleWithFloor, baseline: number) => Math.max(m.multiple * baseline, m.floor);
@@ -90,7 +90,7 @@ export function complaintsSpike({ state, view, asOfMs, thresholds, maxEventIds, 
       signal: "complaints.satisfaction",
       unit: "points",
       value: num(value),
-      ...(base === undefined ? {} : { baseline: num(base), threshold: num(base - t.satisfactionDrop), ...optionalPct(changePct(value, base)) }),
+      ...(base === undefined ? {} : { baseline: num(base), threshold: num(satisfactionThreshold(base, t)), ...optionalPct(changePct(value, base)) }),
       windowDays: t.satisfactionDays,
     });
   }
