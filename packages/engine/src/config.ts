@@ -15,6 +15,11 @@ export interface DeclineThresholds {
    * too (bulk-capped, and by `sizeDeviations` standard errors). 0 turns this off.
    */
   recentOrders: number;
+  /**
+   * The latest orders set the rule off only while the window's value is also this many percent below the
+   * baseline: smaller orders placed more often (a customer splitting its orders) are not a decline.
+   */
+  recentMinDecline: number;
   /** In the baseline an order counts at most this many times the account's median order (bulk orders). */
   bulkCap: number;
   /**
@@ -164,7 +169,7 @@ export interface EngineConfig {
 }
 
 export const defaultConfig: EngineConfig = deepFreeze({
-  version: "2026-11-25.9",
+  version: "2026-11-25.10",
   retentionDays: 460,
   maxEventIds: 20,
   rules: {
@@ -176,6 +181,8 @@ export const defaultConfig: EngineConfig = deepFreeze({
       bulkCap: 2.5,
       sustainDays: 10,
       recentOrders: 3,
+      // The window's value down at all: 10 gave the same backtest on seeds 1-5, 20 lost defectors.
+      recentMinDecline: 0,
       minDeviations: 2,
       countNoise: 1,
       sizeDeviations: 3,

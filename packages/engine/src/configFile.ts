@@ -21,6 +21,7 @@ const ruleOverrides = z.strictObject({
       bulkCap: z.number().min(1).max(100),
       sustainDays: z.number().int().min(0).max(365),
       recentOrders: z.number().int().min(0).max(1000),
+      recentMinDecline: z.number().min(-1000).max(100),
       minDeviations: z.number().min(0).max(10),
       countNoise: z.number().min(0).max(10),
       sizeDeviations: z.number().min(0).max(100),

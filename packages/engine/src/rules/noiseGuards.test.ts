@@ -118,6 +118,21 @@ describe("purchases.decline against chance and the season", () => {
     expect(fires(purchasesDecline(ctx(view({ orders }), 365, withDecline({ recentOrders: 0 }))))).toBe(false);
   });
 
+  it("does not take smaller orders placed more often, the window's value steady, for a decline", () => {
+    // Every 14 days; from day 329 weekly at 45% of the usual size: the last three orders are under half the
+    // usual order, but the 90 days hold about as much as ever (a customer splitting its orders).
+    const orders = [
+      ...Array.from({ length: 24 }, (_, k) => order(k * 14, size(k))),
+      ...Array.from({ length: 6 }, (_, k) => order(329 + k * 7, Math.round(size(24 + k) * 0.45))),
+    ];
+    const out = purchasesDecline(ctx(view({ orders }), 365));
+    expect(out.kind === "measured" && out.evidence[0]?.changePct).toBeGreaterThanOrEqual(0);
+    expect(out.kind === "measured" && out.evidence[2]?.changePct).toBeLessThan(-50);
+    expect(fires(out)).toBe(false);
+    // Judged on the latest orders whatever the window says, it would fire.
+    expect(fires(purchasesDecline(ctx(view({ orders }), 365, withDecline({ recentMinDecline: -1000 }))))).toBe(true);
+  });
+
   it("resolves once orders of the usual size come back", () => {
     const small = (k: number): boolean => k >= 24 && k < 27;
     const orders = Array.from({ length: 33 }, (_, k) => order(k * 14, small(k) ? Math.round(size(k) * 0.4) : size(k)));

@@ -22,6 +22,7 @@ const PINNED = {
       // size shift is that large, any change against last year passes).
       countNoise: 0,
       recentOrders: 0,
+      recentMinDecline: -1000,
       sizeDeviations: Number.MAX_VALUE,
       seasonalDecline: -Infinity,
       medium: 40,
