@@ -42,30 +42,50 @@ export function daysBetween(fromMs: number, toMs: number): number {
 
 const QUARTER_HOUR_MS = 900_000;
 const MAX_CACHED_OFFSETS = 50_000;
-// Zone offsets via Intl are slow; they only change on quarter-hour boundaries, so memoise per
-// zone and quarter hour. A pure cache: results never depend on it.
+// Zone offsets via Intl are slow. They only change at a transition, on a quarter-hour boundary, and no zone
+// has two in one day: so a UTC day whose first and last quarter hours share an offset has it throughout, and
+// is memoised per zone and day (events' own instants rarely repeat, their days do); a transition day is
+// memoised per quarter hour. Pure caches: results never depend on them.
+const TRANSITION_DAY = Number.NaN;
+const dayOffsetCache = new Map<string, Map<number, number>>();
 const offsetCache = new Map<string, Map<number, number>>();
 let cachedOffsets = 0;
 
-function offsetMinutes(ms: number, timezone: string): number {
-  const quarter = Math.floor(ms / QUARTER_HOUR_MS);
-  let byQuarter = offsetCache.get(timezone);
-  const hit = byQuarter?.get(quarter);
-  if (hit !== undefined) return hit;
+function zoneOffset(ms: number, timezone: string): number {
   const zone = IANAZone.create(timezone);
-  const offset = zone.isValid ? zone.offset(ms) : 0;
+  return zone.isValid ? zone.offset(ms) : 0;
+}
+
+function cacheFor(caches: Map<string, Map<number, number>>, timezone: string): Map<number, number> {
   if (cachedOffsets >= MAX_CACHED_OFFSETS) {
+    dayOffsetCache.clear();
     offsetCache.clear();
     cachedOffsets = 0;
-    byQuarter = undefined;
   }
-  if (byQuarter === undefined) {
-    byQuarter = new Map();
-    offsetCache.set(timezone, byQuarter);
+  let cache = caches.get(timezone);
+  if (cache === undefined) {
+    cache = new Map();
+    caches.set(timezone, cache);
   }
-  byQuarter.set(quarter, offset);
   cachedOffsets++;
-  return offset;
+  return cache;
+}
+
+function offsetMinutes(ms: number, timezone: string): number {
+  const day = Math.floor(ms / DAY_MS);
+  let offset = dayOffsetCache.get(timezone)?.get(day);
+  if (offset === undefined) {
+    const first = zoneOffset(day * DAY_MS, timezone);
+    offset = first === zoneOffset((day + 1) * DAY_MS - QUARTER_HOUR_MS, timezone) ? first : TRANSITION_DAY;
+    cacheFor(dayOffsetCache, timezone).set(day, offset);
+  }
+  if (!Number.isNaN(offset)) return offset;
+  const quarter = Math.floor(ms / QUARTER_HOUR_MS);
+  const hit = offsetCache.get(timezone)?.get(quarter);
+  if (hit !== undefined) return hit;
+  const exact = zoneOffset(ms, timezone);
+  cacheFor(offsetCache, timezone).set(quarter, exact);
+  return exact;
 }
 
 /** Local calendar day number of an instant in a timezone (UTC when unknown or invalid). */
