@@ -260,8 +260,9 @@ export function purchasesDecline({ state, view, asOfMs, thresholds, maxEventIds,
   if (now === undefined) return NONE;
   if (onlyIfFiring && !shrunkFires && !firesAt(now)) return NONE;
   // Smaller orders need no waiting: they are whole orders, not a window missing one at its edge.
-  const sustained = t.sustainDays <= 0 || firesAt(measure(view, firstOrderMs, asOfMs - t.sustainDays * DAY_MS, t));
-  const fires = (firesAt(now) && sustained) || (now.eligible && shrunkFires && now.declinePct >= t.recentMinDecline);
+  // Measured only when the window fires now: the earlier window is a second pass over the history.
+  const sustained = () => t.sustainDays <= 0 || firesAt(measure(view, firstOrderMs, asOfMs - t.sustainDays * DAY_MS, t));
+  const fires = (firesAt(now) && sustained()) || (now.eligible && shrunkFires && now.declinePct >= t.recentMinDecline);
   if (onlyIfFiring && !fires) return NONE;
   const { recent, recentCount, firstRecent, baseline, baselineCount, declinePct } = now;
   const bands = { resolve: t.resolve, medium: t.medium, high: t.high, critical: t.critical };
