@@ -20,7 +20,10 @@ export interface ComplaintSigns {
   satisfactionBaseline: number | undefined;
   /** Whether at least one of the signs passes its threshold. */
   corroborated: boolean;
-  /** Events behind the signs: the repeated complaints, the open ones, the recent ratings when they fell. */
+  /**
+   * Events behind the signs beyond the window's complaints (which the rule lists anyway): the open complaints,
+   * older ones too, and the resolutions whose ratings fell.
+   */
   moved: Array<{ atMs: number; id: string | undefined }>;
 }
 
@@ -42,7 +45,6 @@ export function complaintSigns(complaints: readonly ComplaintRecord[], asOfMs: n
   const ratedBaseSince = ratedSince - t.baselineDays * DAY_MS;
 
   const perCategory = new Map<string, number>();
-  let top = "";
   let repeats = 0;
   let unresolved = 0;
   let oldestOpenMs: number | undefined;
@@ -56,7 +58,7 @@ export function complaintSigns(complaints: readonly ComplaintRecord[], asOfMs: n
     if (c.atMs > windowStart) {
       const n = (perCategory.get(c.category) ?? 0) + 1;
       perCategory.set(c.category, n);
-      if (n > repeats) [repeats, top] = [n, c.category];
+      if (n > repeats) repeats = n;
     }
     const resolved = c.resolvedAtMs !== undefined && c.resolvedAtMs <= asOfMs;
     if (!resolved && c.atMs > openSince && c.atMs <= openBefore) {
@@ -87,9 +89,6 @@ export function complaintSigns(complaints: readonly ComplaintRecord[], asOfMs: n
   const leftOpen = unresolved >= t.minUnresolved;
 
   const moved: ComplaintSigns["moved"] = [];
-  if (repeated && repeats > 1) {
-    for (const c of complaints) if (c.atMs > windowStart && c.atMs <= asOfMs && c.category === top) moved.push({ atMs: c.atMs, id: c.eventId });
-  }
   if (leftOpen) for (const c of open) moved.push({ atMs: c.atMs, id: c.eventId });
   if (fell) for (const c of rated) moved.push({ atMs: c.resolvedAtMs as number, id: c.resolveEventId });
   return {
