@@ -96,7 +96,7 @@ export function buildView(n: AlertNotification, opts: ViewOptions): EmailView {
   // One list of next steps for the whole account: the ladder's steps for every alert, each once. An
   // escalation puts the rung it reached first: a visit for the manager, executive contact for the sponsor.
   const ladder: ActionKey[] = role === "manager" ? ["visit", "greenChannel"] : role === "executive" ? ["executive"] : [];
-  const actions = reason === "resolved" ? [] : [...ladder, ...[n, ...related].flatMap((a) => suggestedActions(a.rule, a.level, account.tier))];
+  const actions = reason === "resolved" ? [] : [...ladder, ...[n, ...related].flatMap((a) => suggestedActions(a.rule, a.level, account.tier, a.evidence))];
   const accountName = oneLine(account.name, 200);
   const ownerName = account.owner ? oneLine(account.owner.name, 100) : "";
   const readerName = opts.recipient ? oneLine(opts.recipient.name, 100) : ownerName;
