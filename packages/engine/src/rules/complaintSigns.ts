@@ -16,7 +16,7 @@ export interface ComplaintSigns {
   oldestUnresolvedDays: number | undefined;
   /** Mean satisfaction (1–5) of complaints resolved in the last `satisfactionDays`, if any was rated. */
   satisfaction: number | undefined;
-  /** The same over the `baselineDays` before, if at least `minBaselineRatings` were rated. */
+  /** The same over the `baselineDays` before, if at least two complaints were rated then. */
   satisfactionBaseline: number | undefined;
   /** Whether at least one of the signs passes its threshold. */
   corroborated: boolean;
@@ -37,6 +37,7 @@ export function satisfactionThreshold(baseline: number, t: ComplaintThresholds):
   return Math.min(baseline - t.satisfactionDrop, NEUTRAL);
 }
 
+/** The signs at `asOfMs`, from the account's opened complaints (sorted by opening, as the view keeps them). */
 export function complaintSigns(complaints: readonly ComplaintRecord[], asOfMs: number, t: ComplaintThresholds): ComplaintSigns {
   const windowStart = asOfMs - t.windowDays * DAY_MS;
   const openSince = windowStart - t.baselineDays * DAY_MS;

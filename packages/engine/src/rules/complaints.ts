@@ -12,9 +12,10 @@ const at = (m: MultipleWithFloor, baseline: number) => Math.max(m.multiple * bas
 /**
  * complaints.spike: severity-weighted complaints opened in the last `windowDays` against the
  * account's own rate over the `baselineDays` before (scaled to the window; a younger account uses
- * what it has). Below the high band a spike must also show a sign of a real problem: repeats, complaints left
- * open or falling satisfaction (complaintSigns.ts); a spike past the high band is a sign in itself. An unresolved critical complaint older than `criticalUnresolvedDays` makes a firing
- * alert critical and keeps it from resolving: ageing unresolved complaints are a defection sign.
+ * what it has). Below the high band a spike must also show a sign of a real problem: repeats, complaints
+ * left open or falling satisfaction (complaintSigns.ts); a spike past the high band is a sign in itself. An
+ * unresolved critical complaint older than `criticalUnresolvedDays` makes a firing alert critical and keeps
+ * it from resolving: ageing unresolved complaints are a defection sign.
  */
 export function complaintsSpike({ state, view, asOfMs, thresholds, maxEventIds, onlyIfFiring }: RuleContext): RuleOutcome {
   const t = thresholds["complaints.spike"];
