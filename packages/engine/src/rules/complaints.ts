@@ -78,7 +78,10 @@ export function complaintsSpike({ state, view, asOfMs, thresholds, maxEventIds, 
       threshold: num(t.criticalUnresolvedDays),
     });
   }
-  evidence.push({ signal: "complaints.repeats", unit: "count", value: String(signs.repeats), threshold: String(t.minRepeats), windowDays: t.windowDays });
+  // Said only when something was raised twice: "1 complaint about the same thing" tells the manager nothing.
+  if (signs.repeats >= 2) {
+    evidence.push({ signal: "complaints.repeats", unit: "count", value: String(signs.repeats), threshold: String(t.minRepeats), windowDays: t.windowDays });
+  }
   if (signs.unresolved > 0) {
     evidence.push(
       { signal: "complaints.unresolved", unit: "count", value: String(signs.unresolved), threshold: String(t.minUnresolved) },
