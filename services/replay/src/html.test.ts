@@ -14,7 +14,7 @@ describe("renderHtml", () => {
       periodEndMs: T0 + 200 * 86_400_000,
     });
     const sweep = markFrontier([
-      { name: "default", declineMedium: 40, declineMinDeviations: 2, complaintsMediumFloor: 10, overdueMedium: 30, precision: 0.5, recall: 0.5, medianLeadDays: 40, alertsPerAccountMonth: 0.1 },
+      { name: "default", declineMedium: 40, declineMinDeviations: 2, complaintsMediumFloor: 10, overdueMedium: 30, complaintsSigns: true, precision: 0.5, recall: 0.5, medianLeadDays: 40, alertsPerAccountMonth: 0.1 },
     ]);
     const html = renderHtml(report, { sweep });
     expect(html).not.toMatch(/\b(src|href)\s*=\s*["']?\s*(https?:)?\/\//i);

@@ -8,6 +8,8 @@ export interface SweepPoint {
   declineMinDeviations: number;
   complaintsMediumFloor: number;
   overdueMedium: number;
+  /** Whether a complaint spike below the high band needs a sign of a real problem (false: every spike counts). */
+  complaintsSigns: boolean;
 }
 
 export interface SweepRow extends SweepPoint {
@@ -21,7 +23,8 @@ export interface SweepRow extends SweepPoint {
 
 /**
  * The grid: a 3×3 over purchases.decline (medium %, minDeviations), then one axis at a time for the
- * complaint spike's medium floor and the overdue medium days, every other value at its default.
+ * complaint spike's medium floor, the overdue medium days and the complaint signs switched off, every other
+ * value at its default.
  */
 export function sweepPoints(config: EngineConfig): SweepPoint[] {
   const r = config.rules;
@@ -31,6 +34,7 @@ export function sweepPoints(config: EngineConfig): SweepPoint[] {
     declineMinDeviations: r["purchases.decline"].minDeviations,
     complaintsMediumFloor: r["complaints.spike"].medium.floor,
     overdueMedium: r["payments.overdue"].medium,
+    complaintsSigns: r["complaints.spike"].minRepeats > 0,
   };
   const points: SweepPoint[] = [];
   for (const declineMedium of [40, 50, 60]) {
@@ -38,6 +42,7 @@ export function sweepPoints(config: EngineConfig): SweepPoint[] {
   }
   for (const complaintsMediumFloor of [10, 18]) points.push({ ...base, complaintsMediumFloor });
   for (const overdueMedium of [20, 45]) points.push({ ...base, overdueMedium });
+  if (base.complaintsSigns) points.push({ ...base, complaintsSigns: false });
   return points.map((p) => ({ ...p, name: describe(p, base) }));
 }
 
@@ -47,6 +52,7 @@ function describe(p: SweepPoint, base: SweepPoint): string {
   if (p.declineMinDeviations !== base.declineMinDeviations) parts.push(`decline.minDeviations=${p.declineMinDeviations}`);
   if (p.complaintsMediumFloor !== base.complaintsMediumFloor) parts.push(`complaints.medium.floor=${p.complaintsMediumFloor}`);
   if (p.overdueMedium !== base.overdueMedium) parts.push(`overdue.medium=${p.overdueMedium}`);
+  if (p.complaintsSigns !== base.complaintsSigns) parts.push(`complaints.signs=${p.complaintsSigns ? "on" : "off"}`);
   return parts.length === 0 ? "default" : parts.join(" ");
 }
 
@@ -63,7 +69,12 @@ export function configFor(config: EngineConfig, p: SweepPoint): EngineConfig {
   const rules: RuleThresholds = {
     ...r,
     "purchases.decline": { ...r["purchases.decline"], medium: p.declineMedium, minDeviations: p.declineMinDeviations },
-    "complaints.spike": { ...r["complaints.spike"], medium: { ...r["complaints.spike"].medium, floor: p.complaintsMediumFloor } },
+    "complaints.spike": {
+      ...r["complaints.spike"],
+      medium: { ...r["complaints.spike"].medium, floor: p.complaintsMediumFloor },
+      // minRepeats 0 counts every spike as shown (the signs off); otherwise the configured value stays.
+      ...(p.complaintsSigns ? {} : { minRepeats: 0 }),
+    },
     "payments.overdue": { ...r["payments.overdue"], medium: p.overdueMedium },
   };
   const tiers: EngineConfig["tiers"] = {};
