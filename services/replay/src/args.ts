@@ -13,6 +13,8 @@ Replays wire events (NDJSON) through the live engine in event time and writes th
   --report <file>          backtest report as JSON (default report.json; needs --labels)
   --html <file>            backtest report as a self-contained HTML page (needs --labels)
   --sweep                  vary thresholds, replay once per point, print the frontier (needs --labels)
+  --threads <n>            sweep points replayed at once on worker threads (default: the cores, at most 4;
+                           each holds its own copy of the events and states: 1 for the least memory)
   --config <rules.json>    backtest a rules file (the format of ENGINE_CONFIG_PATH) instead of the defaults
   --tick <duration>        timer period in event time: 1d, 12h, 30m (default 1d)
   --order <auto|sorted|sort>
@@ -42,6 +44,8 @@ export interface RunCommand {
   /** A rules file to replay with instead of the built-in defaults. */
   config?: string;
   sweep: boolean;
+  /** Worker threads for the sweep; undefined: the machine's cores, at most 4. */
+  threads?: number;
   tickMs: number;
   order: Order;
   locale: Locale;
@@ -82,6 +86,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
         report: { type: "string" },
         html: { type: "string" },
         sweep: { type: "boolean" },
+        threads: { type: "string" },
         config: { type: "string" },
         tick: { type: "string" },
         order: { type: "string" },
@@ -108,6 +113,11 @@ export function parseCli(argv: readonly string[]): CliCommand {
     }
   }
   if (values.snapshot !== undefined && values["as-of"] === undefined) throw new CliUsageError("--snapshot needs --as-of <ISO instant>");
+  if (values.threads !== undefined && values.sweep === undefined) throw new CliUsageError("--threads only applies to --sweep");
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64)) {
+    throw new CliUsageError(`--threads must be a whole number from 1 to 64 (got ${JSON.stringify(values.threads)})`);
+  }
   const input = positionals[0] as string;
   const alerts = values.alerts ?? "-";
   return {
@@ -121,6 +131,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
     ...(values.html === undefined ? {} : { html: values.html }),
     ...(values.config === undefined ? {} : { config: values.config }),
     sweep: values.sweep ?? false,
+    ...(threads === undefined ? {} : { threads }),
     tickMs: values.tick === undefined ? UNITS.d as number : parseDuration("--tick", values.tick),
     order,
     locale,

@@ -4,6 +4,7 @@
  * See ../README.md for every flag and the metric definitions.
  */
 import { stat, readFile, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import type { ChurnEvent } from "@churnwatch/contracts";
 import { defaultConfig, parseEngineConfig, type EngineConfig } from "@churnwatch/engine";
 import { CliUsageError, parseCli, usage, type RunCommand } from "./args.ts";
@@ -12,12 +13,16 @@ import { newReadStats, openInput, readEvents, type InvalidLine, type ReadStats }
 import { loadSorted, UnsortedInputError } from "./order.ts";
 import { createProgress, type Progress } from "./progress.ts";
 import { replay, type ReplayResult } from "./replayer.ts";
-import { buildReport, metrics, type AccountInfo } from "./report.ts";
+import { buildReport, type AccountInfo } from "./report.ts";
 import { renderHtml } from "./html.ts";
-import { runSweep, sweepTable, type SweepRow } from "./sweep.ts";
+import { runSweep, sweepTable, type SweepRow, type SweepScore } from "./sweep.ts";
+import { scoreInWorkers } from "./parallelSweep.ts";
+import { scorePoint, type PointContext } from "./sweepPoint.ts";
 import { writeLines } from "./output.ts";
 
 const MAX_INVALID_REPORTED = 1000;
+// Each sweep thread holds its own copy of the events and of every account's state: more threads, more memory.
+const MAX_DEFAULT_THREADS = 4;
 
 function invalidReporter(input: string) {
   const reported = new Set<number>();
@@ -120,20 +125,24 @@ async function run(cmd: RunCommand): Promise<number> {
     const report = buildReport({ episodes: result.episodes, labels, accounts, ...period });
     let sweep: SweepRow[] | undefined;
     if (cmd.sweep && loaded.events) {
-      const all = labels;
+      const events = loaded.events;
+      const ctx: PointContext = { tickMs: cmd.tickMs, locale: cmd.locale, labels, periodEndMs: period.periodEndMs, lookbackMs: report.lookbackDays * 86_400_000 };
+      const threads = cmd.threads ?? Math.min(availableParallelism(), MAX_DEFAULT_THREADS);
       const sweepProgress = createProgress(cmd.progress);
       try {
-        sweep = await runSweep(
-          loaded.events,
-          config,
-          async (events, pointConfig) => {
-            const r = await replay(events, { config: pointConfig, tickMs: cmd.tickMs, locale: cmd.locale, onProgress: sweepProgress.update });
-            const labelMap = new Map(all.map((l) => [l.accountId, l]));
-            const m = metrics(accountInfos(r), r.episodes, { labels: labelMap, periodEndMs: period.periodEndMs, lookbackMs: report.lookbackDays * 86_400_000 });
-            return { precision: m.precision, recall: m.recall, medianLeadDays: m.leadTimeDays.median, alertsPerAccountMonth: m.alertsPerAccountMonth };
-          },
-          (i, total) => sweepProgress.phase(`sweep ${i + 1}/${total}`, loaded.events?.length ?? 1, (p) => p.events),
-        );
+        sweep = await runSweep(config, async (configs) => {
+          if (threads > 1) {
+            let done = 0;
+            sweepProgress.phase(`sweep, ${configs.length} points on ${Math.min(threads, configs.length)} threads`, events.length * configs.length, (p) => p.events);
+            return scoreInWorkers(events, ctx, configs, threads, (n) => sweepProgress.update({ events: (done += n), at: "" }));
+          }
+          const scores: SweepScore[] = [];
+          for (const [i, pointConfig] of configs.entries()) {
+            sweepProgress.phase(`sweep ${i + 1}/${configs.length}`, events.length, (p) => p.events);
+            scores.push(await scorePoint(events, pointConfig, ctx, sweepProgress.update));
+          }
+          return scores;
+        });
       } finally {
         sweepProgress.stop();
       }

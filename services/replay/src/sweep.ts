@@ -1,4 +1,4 @@
-import type { ChurnEvent, Tier } from "@churnwatch/contracts";
+import type { Tier } from "@churnwatch/contracts";
 import type { EngineConfig, RuleOverrides, RuleThresholds } from "@churnwatch/engine";
 
 /** One sweep point: the overrides applied to the default thresholds, by a short readable name. */
@@ -120,20 +120,15 @@ export function sweepTable(rows: readonly SweepRow[]): string {
   return [head, ...lines].join("\n") + "\n";
 }
 
-export type SweepRunner = (events: readonly ChurnEvent[], config: EngineConfig) => Promise<Omit<SweepRow, keyof SweepPoint | "frontier">>;
+/** What a replay with one point's config scores. */
+export type SweepScore = Omit<SweepRow, keyof SweepPoint | "frontier">;
 
-/** Replays the same in-memory events once per point. */
-export async function runSweep(
-  events: readonly ChurnEvent[],
-  base: EngineConfig,
-  run: SweepRunner,
-  onPoint?: (index: number, total: number, point: SweepPoint) => void,
-): Promise<SweepRow[]> {
+/** Scores every config, in order: one after another, or on worker threads (parallelSweep.ts). */
+export type SweepScorer = (configs: readonly EngineConfig[]) => Promise<SweepScore[]>;
+
+/** Builds the points' configs, has them scored, and marks the frontier. */
+export async function runSweep(base: EngineConfig, score: SweepScorer): Promise<SweepRow[]> {
   const points = sweepPoints(base);
-  const rows: Array<Omit<SweepRow, "frontier">> = [];
-  for (const [i, point] of points.entries()) {
-    onPoint?.(i, points.length, point);
-    rows.push({ ...point, ...(await run(events, configFor(base, point))) });
-  }
-  return markFrontier(rows);
+  const scores = await score(points.map((p) => configFor(base, p)));
+  return markFrontier(points.map((point, i) => ({ ...point, ...(scores[i] as SweepScore) })));
 }

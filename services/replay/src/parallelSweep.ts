@@ -1,0 +1,75 @@
+import { Worker } from "node:worker_threads";
+import type { ChurnEvent } from "@churnwatch/contracts";
+import type { EngineConfig } from "@churnwatch/engine";
+import type { SweepScore } from "./sweep.ts";
+import type { PointContext } from "./sweepPoint.ts";
+import type { FromWorker, ToWorker } from "./sweepWorker.ts";
+
+const WORKER = new URL("./sweepWorker.ts", import.meta.url);
+
+/**
+ * A worker running sweepWorker.ts. The command runs from TypeScript under tsx, and on Node 20 a worker gets
+ * neither the loader of `--import` nor one given in its own flags for its entry module: so the worker starts
+ * from a line of JavaScript that registers tsx's loader in its thread, then imports the TypeScript module.
+ */
+function startWorker(workerData: unknown): Worker {
+  if (!WORKER.pathname.endsWith(".ts")) return new Worker(WORKER, { workerData });
+  const api = import.meta.resolve("tsx/esm/api");
+  const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER.href)}); });`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+/**
+ * Scores the sweep's configs on `threads` worker threads, each with its own copy of the events, handing a
+ * thread the next point as soon as it is free. The points are independent replays and each is deterministic,
+ * so the scores are those of scoring them one after another, in the same order. `onEvents` hears how many
+ * more events were replayed, across all threads. The first failure stops every thread.
+ */
+export async function scoreInWorkers(
+  events: readonly ChurnEvent[],
+  ctx: PointContext,
+  configs: readonly EngineConfig[],
+  threads: number,
+  onEvents?: (events: number) => void,
+): Promise<SweepScore[]> {
+  const scores: SweepScore[] = new Array<SweepScore>(configs.length);
+  let next = 0;
+  const workers = Array.from(
+    { length: Math.max(1, Math.min(threads, configs.length)) },
+    () => startWorker({ events, ctx }),
+  );
+  try {
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            let settled = false;
+            const finish = (err?: Error) => {
+              if (settled) return;
+              settled = true;
+              if (err) reject(err);
+              else resolve();
+            };
+            const give = () => {
+              if (next >= configs.length) return finish();
+              const index = next++;
+              worker.postMessage({ index, config: configs[index] as EngineConfig } satisfies ToWorker);
+            };
+            worker.on("message", (m: FromWorker) => {
+              if (m.kind === "progress") onEvents?.(m.events);
+              else if (m.kind === "done") {
+                scores[m.index] = m.score;
+                give();
+              } else finish(new Error(`sweep point ${m.index + 1}: ${m.message}`));
+            });
+            worker.on("error", (err) => finish(err));
+            worker.on("exit", (code) => finish(new Error(`a sweep thread stopped (exit code ${code}) before its points were done`)));
+            give();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return scores;
+}
