@@ -27,6 +27,12 @@ describe("sweep on worker threads", () => {
     expect(replayed).toBe(events.length * configs.length);
   }, 60_000);
 
+  it("says what to do when a thread runs out of memory", async () => {
+    await expect(scoreInWorkers(events, ctx, configs, 2, undefined, { maxOldGenerationSizeMb: 4, maxYoungGenerationSizeMb: 1 })).rejects.toThrow(
+      /a sweep thread ran out of memory .*fewer --threads/,
+    );
+  }, 60_000);
+
   it("fails with the point's error and stops every thread", async () => {
     await expect(scoreInWorkers(events, { ...ctx, tickMs: 0 }, configs, 2)).rejects.toThrow(/sweep point \d: tickMs must be positive/);
   }, 60_000);

@@ -1,4 +1,4 @@
-import { Worker } from "node:worker_threads";
+import { Worker, type ResourceLimits } from "node:worker_threads";
 import type { ChurnEvent } from "@churnwatch/contracts";
 import type { EngineConfig } from "@churnwatch/engine";
 import type { SweepScore } from "./sweep.ts";
@@ -12,11 +12,18 @@ const WORKER = new URL("./sweepWorker.ts", import.meta.url);
  * neither the loader of `--import` nor one given in its own flags for its entry module: so the worker starts
  * from a line of JavaScript that registers tsx's loader in its thread, then imports the TypeScript module.
  */
-function startWorker(workerData: unknown): Worker {
-  if (!WORKER.pathname.endsWith(".ts")) return new Worker(WORKER, { workerData });
+function startWorker(workerData: unknown, resourceLimits: ResourceLimits | undefined): Worker {
+  const limits = resourceLimits ? { resourceLimits } : {};
+  if (!WORKER.pathname.endsWith(".ts")) return new Worker(WORKER, { workerData, ...limits });
   const api = import.meta.resolve("tsx/esm/api");
   const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER.href)}); });`;
-  return new Worker(boot, { eval: true, workerData });
+  return new Worker(boot, { eval: true, workerData, ...limits });
+}
+
+/** A thread's failure, with what to do about it when it is memory: each thread holds its own copy of it all. */
+function threadError(err: Error): Error {
+  if ((err as NodeJS.ErrnoException).code !== "ERR_WORKER_OUT_OF_MEMORY") return err;
+  return new Error(`a sweep thread ran out of memory (${err.message}): each thread holds its own copy of the events and states; run with fewer --threads (1 replays the points one after another) or raise --max-old-space-size`);
 }
 
 /**
@@ -31,12 +38,14 @@ export async function scoreInWorkers(
   configs: readonly EngineConfig[],
   threads: number,
   onEvents?: (events: number) => void,
+  /** For tests: a thread's own heap limits. */
+  resourceLimits?: ResourceLimits,
 ): Promise<SweepScore[]> {
   const scores: SweepScore[] = new Array<SweepScore>(configs.length);
   let next = 0;
   const workers = Array.from(
     { length: Math.max(1, Math.min(threads, configs.length)) },
-    () => startWorker({ events, ctx }),
+    () => startWorker({ events, ctx }, resourceLimits),
   );
   try {
     await Promise.all(
@@ -62,7 +71,7 @@ export async function scoreInWorkers(
                 give();
               } else finish(new Error(`sweep point ${m.index + 1}: ${m.message}`));
             });
-            worker.on("error", (err) => finish(err));
+            worker.on("error", (err) => finish(threadError(err)));
             worker.on("exit", (code) => finish(new Error(`a sweep thread stopped (exit code ${code}) before its points were done`)));
             give();
           }),
