@@ -13,7 +13,7 @@ import { newReadStats, openInput, readEvents, type InvalidLine, type ReadStats }
 import { loadSorted, UnsortedInputError } from "./order.ts";
 import { createProgress, type Progress } from "./progress.ts";
 import { replay, type ReplayResult } from "./replayer.ts";
-import { buildReport, type AccountInfo } from "./report.ts";
+import { accountInfos, buildReport } from "./report.ts";
 import { renderHtml } from "./html.ts";
 import { runSweep, sweepTable, type SweepRow, type SweepScore } from "./sweep.ts";
 import { scoreInWorkers } from "./parallelSweep.ts";
@@ -74,14 +74,6 @@ async function replayInput(cmd: RunCommand, config: EngineConfig, progress: Prog
   }
 }
 
-function accountInfos(result: ReplayResult): AccountInfo[] {
-  return [...result.states.values()].map((s) => ({
-    accountId: s.accountId,
-    tier: s.profile?.tier ?? null,
-    firstEventMs: s.firstEventAt === undefined ? 0 : Date.parse(s.firstEventAt),
-  }));
-}
-
 /** A rules file, refused with every problem listed (the same check the live worker applies). */
 async function loadConfig(path: string): Promise<EngineConfig> {
   let text: string;
@@ -120,7 +112,7 @@ async function run(cmd: RunCommand): Promise<number> {
 
   let headline = "";
   if (labels !== undefined && stats.firstEventAt !== null && stats.lastEventAt !== null) {
-    const accounts = accountInfos(result);
+    const accounts = accountInfos(result.states.values());
     const period = { periodStartMs: Date.parse(stats.firstEventAt), periodEndMs: Date.parse(stats.lastEventAt) };
     const report = buildReport({ episodes: result.episodes, labels, accounts, ...period });
     let sweep: SweepRow[] | undefined;

@@ -1,4 +1,5 @@
 import { ruleIds, tiers, type RuleId, type Tier } from "@churnwatch/contracts";
+import type { AccountState } from "@churnwatch/engine";
 import type { Episode } from "./episodes.ts";
 import type { Label } from "./labels.ts";
 
@@ -13,6 +14,15 @@ export interface AccountInfo {
   accountId: string;
   tier: Tier | null;
   firstEventMs: number;
+}
+
+/** What the report needs of each replayed account's final state. */
+export function accountInfos(states: Iterable<AccountState>): AccountInfo[] {
+  return [...states].map((s) => ({
+    accountId: s.accountId,
+    tier: s.profile?.tier ?? null,
+    firstEventMs: s.firstEventAt === undefined ? 0 : Date.parse(s.firstEventAt),
+  }));
 }
 
 export interface LeadTime {

@@ -2,7 +2,7 @@ import type { ChurnEvent, Locale } from "@churnwatch/contracts";
 import type { EngineConfig } from "@churnwatch/engine";
 import type { Label } from "./labels.ts";
 import { replay, type ReplayProgress } from "./replayer.ts";
-import { metrics, type AccountInfo } from "./report.ts";
+import { accountInfos, metrics } from "./report.ts";
 import type { SweepScore } from "./sweep.ts";
 
 /** What every sweep point is scored against: the same replay settings, truth and period as the main run. */
@@ -22,12 +22,7 @@ export async function scorePoint(
   onProgress?: (p: ReplayProgress) => void,
 ): Promise<SweepScore> {
   const r = await replay(events, { config, tickMs: ctx.tickMs, locale: ctx.locale, ...(onProgress ? { onProgress } : {}) });
-  const accounts: AccountInfo[] = [...r.states.values()].map((s) => ({
-    accountId: s.accountId,
-    tier: s.profile?.tier ?? null,
-    firstEventMs: s.firstEventAt === undefined ? 0 : Date.parse(s.firstEventAt),
-  }));
   const labels = new Map(ctx.labels.map((l) => [l.accountId, l]));
-  const m = metrics(accounts, r.episodes, { labels, periodEndMs: ctx.periodEndMs, lookbackMs: ctx.lookbackMs });
+  const m = metrics(accountInfos(r.states.values()), r.episodes, { labels, periodEndMs: ctx.periodEndMs, lookbackMs: ctx.lookbackMs });
   return { precision: m.precision, recall: m.recall, medianLeadDays: m.leadTimeDays.median, alertsPerAccountMonth: m.alertsPerAccountMonth };
 }

@@ -5,12 +5,13 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { ChurnEvent } from "@churnwatch/contracts";
 import type { EngineConfig } from "@churnwatch/engine";
+import type { SweepScore } from "./sweep.ts";
 import { scorePoint, type PointContext } from "./sweepPoint.ts";
 
 export type ToWorker = { index: number; config: EngineConfig };
 export type FromWorker =
   | { kind: "progress"; events: number }
-  | { kind: "done"; index: number; score: Awaited<ReturnType<typeof scorePoint>> }
+  | { kind: "done"; index: number; score: SweepScore }
   | { kind: "failed"; index: number; message: string };
 
 const { events, ctx } = workerData as { events: ChurnEvent[]; ctx: PointContext };
