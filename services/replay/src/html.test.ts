@@ -23,4 +23,25 @@ describe("renderHtml", () => {
     expect(html).toContain("&#60;script&#62;x&#60;/script&#62;");
     expect(html).toContain("Threshold sweep");
   });
+
+  it("states the period as dates and keeps every wide table in a box of its own that scrolls", () => {
+    const T0 = Date.parse("2025-01-01T08:30:00Z");
+    const report = buildReport({
+      episodes: [],
+      labels: [],
+      accounts: [{ accountId: "a", tier: "partner", firstEventMs: T0 }],
+      periodStartMs: T0,
+      periodEndMs: Date.parse("2025-07-20T23:59:59Z"),
+    });
+    const sweep = markFrontier([
+      { name: "default", declineMedium: 40, declineMinDeviations: 2, complaintsMediumFloor: 10, overdueMedium: 30, complaintsSigns: true, precision: 0.5, recall: 0.5, medianLeadDays: 40, alertsPerAccountMonth: 0.1 },
+    ]);
+    const html = renderHtml(report, { sweep });
+    expect(html).toContain("Events from 2025-01-01 to 2025-07-20 (UTC)");
+    const wide = html.match(/<table><tr><th><\/th><th>accounts|<table><tr><th>point/g) ?? [];
+    const boxed = html.match(/<div class="wide"><table><tr><th><\/th><th>accounts|<div class="wide"><table><tr><th>point/g) ?? [];
+    expect(wide.length).toBe(3); // per rule, per tier, the sweep
+    expect(boxed.length).toBe(wide.length);
+    expect(html).toMatch(/\.wide\{overflow-x:auto\}/);
+  });
 });

@@ -78,7 +78,17 @@ function metricsTable(groups: Array<[string, Metrics]>): string {
       );
     })
     .join("");
-  return `<table>${head}${rows}</table>`;
+  return scrolling(`<table>${head}${rows}</table>`);
+}
+
+/** Wide tables scroll inside their own box instead of pushing the whole page sideways on a narrow window. */
+function scrolling(table: string): string {
+  return `<div class="wide">${table}</div>`;
+}
+
+/** The period as calendar dates (UTC): the seconds of the first and last event say nothing to a reader. */
+function period(report: BacktestReport): string {
+  return `${esc(report.period.from.slice(0, 10))} to ${esc(report.period.to.slice(0, 10))} (UTC)`;
 }
 
 function sweepTableHtml(rows: readonly SweepRow[]): string {
@@ -90,8 +100,11 @@ function sweepTableHtml(rows: readonly SweepRow[]): string {
     )
     .join("");
   return (
-    "<h2>Threshold sweep</h2><table><tr><th>point</th><th>precision</th><th>recall</th><th>median lead (d)</th>" +
-    `<th>alerts / account-month</th><th>frontier</th></tr>${body}</table>`
+    "<h2>Threshold sweep</h2>" +
+    scrolling(
+      "<table><tr><th>point</th><th>precision</th><th>recall</th><th>median lead (d)</th>" +
+        `<th>alerts / account-month</th><th>frontier</th></tr>${body}</table>`,
+    )
   );
 }
 
@@ -106,12 +119,13 @@ export function renderHtml(report: BacktestReport, opts: { title?: string; sweep
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>
 body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:70rem}
-table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}
+table{border-collapse:collapse;margin:1rem 0;font-size:.875rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}
+.wide{overflow-x:auto}td{white-space:nowrap}
 th:first-child{text-align:left}.kpi{display:inline-block;margin:0 2rem 1rem 0}.kpi b{display:block;font-size:1.6rem}
 tr.frontier{background:#eef6ee}small{color:#666}
 </style></head><body>
 <h1>${esc(title)}</h1>
-<p><small>Events ${esc(report.period.from)} to ${esc(report.period.to)}; a churner counts as caught when an alert was firing in the
+<p><small>Events from ${period(report)}; a churner counts as caught when an alert was firing in the
 ${report.lookbackDays} days before it churned; any alert on a non-churner is a false positive.</small></p>
 <div class="kpi">Precision<b>${pct(o.precision)}</b></div><div class="kpi">Recall<b>${pct(o.recall)}</b></div>
 <div class="kpi">Median lead time<b>${days(l.median)} d</b></div><div class="kpi">Alerts / account-month<b>${o.alertsPerAccountMonth?.toFixed(3) ?? "–"}</b></div>
