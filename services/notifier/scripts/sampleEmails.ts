@@ -1,6 +1,9 @@
 // Writes the sample alert emails shown in the README (docs/img/alert-email-*.png) as HTML files, rendered by
 // the notifier's own renderer. `pnpm exec tsx services/notifier/scripts/sampleEmails.ts <out-dir>`, then
-// screenshot each file (e.g. `chromium --headless --screenshot=... --window-size=700,1500 file://...`).
+// screenshot each file. The pictures of 2026-11-26 came from Debian's chromium, with fonts-noto-cjk installed
+// (without a CJK font the Chinese email renders as boxes):
+//   chromium --headless --no-sandbox --hide-scrollbars --screenshot=docs/img/alert-email-en.png \
+//     --window-size=660,1115 file://$PWD/<out-dir>/alert-email-en.html    (alert-email-zh: 660,1580)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sampleNotification } from "../src/fixtures.ts";
@@ -26,7 +29,10 @@ const en = sampleNotification({
       level: "medium",
       score: 58,
       firedAt: "2026-03-02T01:15:00Z",
-      evidence: [{ signal: "orders.daysSinceLast", unit: "days", value: "41", baseline: "9", threshold: "27", changePct: 355.6 }],
+      evidence: [
+        { signal: "orders.daysSinceLast", unit: "days", value: "41", baseline: "9", threshold: "27", changePct: 355.6 },
+        { signal: "orders.quietChance", unit: "percent", value: "1.1" },
+      ],
       eventIds: [],
     },
   ],
@@ -40,7 +46,11 @@ const zh = sampleNotification({
   accountId: "acc-7",
   evidence: [
     { signal: "complaints.weighted", unit: "points", value: "26", baseline: "5", windowDays: 30, changePct: 420 },
-    { signal: "complaints.count", unit: "count", value: "6", baseline: "1.5", windowDays: 30, changePct: 300 },
+    { signal: "complaints.count", unit: "count", value: "6", windowDays: 30 },
+    { signal: "complaints.repeats", unit: "count", value: "4", threshold: "3", windowDays: 30 },
+    { signal: "complaints.unresolved", unit: "count", value: "3", threshold: "3" },
+    { signal: "complaints.oldestUnresolvedDays", unit: "days", value: "19" },
+    { signal: "complaints.satisfaction", unit: "points", value: "2.3", baseline: "4.1", threshold: "3", windowDays: 90, changePct: -43.9 },
   ],
   account: { name: "华东精密零部件有限公司", locale: "zh-CN", owner: { name: "李伟", email: "li.wei@example.com" } },
   related: [
@@ -52,7 +62,11 @@ const zh = sampleNotification({
       level: "medium",
       score: 52,
       firedAt: "2026-03-02T01:15:00Z",
-      evidence: [{ signal: "orders.value", unit: "money", value: "182000", baseline: "410000", windowDays: 90, changePct: -55.6 }],
+      evidence: [
+        { signal: "orders.value", unit: "money", value: "182000", baseline: "410000", windowDays: 90, changePct: -55.6 },
+        { signal: "orders.grossMargin", unit: "percent", value: "14.2", baseline: "21.5", windowDays: 90 },
+        { signal: "orders.cancelled", unit: "count", value: "3", baseline: "0.4", windowDays: 90 },
+      ],
       eventIds: [],
     },
   ],
