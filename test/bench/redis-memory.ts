@@ -111,7 +111,7 @@ const globEscape = (literal: string) => literal.replace(/[*?[\]\\]/g, "\\$&");
 
 /**
  * MEMORY USAGE (SAMPLES 0: every element of an aggregate counted) of every key under `pattern`, classified by
- * `classify`. Per-account keys name their account: `account:<id>`, `history:<id>`, and `seen:<eventId>`, whose
+ * `classify`. Per-account keys name their account: `account:<id>`, `history:<id>`, `complaint-text:<id>` and `seen:<eventId>`, whose
  * event id extends the account id with `-<n>` (the simulator's ids).
  */
 async function census(redis: Redis, prefix: string, expectedKeys: number): Promise<KeyCensus> {
@@ -135,7 +135,7 @@ async function census(redis: Redis, prefix: string, expectedKeys: number): Promi
       if (err) throw err;
       const bytes = Number(usage ?? 0); // a key that expired or went between SCAN and MEMORY USAGE is null
       const rest = key.slice(prefix.length);
-      const kind = /^(account|history|seen):/.exec(rest)?.[1];
+      const kind = /^(account|history|seen|complaint-text):/.exec(rest)?.[1];
       const name = kind ?? rest;
       const cls = result.byClass.get(name) ?? { keys: 0, bytes: 0 };
       cls.keys++;
@@ -257,7 +257,8 @@ async function main(): Promise<void> {
     console.log(`  ${classLine("account state hashes (account:)", keys.byClass.get("account"), accounts)}`);
     console.log(`  ${classLine("alert histories (history:)", keys.byClass.get("history"), accounts)}`);
     console.log(`  ${classLine("seen-markers (seen:, one per event, TTL)", seen, accounts)}`);
-    for (const [name, c] of keys.byClass) if (!["account", "history", "seen"].includes(name)) console.log(`  ${name}: ${fmt(c.keys)} key(s), ${mb(c.bytes)}`);
+    console.log(`  ${classLine("complaint texts for the emails (complaint-text:; only accounts with complaints)", keys.byClass.get("complaint-text"), accounts)}`);
+    for (const [name, c] of keys.byClass) if (!["account", "history", "seen", "complaint-text"].includes(name)) console.log(`  ${name}: ${fmt(c.keys)} key(s), ${mb(c.bytes)}`);
     console.log(`  per account (its own keys): bytes ${perAcc(perAccount.map((a) => a.bytes))}; keys ${perAcc(perAccount.map((a) => a.keys))}; over ${fmt(perAccount.length)} accounts (the account index holds ${fmt(indexed)})`);
     console.log(`  state JSON (field s): bytes ${perAcc(keys.stateBytes)}`);
     console.log(`  steady state, seen-markers only for the events of the last ${config.SEEN_TTL_DAYS} days: ${fmt((ours.bytes - (seen?.bytes ?? 0) + seenPerKey * withinTtl) / accounts)} B per account`);

@@ -17,7 +17,9 @@ export interface StateCacheStats {
 
 /**
  * Parsed account states by account id, least recently used first out, bounded by the total size of their
- * JSON (a parsed state takes about 1.4 times its JSON on the V8 heap). The engine never mutates a state, so
+ * JSON. That bound understates the heap: a state parsed from JSON takes about 1.4 times its JSON, but the states
+ * held here have been stepped, and the engine's memoised views of their records live as long as they do: 2.4 to
+ * 4 times the JSON in all (docs/performance.md, "100,000 accounts on today's worker"). The engine never mutates a state, so
  * handing out the cached object is safe. An entry only says "this was the state at version v": the caller
  * checks that version against the store before trusting it.
  */
