@@ -1,14 +1,14 @@
 /**
  * Replay throughput of the pure engine, and of the replay command's own loop, against a bare read +
  * JSON.parse loop over the same NDJSON file.
- *   pnpm exec tsx test/bench/engine-replay.ts [--accounts 2000] [--months 24] [--seed 42] [--reps 3]
+ *   pnpm exec tsx test/bench/engine-replay.ts [--accounts 2000] [--months 24] [--seed 42] [--reps 3] [--threads n]
  *   [--phase all|bare|engine|tool] (engine or tool alone, once, is what to run under `node --import tsx --cpu-prof`)
  * Writes the simulator's history to a temp dir, deletes it at the end.
  */
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { once } from "node:events";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
@@ -17,6 +17,7 @@ import { defaultConfig, emptyState, step, type AccountState } from "@churnwatch/
 import { simulate } from "@churnwatch/simulator";
 import { openInput, readEvents } from "../../services/replay/src/ndjson.ts";
 import { replay as replayTool } from "../../services/replay/src/replayer.ts";
+import { replayInThreads } from "../../services/replay/src/threadedReplay.ts";
 import { describeSummary, fmt, log, machineLine, progress, runBench, summarize, type Progress } from "./support.ts";
 
 const DAY_MS = 86_400_000;
@@ -29,6 +30,8 @@ const { values: args } = parseArgs({
     reps: { type: "string", default: "3" },
     end: { type: "string", default: "2026-11-01T00:00:00Z" },
     phase: { type: "string", default: "all" },
+    // (f)'s threads; the replay command's default is the cores, at most 4.
+    threads: { type: "string", default: String(Math.min(availableParallelism(), 4)) },
   },
 });
 
@@ -126,16 +129,16 @@ async function replay(file: string, total: number, bar: Progress, daily: boolean
  * splitter and decoder, then its replayer (dedup window, ticks that skip an account already at that instant,
  * alert episodes). Report, HTML and output writing are left out: they come after the loop.
  */
-async function tool(file: string, total: number, bar: Progress): Promise<{ events: number; ticks: number; episodes: number; ms: number }> {
+async function tool(file: string, total: number, bar: Progress, threads = 1): Promise<{ events: number; ticks: number; episodes: number; ms: number }> {
   const t0 = performance.now();
-  const result = await replayTool(readEvents(openInput(file)), {
-    config: defaultConfig,
-    onProgress: (p) => bar.update(p.events),
-    progressEvery: 5_000,
-  });
+  const opts = { config: defaultConfig, onProgress: (p: { events: number }) => bar.update(p.events), progressEvery: 5_000 };
+  const events = readEvents(openInput(file));
+  const result = threads > 1 ? await replayInThreads(events, opts, threads) : await replayTool(events, opts);
   bar.update(total);
   return { events: result.stats.events, ticks: result.stats.ticks, episodes: result.episodes.length, ms: performance.now() - t0 };
 }
+
+/* (f) is (d) with the accounts split over worker threads, as the command runs by default (`tool` with threads). */
 
 /**
  * (e) The replay command's reader alone: its line splitter and the wire contract's validation, no engine.
@@ -185,6 +188,10 @@ async function main(): Promise<void> {
     const toolRatios: number[] = [];
     const readerRates: number[] = [];
     const readerRatios: number[] = [];
+    const threads = Number(args.threads);
+    const threadRates: number[] = [];
+    const threadRatios: number[] = [];
+    const threadGains: number[] = [];
     let last: ReplayStats | undefined;
     let lastTool: Awaited<ReturnType<typeof tool>> | undefined;
     // Interleaved, so a burst of noise from the other tenants of this machine hits both sides alike.
@@ -210,12 +217,18 @@ async function main(): Promise<void> {
       lastTool = d;
       toolRates.push((d.events / d.ms) * 1000);
       toolRatios.push(a.ms / d.ms);
+      const barF = progress(`rep ${i}/${reps} threads (f)`, total);
+      const f = await tool(file, total, barF, threads);
+      barF.stop();
+      threadRates.push((f.events / f.ms) * 1000);
+      threadRatios.push(a.ms / f.ms);
+      threadGains.push(d.ms / f.ms);
       const barE = progress(`rep ${i}/${reps} reader (e)`, total);
       const e = await reader(file, total, barE);
       barE.stop();
       readerRates.push((e.events / e.ms) * 1000);
       readerRatios.push(a.ms / e.ms);
-      log(`rep ${i}: bare ${fmt(a.ms)} ms, replay ${fmt(b.ms)} ms (${fmt(b.ticks)} ticks), replay without ticks ${fmt(c.ms)} ms, replay tool ${fmt(d.ms)} ms, its reader alone ${fmt(e.ms)} ms`);
+      log(`rep ${i}: bare ${fmt(a.ms)} ms, replay ${fmt(b.ms)} ms (${fmt(b.ticks)} ticks), replay without ticks ${fmt(c.ms)} ms, replay tool ${fmt(d.ms)} ms, on ${threads} threads ${fmt(f.ms)} ms, its reader alone ${fmt(e.ms)} ms`);
     }
 
     console.log(`engine-replay · ${machineLine()}`);
@@ -227,11 +240,14 @@ async function main(): Promise<void> {
       console.log(`(c) as (b) without daily ticks:        ${describeSummary(summarize(noTickRates), "events/s")}`);
       console.log(`(d) replay command's loop (readEvents + replay()): ${describeSummary(summarize(toolRates), "events/s")}`);
       if (lastTool) console.log(`    per run: ${fmt(lastTool.ticks)} ticks, ${fmt(lastTool.episodes)} alert episodes`);
+      console.log(`(f) as (d), the accounts split over ${threads} worker threads (the command's default here): ${describeSummary(summarize(threadRates), "events/s")}`);
       console.log(`(e) the replay command's reader alone (readEvents: split + validate, no engine): ${describeSummary(summarize(readerRates), "events/s")}`);
       const ratio = summarize(ratios);
       console.log(`ratio b/a: ${describeSummary(ratio, "", 3)} — goal ≥ 0.5: ${ratio.median >= 0.5 ? "met" : "NOT met"}`);
       const toolRatio = summarize(toolRatios);
       console.log(`ratio d/a: ${describeSummary(toolRatio, "", 3)} — goal ≥ 0.5: ${toolRatio.median >= 0.5 ? "met" : "NOT met"}`);
+      const threadRatio = summarize(threadRatios);
+      console.log(`ratio f/a: ${describeSummary(threadRatio, "", 3)} — goal ≥ 0.5: ${threadRatio.median >= 0.5 ? "met" : "NOT met"}; f is ${describeSummary(summarize(threadGains), "× d", 2)}`);
       console.log(`ratio e/a: ${describeSummary(summarize(readerRatios), "", 3)} — the ceiling of d/a with an engine that cost nothing`);
     }
   } finally {

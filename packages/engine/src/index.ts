@@ -44,8 +44,11 @@ export {
   type ClassOptions,
 } from "./value.ts";
 export {
+  rankSnapshot,
   snapshotOf,
   takeSnapshot,
+  takeSnapshotEntries,
+  type SnapshotEntry,
   type Snapshot,
   type SnapshotAccount,
   type SnapshotAlert,

@@ -43,13 +43,17 @@ export interface Snapshot {
  * Sorted by revenue at risk (amounts compared as numbers across currencies: no FX conversion), then score.
  */
 export function takeSnapshot(states: Iterable<AccountState>, asOfMs: number, config: EngineConfig): Snapshot {
+  return rankSnapshot(takeSnapshotEntries(states, asOfMs, config), asOfMs, config.version);
+}
+
+/** takeSnapshot's lines before they are ranked: for a replay that holds its accounts in several threads. */
+export function takeSnapshotEntries(states: Iterable<AccountState>, asOfMs: number, config: EngineConfig): SnapshotEntry[] {
   const at = new Date(asOfMs).toISOString();
-  return snapshotOf(
+  return snapshotEntries(
     (function* () {
       for (const before of states) yield step(before, { kind: "tick", at }, config).state;
     })(),
     asOfMs,
-    config.version,
   );
 }
 
@@ -58,7 +62,18 @@ export function takeSnapshot(states: Iterable<AccountState>, asOfMs: number, con
  * worker's states (the notifier's digests), whose rules and thresholds are the worker's to apply.
  */
 export function snapshotOf(states: Iterable<AccountState>, asOfMs: number, configVersion: string): Snapshot {
-  const accounts: Array<SnapshotAccount & { riskMicros: bigint }> = [];
+  return rankSnapshot(snapshotEntries(states, asOfMs), asOfMs, configVersion);
+}
+
+/** A snapshot's line for one account, with the exact revenue at risk it is ranked by. */
+export type SnapshotEntry = SnapshotAccount & { riskMicros: bigint };
+
+/**
+ * The unranked lines of a snapshot: the half of snapshotOf that needs the states. A replay split across threads
+ * takes them in each thread and ranks them all together (rankSnapshot), which gives the same snapshot.
+ */
+export function snapshotEntries(states: Iterable<AccountState>, asOfMs: number): SnapshotEntry[] {
+  const accounts: SnapshotEntry[] = [];
   for (const state of states) {
     const alerts: SnapshotAlert[] = [];
     let level: Level | null = null;
@@ -85,7 +100,12 @@ export function snapshotOf(states: Iterable<AccountState>, asOfMs: number, confi
       riskMicros,
     });
   }
-  accounts.sort(
+  return accounts;
+}
+
+/** Ranks snapshot lines by revenue at risk, then score, then account id: a total order, whatever order they come in. */
+export function rankSnapshot(entries: readonly SnapshotEntry[], asOfMs: number, configVersion: string): Snapshot {
+  const accounts = [...entries].sort(
     (a, b) =>
       (a.riskMicros < b.riskMicros ? 1 : a.riskMicros > b.riskMicros ? -1 : 0) ||
       b.score - a.score ||

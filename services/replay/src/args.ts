@@ -13,8 +13,9 @@ Replays wire events (NDJSON) through the live engine in event time and writes th
   --report <file>          backtest report as JSON (default report.json; needs --labels)
   --html <file>            backtest report as a self-contained HTML page (needs --labels)
   --sweep                  vary thresholds, replay once per point, print the frontier (needs --labels)
-  --threads <n>            sweep points replayed at once on worker threads (default: the cores, at most 4;
-                           each holds its own copy of the events and states: 1 for the least memory)
+  --threads <n>            worker threads (default: the cores, at most 4; 1 replays in this thread): the replay
+                           splits the accounts over them; --sweep replays that many points at once, each
+                           thread with its own copy of the events and states (1 for the least memory)
   --config <rules.json>    backtest a rules file (the format of ENGINE_CONFIG_PATH) instead of the defaults
   --tick <duration>        timer period in event time: 1d, 12h, 30m (default 1d)
   --order <auto|sorted|sort>
@@ -44,7 +45,7 @@ export interface RunCommand {
   /** A rules file to replay with instead of the built-in defaults. */
   config?: string;
   sweep: boolean;
-  /** Worker threads for the sweep; undefined: the machine's cores, at most 4. */
+  /** Worker threads for the replay (accounts split over them) and the sweep (points at once); undefined: the machine's cores, at most 4. */
   threads?: number;
   tickMs: number;
   order: Order;
@@ -113,7 +114,6 @@ export function parseCli(argv: readonly string[]): CliCommand {
     }
   }
   if (values.snapshot !== undefined && values["as-of"] === undefined) throw new CliUsageError("--snapshot needs --as-of <ISO instant>");
-  if (values.threads !== undefined && values.sweep === undefined) throw new CliUsageError("--threads only applies to --sweep");
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64)) {
     throw new CliUsageError(`--threads must be a whole number from 1 to 64 (got ${JSON.stringify(values.threads)})`);

@@ -32,6 +32,11 @@ export interface Episode {
   };
 }
 
+/** Episodes by firedAt, then alertId: a total order (an alert id names its account), so merged lists sort the same. */
+export function byFiredAt(a: Episode, b: Episode): number {
+  return Date.parse(a.firedAt) - Date.parse(b.firedAt) || (a.alertId < b.alertId ? -1 : a.alertId > b.alertId ? 1 : 0);
+}
+
 /**
  * Folds the engine's AlertChange stream into episodes. The explanation is taken at the episode's peak
  * (first time its highest score was reached): the moment that best shows why it mattered.
@@ -82,7 +87,7 @@ export class EpisodeTracker {
   episodes(): Episode[] {
     // Explained once, at the end: a peak is often passed again the next day (silence grows daily).
     const all = [...this.done, ...this.open.values()].map(({ peak, ...episode }): Episode => ({ ...episode, explanation: this.explain(peak) }));
-    return all.sort((a, b) => Date.parse(a.firedAt) - Date.parse(b.firedAt) || (a.alertId < b.alertId ? -1 : a.alertId > b.alertId ? 1 : 0));
+    return all.sort(byFiredAt);
   }
 
   private explain(alert: AlertRecord): Episode["explanation"] {

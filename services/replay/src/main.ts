@@ -12,8 +12,9 @@ import { LabelsError, parseLabels, type Label } from "./labels.ts";
 import { newReadStats, openInput, readEvents, type InvalidLine, type ReadStats } from "./ndjson.ts";
 import { loadSorted, UnsortedInputError } from "./order.ts";
 import { createProgress, type Progress } from "./progress.ts";
-import { replay, type ReplayResult } from "./replayer.ts";
-import { accountInfos, buildReport } from "./report.ts";
+import type { ReplayOptions, ReplayResult } from "./replayer.ts";
+import { replayInThreads } from "./threadedReplay.ts";
+import { buildReport } from "./report.ts";
 import { renderHtml } from "./html.ts";
 import { runSweep, sweepTable, type SweepRow, type SweepScore } from "./sweep.ts";
 import { scoreInWorkers } from "./parallelSweep.ts";
@@ -22,6 +23,7 @@ import { writeLines } from "./output.ts";
 
 const MAX_INVALID_REPORTED = 1000;
 // Each sweep thread holds its own copy of the events and of every account's state: more threads, more memory.
+// The replay's own threads split the accounts, so they add little memory; past a few, the reader is the limit.
 const MAX_DEFAULT_THREADS = 4;
 
 function invalidReporter(input: string) {
@@ -45,6 +47,8 @@ interface Loaded {
 }
 
 async function replayInput(cmd: RunCommand, config: EngineConfig, progress: Progress): Promise<Loaded> {
+  const threads = threadCount(cmd);
+  const replay = (events: AsyncIterable<ChurnEvent> | Iterable<ChurnEvent>, opts: ReplayOptions) => replayInThreads(events, opts, threads);
   const onInvalid = invalidReporter(cmd.input === "-" ? "stdin" : cmd.input);
   const size = cmd.input === "-" ? undefined : (await stat(cmd.input)).size;
   const base = { config, tickMs: cmd.tickMs, locale: cmd.locale, ...(cmd.asOfMs === undefined ? {} : { asOfMs: cmd.asOfMs }) };
@@ -72,6 +76,10 @@ async function replayInput(cmd: RunCommand, config: EngineConfig, progress: Prog
     process.stderr.write(`${err.message}; re-reading ${cmd.input} to sort it in memory\n`);
     return inMemory();
   }
+}
+
+function threadCount(cmd: RunCommand): number {
+  return cmd.threads ?? Math.min(availableParallelism(), MAX_DEFAULT_THREADS);
 }
 
 /** A rules file, refused with every problem listed (the same check the live worker applies). */
@@ -112,14 +120,14 @@ async function run(cmd: RunCommand): Promise<number> {
 
   let headline = "";
   if (labels !== undefined && stats.firstEventAt !== null && stats.lastEventAt !== null) {
-    const accounts = accountInfos(result.states.values());
+    const accounts = result.accounts;
     const period = { periodStartMs: Date.parse(stats.firstEventAt), periodEndMs: Date.parse(stats.lastEventAt) };
     const report = buildReport({ episodes: result.episodes, labels, accounts, ...period });
     let sweep: SweepRow[] | undefined;
     if (cmd.sweep && loaded.events) {
       const events = loaded.events;
       const ctx: PointContext = { tickMs: cmd.tickMs, locale: cmd.locale, labels, periodEndMs: period.periodEndMs, lookbackMs: report.lookbackDays * 86_400_000 };
-      const threads = cmd.threads ?? Math.min(availableParallelism(), MAX_DEFAULT_THREADS);
+      const threads = threadCount(cmd);
       const sweepProgress = createProgress(cmd.progress);
       try {
         sweep = await runSweep(config, async (configs) => {

@@ -1,24 +1,12 @@
-import { Worker, type ResourceLimits } from "node:worker_threads";
+import type { ResourceLimits } from "node:worker_threads";
 import type { ChurnEvent } from "@churnwatch/contracts";
 import type { EngineConfig } from "@churnwatch/engine";
 import type { SweepScore } from "./sweep.ts";
 import type { PointContext } from "./sweepPoint.ts";
 import type { FromWorker, ToWorker } from "./sweepWorker.ts";
+import { startWorker } from "./workerThread.ts";
 
 const WORKER = new URL("./sweepWorker.ts", import.meta.url);
-
-/**
- * A worker running sweepWorker.ts. The command runs from TypeScript under tsx, and on Node 20 a worker gets
- * neither the loader of `--import` nor one given in its own flags for its entry module: so the worker starts
- * from a line of JavaScript that registers tsx's loader in its thread, then imports the TypeScript module.
- */
-function startWorker(workerData: unknown, resourceLimits: ResourceLimits | undefined): Worker {
-  const limits = resourceLimits ? { resourceLimits } : {};
-  if (!WORKER.pathname.endsWith(".ts")) return new Worker(WORKER, { workerData, ...limits });
-  const api = import.meta.resolve("tsx/esm/api");
-  const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER.href)}); });`;
-  return new Worker(boot, { eval: true, workerData, ...limits });
-}
 
 /** A thread's failure, with what to do about it when it is memory: each thread holds its own copy of it all. */
 function threadError(err: Error): Error {
@@ -45,7 +33,7 @@ export async function scoreInWorkers(
   let next = 0;
   const workers = Array.from(
     { length: Math.max(1, Math.min(threads, configs.length)) },
-    () => startWorker({ events, ctx }, resourceLimits),
+    () => startWorker(WORKER, { events, ctx }, resourceLimits),
   );
   try {
     await Promise.all(

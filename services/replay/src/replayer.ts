@@ -1,9 +1,11 @@
 import type { ChurnEvent, Locale } from "@churnwatch/contracts";
-import { emptyState, nextWakeMs, step, type AccountState, type AlertChange, type EngineConfig, type EngineInput } from "@churnwatch/engine";
+import { rankSnapshot, type AccountState, type EngineConfig, type SnapshotEntry } from "@churnwatch/engine";
 import { DedupWindow } from "./dedup.ts";
-import { EpisodeTracker, type Episode } from "./episodes.ts";
+import { byFiredAt, type Episode } from "./episodes.ts";
 import { UnsortedInputError } from "./order.ts";
-import { takeSnapshot, type Snapshot } from "./snapshot.ts";
+import { AccountPartition, type PartitionResult } from "./partition.ts";
+import type { AccountInfo } from "./report.ts";
+import type { Snapshot } from "./snapshot.ts";
 
 export const DAY_MS = 86_400_000;
 
@@ -50,9 +52,24 @@ export interface ReplayStats {
 
 export interface ReplayResult {
   episodes: Episode[];
-  states: Map<string, AccountState>;
+  /** Every account, in the order its first event was applied (tier and first event, for the report). */
+  accounts: AccountInfo[];
   snapshot: Snapshot | undefined;
   stats: ReplayStats;
+}
+
+/**
+ * Where the driver sends the work of each account: one partition in this thread (`replay`), or several in
+ * worker threads (`replayInThreads`). Calls come in input order; `capture` asks for the snapshot's lines at that
+ * point of it.
+ */
+export interface PartitionSink {
+  tick(ms: number): void;
+  apply(event: ChurnEvent, ms: number): void;
+  capture(asOfMs: number): void;
+  /** A promise to wait on before sending more, when the partitions are that far behind; otherwise undefined. */
+  backlog?(): Promise<void> | undefined;
+  finish(): Promise<{ results: PartitionResult[]; snapshot: SnapshotEntry[] | undefined }>;
 }
 
 /**
@@ -62,13 +79,33 @@ export interface ReplayResult {
  * nothing, so the alerts are those of ticking every account at every boundary. Keeps only per-account
  * state, the dedup window and the alert episodes.
  */
-export async function replay(events: AsyncIterable<ChurnEvent> | Iterable<ChurnEvent>, opts: ReplayOptions): Promise<ReplayResult> {
+export async function replay(
+  events: AsyncIterable<ChurnEvent> | Iterable<ChurnEvent>,
+  opts: ReplayOptions,
+): Promise<ReplayResult & { states: Map<string, AccountState> }> {
+  const partition = new AccountPartition({ config: opts.config, locale: opts.locale ?? "en", everyTick: opts.everyTick ?? false });
+  let snapshot: SnapshotEntry[] | undefined;
+  const result = await drive(events, opts, {
+    tick: (ms) => partition.tick(ms),
+    apply: (event, ms) => partition.apply(event, ms),
+    capture: (asOfMs) => {
+      snapshot = partition.snapshotEntries(asOfMs);
+    },
+    finish: async () => ({ results: [partition.result()], snapshot }),
+  });
+  return { ...result, states: partition.states };
+}
+
+/**
+ * The input side of a replay: reads the events in order, keeps the event-time clock, the tick boundaries,
+ * the dedup window and the counts, and hands the per-account work to `sink`. Ticks fall at the same boundaries
+ * and events are checked against the same window whatever the sink, so the partitions see what one would.
+ */
+export async function drive(events: AsyncIterable<ChurnEvent> | Iterable<ChurnEvent>, opts: ReplayOptions, sink: PartitionSink): Promise<ReplayResult> {
   const { config } = opts;
   const tickMs = opts.tickMs ?? DAY_MS;
   if (!(tickMs > 0)) throw new RangeError(`tickMs must be positive (got ${tickMs})`);
   const every = opts.progressEvery ?? 10_000;
-  const states = new Map<string, AccountState>();
-  const tracker = new EpisodeTracker(config.version, opts.locale ?? "en");
   const dedup = new DedupWindow(config.retentionDays);
   const stats: ReplayStats = {
     events: 0,
@@ -81,41 +118,17 @@ export async function replay(events: AsyncIterable<ChurnEvent> | Iterable<ChurnE
     firstEventAt: null,
     lastEventAt: null,
   };
-  let snapshot: Snapshot | undefined;
+  // Accounts in the order their first event was applied: the order of one partition's states.
+  const accountOrder = new Set<string>();
   let snapshotPending = opts.asOfMs !== undefined;
   let lastMs = -Infinity;
   let nextTickMs = Infinity;
 
-  // Per account, the instant before which no tick can change it (nextWakeMs): ticks before it are left out.
-  const wakes = new Map<string, number>();
-  let lastTickMs = -Infinity;
-  // Accounts first seen since that boundary: no tick reached them, left out or not.
-  const newSinceTick = new Set<string>();
-  const record = (accountId: string, state: AccountState, changes: AlertChange[]) => {
-    states.set(accountId, state);
-    wakes.set(accountId, nextWakeMs(state, config));
-    for (const c of changes) tracker.apply(c, accountId, state.profile?.tier);
-  };
-  const run = (accountId: string, state: AccountState, input: EngineInput) => {
-    const result = step(state, input, config);
-    record(accountId, result.state, result.changes);
-  };
   const captureUpTo = (ms: number) => {
     if (snapshotPending && (opts.asOfMs as number) < ms) {
-      snapshot = takeSnapshot(states.values(), opts.asOfMs as number, config);
+      sink.capture(opts.asOfMs as number);
       snapshotPending = false;
     }
-  };
-  const tickAll = (ms: number) => {
-    const at = new Date(ms).toISOString();
-    for (const [accountId, state] of states) {
-      if (state.clock === at || (!opts.everyTick && (wakes.get(accountId) as number) > ms)) continue;
-      run(accountId, state, { kind: "tick", at });
-      stats.ticks++;
-    }
-    lastTickMs = ms;
-    newSinceTick.clear();
-    dedup.advance(ms);
   };
 
   for await (const event of events) {
@@ -128,38 +141,49 @@ export async function replay(events: AsyncIterable<ChurnEvent> | Iterable<ChurnE
     if (nextTickMs === Infinity) nextTickMs = (Math.floor(ms / tickMs) + 1) * tickMs;
     while (nextTickMs <= ms) {
       captureUpTo(nextTickMs);
-      tickAll(nextTickMs);
+      sink.tick(nextTickMs);
+      dedup.advance(nextTickMs);
       nextTickMs += tickMs;
     }
     captureUpTo(ms);
     if (dedup.isStale(ms)) stats.stale++;
     else if (!dedup.add(event.eventId, ms)) stats.duplicates++;
     else {
-      let state = states.get(event.accountId);
-      if (state === undefined) {
-        state = emptyState(event.accountId);
-        newSinceTick.add(event.accountId);
-      } else if (ms < lastTickMs && !newSinceTick.has(event.accountId) && state.clock !== undefined && Date.parse(state.clock) < lastTickMs) {
-        // A late event is judged at the clock, which every tick would have moved to the last boundary:
-        // make up the tick left out (nothing could change at it), so that the event is judged the same.
-        run(event.accountId, state, { kind: "tick", at: new Date(lastTickMs).toISOString() });
-        stats.ticks++;
-        state = states.get(event.accountId) as AccountState;
-      }
-      run(event.accountId, state, { kind: "event", event });
+      accountOrder.add(event.accountId);
+      sink.apply(event, ms);
       stats.applied++;
     }
     if (ms > lastMs) lastMs = ms;
     if (opts.onProgress && stats.events % every === 0) opts.onProgress({ events: stats.events, at: event.occurredAt });
+    const wait = sink.backlog?.();
+    if (wait) await wait;
   }
-  if (snapshotPending) snapshot = takeSnapshot(states.values(), opts.asOfMs as number, config);
-  stats.accounts = states.size;
+  if (snapshotPending) sink.capture(opts.asOfMs as number);
+  const { results, snapshot } = await sink.finish();
+
+  const byId = new Map<string, PartitionResult["accounts"][number]>();
+  for (const r of results) {
+    stats.ticks += r.ticks;
+    for (const a of r.accounts) byId.set(a.accountId, a);
+  }
+  const accounts: AccountInfo[] = [];
+  let first = Infinity;
+  for (const id of accountOrder) {
+    const a = byId.get(id) as PartitionResult["accounts"][number];
+    accounts.push({ accountId: a.accountId, tier: a.tier, firstEventMs: a.firstEventMs });
+    if (a.firstEventAt !== undefined) first = Math.min(first, Date.parse(a.firstEventAt));
+  }
+  stats.accounts = accounts.length;
   if (lastMs > -Infinity) {
-    let first = Infinity;
-    for (const s of states.values()) if (s.firstEventAt) first = Math.min(first, Date.parse(s.firstEventAt));
     stats.firstEventAt = Number.isFinite(first) ? new Date(first).toISOString() : null;
     stats.lastEventAt = new Date(lastMs).toISOString();
   }
   opts.onProgress?.({ events: stats.events, at: stats.lastEventAt ?? "" });
-  return { episodes: tracker.episodes(), states, snapshot, stats };
+  const episodes = results.length === 1 ? (results[0] as PartitionResult).episodes : results.flatMap((r) => r.episodes).sort(byFiredAt);
+  return {
+    episodes,
+    accounts,
+    snapshot: snapshot === undefined ? undefined : rankSnapshot(snapshot, opts.asOfMs as number, config.version),
+    stats,
+  };
 }

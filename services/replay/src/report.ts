@@ -17,12 +17,8 @@ export interface AccountInfo {
 }
 
 /** What the report needs of each replayed account's final state. */
-export function accountInfos(states: Iterable<AccountState>): AccountInfo[] {
-  return [...states].map((s) => ({
-    accountId: s.accountId,
-    tier: s.profile?.tier ?? null,
-    firstEventMs: s.firstEventAt === undefined ? 0 : Date.parse(s.firstEventAt),
-  }));
+export function accountInfo(s: AccountState): AccountInfo {
+  return { accountId: s.accountId, tier: s.profile?.tier ?? null, firstEventMs: s.firstEventAt === undefined ? 0 : Date.parse(s.firstEventAt) };
 }
 
 export interface LeadTime {

@@ -2,7 +2,7 @@ import type { ChurnEvent, Locale } from "@churnwatch/contracts";
 import type { EngineConfig } from "@churnwatch/engine";
 import type { Label } from "./labels.ts";
 import { replay, type ReplayProgress } from "./replayer.ts";
-import { accountInfos, metrics } from "./report.ts";
+import { metrics } from "./report.ts";
 import type { SweepScore } from "./sweep.ts";
 
 /** What every sweep point is scored against: the same replay settings, truth and period as the main run. */
@@ -23,6 +23,6 @@ export async function scorePoint(
 ): Promise<SweepScore> {
   const r = await replay(events, { config, tickMs: ctx.tickMs, locale: ctx.locale, ...(onProgress ? { onProgress } : {}) });
   const labels = new Map(ctx.labels.map((l) => [l.accountId, l]));
-  const m = metrics(accountInfos(r.states.values()), r.episodes, { labels, periodEndMs: ctx.periodEndMs, lookbackMs: ctx.lookbackMs });
+  const m = metrics(r.accounts, r.episodes, { labels, periodEndMs: ctx.periodEndMs, lookbackMs: ctx.lookbackMs });
   return { precision: m.precision, recall: m.recall, medianLeadDays: m.leadTimeDays.median, alertsPerAccountMonth: m.alertsPerAccountMonth };
 }
