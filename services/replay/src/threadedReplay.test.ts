@@ -46,6 +46,12 @@ describe("replay with its accounts split over worker threads", () => {
     await expect(replayInThreads(messy, { ...opts, onUnsorted: "throw" }, 2)).rejects.toBeInstanceOf(UnsortedInputError);
   }, 60_000);
 
+  it("says what to do when a thread runs out of memory", async () => {
+    await expect(replayInThreads(events, opts, 2, { maxOldGenerationSizeMb: 4, maxYoungGenerationSizeMb: 1 })).rejects.toThrow(
+      /a replay thread ran out of memory .*more --threads/,
+    );
+  }, 60_000);
+
   it("fails with the thread's error instead of waiting for it forever", async () => {
     const bad = { ...defaultConfig, rules: undefined } as unknown as ReplayOptions["config"];
     await expect(replayInThreads(events, { config: bad }, 2)).rejects.toThrow(/replay thread \d/);

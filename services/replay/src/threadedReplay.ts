@@ -1,4 +1,4 @@
-import type { Worker } from "node:worker_threads";
+import type { ResourceLimits, Worker } from "node:worker_threads";
 import type { ChurnEvent } from "@churnwatch/contracts";
 import type { SnapshotEntry } from "@churnwatch/engine";
 import type { PartitionOptions, PartitionResult } from "./partition.ts";
@@ -32,15 +32,27 @@ export function partitionOf(accountId: string, partitions: number): number {
  * the episodes, snapshot and counts are those of `replay` (the tests compare them). With one thread it is
  * `replay` itself, in this thread.
  */
-export async function replayInThreads(events: AsyncIterable<ChurnEvent> | Iterable<ChurnEvent>, opts: ReplayOptions, threads: number): Promise<ReplayResult> {
+export async function replayInThreads(
+  events: AsyncIterable<ChurnEvent> | Iterable<ChurnEvent>,
+  opts: ReplayOptions,
+  threads: number,
+  /** For tests: each thread's own heap limits. */
+  resourceLimits?: ResourceLimits,
+): Promise<ReplayResult> {
   if (threads <= 1) return replay(events, opts);
   const partitionOpts: PartitionOptions = { config: opts.config, locale: opts.locale ?? "en", everyTick: opts.everyTick ?? false };
-  const workers = Array.from({ length: threads }, () => startWorker(WORKER, partitionOpts));
+  const workers = Array.from({ length: threads }, () => startWorker(WORKER, partitionOpts, resourceLimits));
   try {
     return await drive(events, opts, threadedSink(workers));
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
+}
+
+/** A thread's failure, with what to do about it when it is memory: each thread holds its share of the accounts. */
+function threadError(err: Error): Error {
+  if ((err as NodeJS.ErrnoException).code !== "ERR_WORKER_OUT_OF_MEMORY") return err;
+  return new Error(`a replay thread ran out of memory (${err.message}): each thread holds the states of its share of the accounts; run with more --threads or raise --max-old-space-size`);
 }
 
 function threadedSink(workers: Worker[]): PartitionSink {
@@ -69,7 +81,7 @@ function threadedSink(workers: Worker[]): PartitionSink {
       changed();
     });
     worker.on("error", (err) => {
-      failure ??= err;
+      failure ??= threadError(err);
       changed();
     });
     worker.on("exit", (code) => {
