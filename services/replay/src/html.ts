@@ -91,18 +91,76 @@ function period(report: BacktestReport): string {
   return `${esc(report.period.from.slice(0, 10))} to ${esc(report.period.to.slice(0, 10))} (UTC)`;
 }
 
+/**
+ * The sweep's points on precision (up) against recall (across), numbered as in the table: where a threshold
+ * trades one for the other is easier seen than read. Frontier points are filled, the default is ringed; points
+ * with the same precision and recall share a dot and list every number.
+ */
+function sweepScatterSvg(rows: readonly SweepRow[]): string {
+  const scored = rows.map((r, i) => ({ ...r, n: i + 1 })).filter((r) => r.precision !== null && r.recall !== null);
+  if (scored.length === 0) return "";
+  const w = 520;
+  const h = 360;
+  const left = 50;
+  const bottom = 40;
+  const top = 20;
+  const right = 20;
+  // Axes from a round tenth below the lowest value to 100%, so that close points do not pile up.
+  const lo = (xs: number[]) => Math.max(0, Math.floor(Math.min(...xs) * 10 - 0.5) / 10);
+  const xMin = lo(scored.map((r) => r.recall as number));
+  const yMin = lo(scored.map((r) => r.precision as number));
+  const x = (v: number) => left + ((v - xMin) / (1 - xMin)) * (w - left - right);
+  const y = (v: number) => h - bottom - ((v - yMin) / (1 - yMin)) * (h - top - bottom);
+  const ticks = (min: number) => Array.from({ length: Math.round((1 - min) * 10) + 1 }, (_, i) => min + i / 10);
+  const grid =
+    ticks(xMin)
+      .map((v) => `<line x1="${x(v)}" y1="${top}" x2="${x(v)}" y2="${h - bottom}" stroke="#eee"/><text x="${x(v)}" y="${h - bottom + 14}" font-size="10" text-anchor="middle">${pct(v)}</text>`)
+      .join("") +
+    ticks(yMin)
+      .map((v) => `<line x1="${left}" y1="${y(v)}" x2="${w - right}" y2="${y(v)}" stroke="#eee"/><text x="${left - 4}" y="${y(v) + 3}" font-size="10" text-anchor="end">${pct(v)}</text>`)
+      .join("");
+  const spots = new Map<string, typeof scored>();
+  for (const r of scored) {
+    const key = `${r.precision}|${r.recall}`;
+    spots.set(key, [...(spots.get(key) ?? []), r]);
+  }
+  const dots = [...spots.values()]
+    .map((group) => {
+      const first = group[0] as (typeof scored)[number];
+      const cx = x(first.recall as number);
+      const cy = y(first.precision as number);
+      const frontier = group.some((r) => r.frontier);
+      const isDefault = group.some((r) => r.name === "default");
+      const title = group.map((r) => `${r.n}. ${r.name}: precision ${pct(r.precision)}, recall ${pct(r.recall)}, median lead ${days(r.medianLeadDays)} d`).join("\n");
+      return (
+        (isDefault ? `<circle cx="${cx}" cy="${cy}" r="9" fill="none" stroke="#222" stroke-width="1.5"/>` : "") +
+        `<circle cx="${cx}" cy="${cy}" r="5" fill="${frontier ? "#2e8b57" : "#fff"}" stroke="${frontier ? "#2e8b57" : "#888"}" stroke-width="1.5"><title>${esc(title)}</title></circle>` +
+        `<text x="${cx + 11}" y="${cy + 4}" font-size="10">${esc(group.map((r) => r.n).join(","))}</text>`
+      );
+    })
+    .join("");
+  return (
+    `<svg width="${w}" height="${h}" role="img" aria-label="Sweep points: precision against recall">${grid}` +
+    `<line x1="${left}" y1="${h - bottom}" x2="${w - right}" y2="${h - bottom}" stroke="#333"/><line x1="${left}" y1="${top}" x2="${left}" y2="${h - bottom}" stroke="#333"/>` +
+    `${dots}<text x="${(left + w - right) / 2}" y="${h - 6}" font-size="11" text-anchor="middle">recall</text>` +
+    `<text x="12" y="${(top + h - bottom) / 2}" font-size="11" text-anchor="middle" transform="rotate(-90 12 ${(top + h - bottom) / 2})">precision</text></svg>` +
+    `<p><small>Filled: on the frontier (no other point better on precision, recall and lead time at once). Ringed: the rules as configured. Numbers refer to the table.</small></p>`
+  );
+}
+
 function sweepTableHtml(rows: readonly SweepRow[]): string {
   const body = rows
     .map(
-      (r) =>
-        `<tr${r.frontier ? ' class="frontier"' : ""}><td>${esc(r.name)}</td><td>${pct(r.precision)}</td><td>${pct(r.recall)}</td>` +
+      (r, i) =>
+        `<tr${r.frontier ? ' class="frontier"' : ""}><td>${i + 1}</td><td class="name">${esc(r.name)}</td><td>${pct(r.precision)}</td><td>${pct(r.recall)}</td>` +
         `<td>${days(r.medianLeadDays)}</td><td>${r.alertsPerAccountMonth?.toFixed(3) ?? "–"}</td><td>${r.frontier ? "★" : ""}</td></tr>`,
     )
     .join("");
   return (
     "<h2>Threshold sweep</h2>" +
+    sweepScatterSvg(rows) +
     scrolling(
-      "<table><tr><th>point</th><th>precision</th><th>recall</th><th>median lead (d)</th>" +
+      '<table><tr><th>#</th><th class="name">point</th><th>precision</th><th>recall</th><th>median lead (d)</th>' +
         `<th>alerts / account-month</th><th>frontier</th></tr>${body}</table>`,
     )
   );
@@ -120,7 +178,7 @@ export function renderHtml(report: BacktestReport, opts: { title?: string; sweep
 <style>
 body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:70rem}
 table{border-collapse:collapse;margin:1rem 0;font-size:.875rem}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}
-.wide{overflow-x:auto}td{white-space:nowrap}
+.wide{overflow-x:auto}td{white-space:nowrap}.name{text-align:left}
 th:first-child{text-align:left}.kpi{display:inline-block;margin:0 2rem 1rem 0}.kpi b{display:block;font-size:1.6rem}
 tr.frontier{background:#eef6ee}small{color:#666}
 </style></head><body>
