@@ -14,13 +14,16 @@ export type FromPartition =
   | { kind: "ack" }
   | { kind: "snapshot"; entries: SnapshotEntry[] }
   | { kind: "result"; result: PartitionResult }
-  | { kind: "failed"; message: string };
+  | { kind: "failed"; error: { name: string; message: string; stack: string | undefined } };
 
 const port = parentPort;
 if (port === null) throw new Error("partitionWorker.ts runs as a worker thread");
 const partition = new AccountPartition(workerData as PartitionOptions);
+// After a failure the partition's state is no longer the input's: it answers nothing more, the driver stops.
+let failed = false;
 
 port.on("message", (m: ToPartition) => {
+  if (failed) return;
   try {
     if (m.kind === "finish") {
       port.postMessage({ kind: "result", result: partition.result() } satisfies FromPartition);
@@ -33,6 +36,8 @@ port.on("message", (m: ToPartition) => {
     }
     port.postMessage({ kind: "ack" } satisfies FromPartition);
   } catch (err) {
-    port.postMessage({ kind: "failed", message: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies FromPartition);
+    failed = true;
+    const error = err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { name: "Error", message: String(err), stack: undefined };
+    port.postMessage({ kind: "failed", error } satisfies FromPartition);
   }
 });

@@ -144,6 +144,10 @@ export async function drive(events: AsyncIterable<ChurnEvent> | Iterable<ChurnEv
       sink.tick(nextTickMs);
       dedup.advance(nextTickMs);
       nextTickMs += tickMs;
+      // A long gap between two events is a run of boundaries: it must wait for the partitions like events do,
+      // or a year at one-minute ticks would queue half a million messages at once.
+      const wait = sink.backlog?.();
+      if (wait) await wait;
     }
     captureUpTo(ms);
     if (dedup.isStale(ms)) stats.stale++;

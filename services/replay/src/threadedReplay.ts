@@ -41,12 +41,22 @@ export async function replayInThreads(
 ): Promise<ReplayResult> {
   if (threads <= 1) return replay(events, opts);
   const partitionOpts: PartitionOptions = { config: opts.config, locale: opts.locale ?? "en", everyTick: opts.everyTick ?? false };
-  const workers = Array.from({ length: threads }, () => startWorker(WORKER, partitionOpts, resourceLimits));
+  const workers: Worker[] = [];
   try {
+    // Started inside the try: if one fails to start, those already running are stopped too.
+    for (let i = 0; i < threads; i++) workers.push(startWorker(WORKER, partitionOpts, resourceLimits));
     return await drive(events, opts, threadedSink(workers));
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
+}
+
+/** An error thrown in a thread, named for the thread, with the original's name, message and stack as its cause. */
+function threadFailure(index: number, error: { name: string; message: string; stack: string | undefined }): Error {
+  const cause = new Error(error.message);
+  cause.name = error.name;
+  if (error.stack !== undefined) cause.stack = error.stack;
+  return new Error(`replay thread ${index + 1}: ${error.name}: ${error.message}`, { cause });
 }
 
 /** A thread's failure, with what to do about it when it is memory: each thread holds its share of the accounts. */
@@ -77,7 +87,7 @@ function threadedSink(workers: Worker[]): PartitionSink {
       if (m.kind === "ack") inFlight[i] = (inFlight[i] as number) - 1;
       else if (m.kind === "snapshot") snapshots.push(m.entries);
       else if (m.kind === "result") results[i] = m.result;
-      else failure ??= new Error(`replay thread ${i + 1}: ${m.message}`);
+      else failure ??= threadFailure(i, m.error);
       changed();
     });
     worker.on("error", (err) => {
