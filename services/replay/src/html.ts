@@ -99,12 +99,8 @@ function period(report: BacktestReport): string {
 function sweepScatterSvg(rows: readonly SweepRow[]): string {
   const scored = rows.map((r, i) => ({ ...r, n: i + 1 })).filter((r) => r.precision !== null && r.recall !== null);
   if (scored.length === 0) return "";
-  const w = 520;
-  const h = 360;
-  const left = 50;
-  const bottom = 40;
-  const top = 20;
-  const right = 20;
+  // The plot's size and the margins left for the axes' labels.
+  const [w, h, left, bottom, top, right] = [520, 360, 50, 40, 20, 20];
   // Axes from a round tenth below the lowest value to 100%, so that close points do not pile up.
   const lo = (xs: number[]) => Math.max(0, Math.floor(Math.min(...xs) * 10 - 0.5) / 10);
   const xMin = lo(scored.map((r) => r.recall as number));
