@@ -4,15 +4,17 @@ import type { EngineConfig } from "@churnwatch/engine";
 import type { SweepScore } from "./sweep.ts";
 import type { PointContext } from "./sweepPoint.ts";
 import type { FromWorker, ToWorker } from "./sweepWorker.ts";
-import { startWorker } from "./workerThread.ts";
+import { startWorker, withMemoryAdvice } from "./workerThread.ts";
 
 const WORKER = new URL("./sweepWorker.ts", import.meta.url);
 
 /** A thread's failure, with what to do about it when it is memory: each thread holds its own copy of it all. */
-function threadError(err: Error): Error {
-  if ((err as NodeJS.ErrnoException).code !== "ERR_WORKER_OUT_OF_MEMORY") return err;
-  return new Error(`a sweep thread ran out of memory (${err.message}): each thread holds its own copy of the events and states; run with fewer --threads (1 replays the points one after another) or raise --max-old-space-size`);
-}
+const threadError = (err: Error) =>
+  withMemoryAdvice(
+    err,
+    "a sweep thread",
+    "each thread holds its own copy of the events and states; run with fewer --threads (1 replays the points one after another) or raise --max-old-space-size",
+  );
 
 /**
  * Scores the sweep's configs on `threads` worker threads, each with its own copy of the events, handing a

@@ -3,7 +3,7 @@ import { rankSnapshot, type AccountState, type EngineConfig, type SnapshotEntry 
 import { DedupWindow } from "./dedup.ts";
 import { byFiredAt, type Episode } from "./episodes.ts";
 import { UnsortedInputError } from "./order.ts";
-import { AccountPartition, type PartitionResult } from "./partition.ts";
+import { AccountPartition, type PartitionOptions, type PartitionResult } from "./partition.ts";
 import type { AccountInfo } from "./report.ts";
 import type { Snapshot } from "./snapshot.ts";
 
@@ -83,7 +83,7 @@ export async function replay(
   events: AsyncIterable<ChurnEvent> | Iterable<ChurnEvent>,
   opts: ReplayOptions,
 ): Promise<ReplayResult & { states: Map<string, AccountState> }> {
-  const partition = new AccountPartition({ config: opts.config, locale: opts.locale ?? "en", everyTick: opts.everyTick ?? false });
+  const partition = new AccountPartition(partitionOptions(opts));
   let snapshot: SnapshotEntry[] | undefined;
   const result = await drive(events, opts, {
     tick: (ms) => partition.tick(ms),
@@ -94,6 +94,11 @@ export async function replay(
     finish: async () => ({ results: [partition.result()], snapshot }),
   });
   return { ...result, states: partition.states };
+}
+
+/** What every partition of a replay is given: the per-account half of its options. */
+export function partitionOptions(opts: ReplayOptions): PartitionOptions {
+  return { config: opts.config, locale: opts.locale ?? "en", everyTick: opts.everyTick ?? false };
 }
 
 /**

@@ -12,6 +12,7 @@ const started = vi.hoisted(() => [] as Array<{ worker: Worker; exited: Promise<u
 vi.mock("./workerThread.ts", async (original) => {
   const real = await original<typeof import("./workerThread.ts")>();
   return {
+    ...real,
     startWorker: (...args: Parameters<typeof real.startWorker>) => {
       const worker = real.startWorker(...args);
       // Not events.once: it would reject on the thread's "error" event, which some tests cause on purpose.

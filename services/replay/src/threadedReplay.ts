@@ -1,10 +1,10 @@
 import type { ResourceLimits, Worker } from "node:worker_threads";
 import type { ChurnEvent } from "@churnwatch/contracts";
 import type { SnapshotEntry } from "@churnwatch/engine";
-import type { PartitionOptions, PartitionResult } from "./partition.ts";
+import type { PartitionResult } from "./partition.ts";
 import type { FromPartition, PartitionOp, ToPartition } from "./partitionWorker.ts";
-import { drive, replay, type PartitionSink, type ReplayOptions, type ReplayResult } from "./replayer.ts";
-import { startWorker } from "./workerThread.ts";
+import { drive, partitionOptions, replay, type PartitionSink, type ReplayOptions, type ReplayResult } from "./replayer.ts";
+import { startWorker, withMemoryAdvice } from "./workerThread.ts";
 
 const WORKER = new URL("./partitionWorker.ts", import.meta.url);
 /** Operations sent to a thread at once: one message per few hundred events keeps the cost of messages small. */
@@ -40,7 +40,7 @@ export async function replayInThreads(
   resourceLimits?: ResourceLimits,
 ): Promise<ReplayResult> {
   if (threads <= 1) return replay(events, opts);
-  const partitionOpts: PartitionOptions = { config: opts.config, locale: opts.locale ?? "en", everyTick: opts.everyTick ?? false };
+  const partitionOpts = partitionOptions(opts);
   const workers: Worker[] = [];
   try {
     // Started inside the try: if one fails to start, those already running are stopped too.
@@ -60,10 +60,8 @@ function threadFailure(index: number, error: { name: string; message: string; st
 }
 
 /** A thread's failure, with what to do about it when it is memory: each thread holds its share of the accounts. */
-function threadError(err: Error): Error {
-  if ((err as NodeJS.ErrnoException).code !== "ERR_WORKER_OUT_OF_MEMORY") return err;
-  return new Error(`a replay thread ran out of memory (${err.message}): each thread holds the states of its share of the accounts; run with more --threads or raise --max-old-space-size`);
-}
+const threadError = (err: Error) =>
+  withMemoryAdvice(err, "a replay thread", "each thread holds the states of its share of the accounts; run with more --threads or raise --max-old-space-size");
 
 function threadedSink(workers: Worker[]): PartitionSink {
   const n = workers.length;

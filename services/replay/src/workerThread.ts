@@ -12,3 +12,9 @@ export function startWorker(entry: URL, workerData: unknown, resourceLimits?: Re
   const boot = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
   return new Worker(boot, { eval: true, workerData, ...limits });
 }
+
+/** A thread's failure as it is, unless it ran out of memory: then with what to do about it (`advice`). */
+export function withMemoryAdvice(err: Error, thread: string, advice: string): Error {
+  if ((err as NodeJS.ErrnoException).code !== "ERR_WORKER_OUT_OF_MEMORY") return err;
+  return new Error(`${thread} ran out of memory (${err.message}): ${advice}`);
+}
