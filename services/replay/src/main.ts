@@ -113,11 +113,16 @@ async function run(cmd: RunCommand): Promise<number> {
   const { stats } = result;
   const seconds = (performance.now() - started) / 1000;
 
+  // Named in the summary line: --snapshot and --report have defaults, and a file written unannounced into
+  // the working directory is easy to overlook (and to commit).
+  const written: string[] = [];
   await writeLines(cmd.alerts, (function* () {
     for (const e of result.episodes) yield JSON.stringify(e);
   })());
+  if (cmd.alerts !== "-") written.push(cmd.alerts);
   if (cmd.asOfMs !== undefined && result.snapshot) {
     await writeFile(cmd.snapshot, JSON.stringify(result.snapshot, null, 2) + "\n", "utf8");
+    written.push(cmd.snapshot);
   }
 
   let headline = "";
@@ -151,7 +156,11 @@ async function run(cmd: RunCommand): Promise<number> {
       (cmd.alerts === "-" ? process.stderr : process.stdout).write(sweepTable(sweep));
     }
     await writeFile(cmd.report, JSON.stringify({ ...report, ...(sweep ? { sweep } : {}) }, null, 2) + "\n", "utf8");
-    if (cmd.html !== undefined) await writeFile(cmd.html, renderHtml(report, sweep ? { sweep } : {}), "utf8");
+    written.push(cmd.report);
+    if (cmd.html !== undefined) {
+      await writeFile(cmd.html, renderHtml(report, sweep ? { sweep } : {}), "utf8");
+      written.push(cmd.html);
+    }
     const o = report.overall;
     const pct = (x: number | null) => (x === null ? "-" : `${(x * 100).toFixed(1)}%`);
     headline =
@@ -162,7 +171,8 @@ async function run(cmd: RunCommand): Promise<number> {
   process.stderr.write(
     `replayed ${stats.events} events (${stats.applied} applied, ${stats.duplicates} duplicates, ${read.invalid} invalid lines` +
       `${stats.outOfOrder ? `, ${stats.outOfOrder} out of order` : ""}${stats.stale ? `, ${stats.stale} stale` : ""}) ` +
-      `for ${stats.accounts} accounts: ${result.episodes.length} alert episodes, ${stats.ticks} ticks, ${seconds.toFixed(1)} s, ${eps} events/s${headline}\n`,
+      `for ${stats.accounts} accounts: ${result.episodes.length} alert episodes, ${stats.ticks} ticks, ${seconds.toFixed(1)} s, ${eps} events/s${headline}` +
+      `${written.length > 0 ? `; wrote ${written.join(", ")}` : ""}\n`,
   );
   return 0;
 }
