@@ -13,7 +13,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { Queue, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import type { ChurnEvent } from "@churnwatch/contracts";
@@ -37,13 +36,14 @@ import {
   workerEnv,
   type BenchTopics,
 } from "./liveSupport.ts";
-import { cleanupAll, fmt, log, machineLine, percentile, progress, runBench, summarize, useKafka } from "./support.ts";
+import { benchArgs, cleanupAll, fmt, log, machineLine, percentile, progress, runBench, summarize, useKafka } from "./support.ts";
 import { spawnWorker, sweepsDone, waitWhileRunning } from "./workerProcess.ts";
 import { waitFor } from "@churnwatch/testing";
 import type { Admin, Producer } from "kafkajs";
 
-const { values: args } = parseArgs({
-  options: {
+const args = benchArgs(
+  import.meta.url,
+  {
     rate: { type: "string", default: "2000" },
     seconds: { type: "string", default: "30" },
     triggers: { type: "string", default: "4" },
@@ -55,7 +55,8 @@ const { values: args } = parseArgs({
     "sweep-ms": { type: "string", default: "60000" },
     worker: { type: "string", default: "inline" },
   },
-});
+  { worker: ["inline", "process"] },
+);
 
 const HOUR = 3_600_000;
 const TICK_MS = 20;

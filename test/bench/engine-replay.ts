@@ -11,19 +11,19 @@ import { once } from "node:events";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { parseArgs } from "node:util";
 import { decodeEvent } from "@churnwatch/contracts";
 import { defaultConfig, emptyState, step, type AccountState } from "@churnwatch/engine";
 import { simulate } from "@churnwatch/simulator";
 import { openInput, readEvents } from "../../services/replay/src/ndjson.ts";
 import { replay as replayTool } from "../../services/replay/src/replayer.ts";
 import { replayInThreads } from "../../services/replay/src/threadedReplay.ts";
-import { describeSummary, fmt, log, machineLine, progress, runBench, summarize, type Progress } from "./support.ts";
+import { benchArgs, describeSummary, fmt, log, machineLine, progress, runBench, summarize, type Progress } from "./support.ts";
 
 const DAY_MS = 86_400_000;
 
-const { values: args } = parseArgs({
-  options: {
+const args = benchArgs(
+  import.meta.url,
+  {
     accounts: { type: "string", default: "2000" },
     months: { type: "string", default: "24" },
     seed: { type: "string", default: "42" },
@@ -33,7 +33,8 @@ const { values: args } = parseArgs({
     // (f)'s threads; the replay command's default is the cores, at most 4.
     threads: { type: "string", default: String(Math.min(availableParallelism(), 4)) },
   },
-});
+  { phase: ["all", "bare", "engine", "tool"] },
+);
 
 async function writeHistory(file: string): Promise<number> {
   const sim = simulate({ seed: Number(args.seed), accounts: Number(args.accounts), months: Number(args.months), end: args.end });

@@ -10,7 +10,6 @@
  *       ceiling, however fast the rest.
  * Each run has its own group, queue and key prefix; everything is deleted at the end.
  */
-import { parseArgs } from "node:util";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import type { Admin, Kafka } from "kafkajs";
@@ -34,10 +33,11 @@ import {
   type BenchTopics,
   type DrainTiming,
 } from "./liveSupport.ts";
-import { cleanupAll, describeSummary, fmt, log, machineLine, runBench, summarize, useKafka } from "./support.ts";
+import { benchArgs, cleanupAll, describeSummary, fmt, log, machineLine, runBench, summarize, useKafka } from "./support.ts";
 
-const { values: args } = parseArgs({
-  options: {
+const args = benchArgs(
+  import.meta.url,
+  {
     accounts: { type: "string", default: "300" },
     months: { type: "string", default: "24" },
     seed: { type: "string", default: "42" },
@@ -46,7 +46,8 @@ const { values: args } = parseArgs({
     "no-live": { type: "boolean", default: false },
     phase: { type: "string", default: "all" },
   },
-});
+  { phase: ["all", "history", "live"] },
+);
 
 /** Every event inside the live window and the group counted as caught up: full evaluation on each batch. */
 const allLive = { LIVE_WINDOW_MS: String(20 * 365 * 86_400_000), CAUGHT_UP_MAX_LAG: String(1e9) };

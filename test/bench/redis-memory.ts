@@ -13,7 +13,6 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import type { ChurnEvent } from "@churnwatch/contracts";
 import { simulate } from "@churnwatch/simulator";
@@ -34,17 +33,18 @@ import {
   workerEnv,
   type BenchTopics,
 } from "./liveSupport.ts";
-import { cleanupAll, fmt, log, machineLine, percentile, progress, runBench, summarize, useKafka } from "./support.ts";
+import { benchArgs, cleanupAll, fmt, log, machineLine, percentile, progress, runBench, summarize, useKafka } from "./support.ts";
 import { spawnWorker, sweepsDone, waitWhileRunning, type ProcessMemory, type WorkerProcess } from "./workerProcess.ts";
 
-const { values: args } = parseArgs({
-  options: {
+const args = benchArgs(
+  import.meta.url,
+  {
     accounts: { type: "string", default: "100000" },
     months: { type: "string", default: "3" },
     seed: { type: "string", default: "42" },
     "sample-ms": { type: "string", default: "250" },
   },
-});
+);
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

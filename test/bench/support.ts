@@ -1,6 +1,8 @@
 // Shared pieces of the benchmark scripts: infrastructure, statistics, progress bars and output.
 // Benchmarks are scripts that print figures; nothing here asserts a speed.
+import { basename } from "node:path";
 import { cpus } from "node:os";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import cliProgress from "cli-progress";
 import { ensureKafka, stopKafka } from "../../infra/dev/kafka.ts";
 
@@ -42,6 +44,57 @@ export function machineLine(): string {
 }
 
 export const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+type Values<O extends Options> = ReturnType<typeof parseArgs<{ options: O }>>["values"];
+type Choices<O extends Options> = Partial<Record<keyof O & string, readonly string[]>>;
+
+/** The usage line of a benchmark, made from its options and their defaults (or the values they may take). */
+export function benchUsage<O extends Options>(script: string, options: O, choices: Choices<O> = {}): string {
+  const flags = Object.entries(options).map(([flag, o]) => {
+    const allowed = choices[flag as keyof O & string];
+    return o.type === "boolean" ? `[--${flag}]` : `[--${flag} ${allowed ? allowed.join("|") : String(o.default ?? "<value>")}]`;
+  });
+  return `Usage: pnpm exec tsx test/bench/${basename(script)} ${flags.join(" ")}\n`;
+}
+
+/**
+ * Parses and checks a benchmark's arguments; throws with the reason. An option whose default is a whole number
+ * must be one, one whose default is an instant must be one, and `choices` lists the values others may take.
+ */
+export function parseBenchArgs<O extends Options>(argv: string[], options: O, choices: Choices<O> = {}): Values<O> {
+  const values = parseArgs({ args: argv, options }).values as Record<string, unknown>;
+  for (const [flag, o] of Object.entries(options)) {
+    const value = values[flag];
+    if (typeof value !== "string") continue;
+    const allowed = choices[flag as keyof O & string];
+    if (allowed && !allowed.includes(value)) throw new Error(`--${flag} must be one of ${allowed.join(", ")} (got ${JSON.stringify(value)})`);
+    if (typeof o.default !== "string") continue;
+    if (/^\d+$/.test(o.default) && !/^\d+$/.test(value)) throw new Error(`--${flag} must be a whole number (got ${JSON.stringify(value)})`);
+    if (/^\d{4}-\d\d-\d\dT/.test(o.default) && Number.isNaN(Date.parse(value))) throw new Error(`--${flag} must be an ISO instant (got ${JSON.stringify(value)})`);
+  }
+  return values as Values<O>;
+}
+
+/**
+ * A benchmark's options from the command line, checked before anything starts: a mistyped flag or a count that
+ * is not a number is refused with the usage (exit 2), not with a parser's stack trace or a NaN run minutes
+ * later. `--help` prints the usage.
+ */
+export function benchArgs<const O extends Options>(script: string, options: O, choices: Choices<O> = {}): Values<O> {
+  const usage = benchUsage(script, options, choices);
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(usage);
+    process.exit(0);
+  }
+  try {
+    return parseBenchArgs(argv, options, choices);
+  } catch (err) {
+    process.stderr.write(`${basename(script)}: ${err instanceof Error ? err.message : String(err)}\n${usage}`);
+    process.exit(2);
+  }
+}
 
 /** A progress bar on stderr when it is a terminal; silent (but still callable) otherwise. */
 export interface Progress {

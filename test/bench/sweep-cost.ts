@@ -2,7 +2,6 @@
 // costs with the wake index (only the accounts whose wake has come) against a full sweep (every account, as
 // every sweep did before), in the same run, on real Redis. Kafka is not needed: the worker's account processor
 // and sweeper run in this process over a key prefix of the run's own, removed at the end.
-import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import type { ChurnEvent } from "@churnwatch/contracts";
 import { defaultConfig } from "@churnwatch/engine";
@@ -13,20 +12,21 @@ import { createRedisSignalStore } from "../../services/signal-worker/src/redisSi
 import { createStateCache } from "../../services/signal-worker/src/stateCache.ts";
 import { createSweeper, type SweepResult } from "../../services/signal-worker/src/sweeper.ts";
 import { benchLogger } from "./liveSupport.ts";
-import { fmt, log, machineLine, progress, runBench, summarize } from "./support.ts";
+import { benchArgs, fmt, log, machineLine, progress, runBench, summarize } from "./support.ts";
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 
-const { values: args } = parseArgs({
-  options: {
+const args = benchArgs(
+  import.meta.url,
+  {
     accounts: { type: "string", default: "10000" },
     months: { type: "string", default: "3" },
     seed: { type: "string", default: "42" },
     reps: { type: "string", default: "3" },
     "cache-mb": { type: "string", default: "32" },
   },
-});
+);
 
 runBench(async () => {
   const accounts = Number(args.accounts);
