@@ -43,6 +43,9 @@ const args = benchArgs(
     months: { type: "string", default: "3" },
     seed: { type: "string", default: "42" },
     "sample-ms": { type: "string", default: "250" },
+    // The worker's old-generation limit (--max-old-space-size), 0 for V8's own: how much of its peak is
+    // garbage V8 lets pile up while it has room, rather than memory the worker needs.
+    "worker-heap-mb": { type: "string", default: "0" },
   },
 );
 
@@ -57,25 +60,58 @@ async function usedMemory(redis: Redis): Promise<number> {
   return Number(match[1]);
 }
 
-/** RSS from /proc every few hundred ms, the largest seen per phase; the kernel's VmHWM gives the true peak. */
+/** What the worker's memory was made of at the highest RSS sampled. */
+interface PeakBreakdown {
+  phase: string;
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  stateCache: number;
+}
+
+/**
+ * RSS from /proc every few hundred ms, the largest seen per phase; the kernel's VmHWM gives the true peak. At
+ * each new highest sample the worker's own figures are read too (V8's heap, memory outside it, the state
+ * cache's JSON budget in use), so that the peak can be broken down. Only new highs ask the worker: the
+ * sampling of /proc alone costs it nothing.
+ */
 function sampleMemory(worker: WorkerProcess, everyMs: number) {
   const maxByPhase = new Map<string, number>();
   const series: number[] = [];
   let phase = "start";
+  let highest = 0;
+  let peak: PeakBreakdown | undefined;
   const timer = setInterval(() => {
-    worker.memory().then(
-      (m) => {
+    worker
+      .memory()
+      .then(async (m) => {
         series.push(m.rss);
         maxByPhase.set(phase, Math.max(maxByPhase.get(phase) ?? 0, m.rss));
-      },
-      () => undefined, // the process may be exiting; its figures so far stand
-    );
+        if (m.rss <= highest) return;
+        highest = m.rss;
+        const at = phase;
+        const figures = await worker.metrics();
+        const get = (name: string) => figures.get(name) ?? Number.NaN;
+        // A slower answer for an earlier, lower sample must not overwrite a later, higher one.
+        if (peak !== undefined && peak.rss >= m.rss) return;
+        peak = {
+          phase: at,
+          rss: m.rss,
+          heapUsed: get("nodejs_heap_size_used_bytes"),
+          heapTotal: get("nodejs_heap_size_total_bytes"),
+          external: get("nodejs_external_memory_bytes"),
+          stateCache: get("churnwatch_state_cache_bytes"),
+        };
+      })
+      .catch(() => undefined); // the process may be exiting; its figures so far stand
   }, everyMs);
   return {
     phase: (name: string) => void (phase = name),
     stop: () => clearInterval(timer),
     maxByPhase,
     series,
+    peak: () => peak,
   };
 }
 
@@ -181,7 +217,9 @@ async function main(): Promise<void> {
     await producer.connect();
     const created = await createBenchTopics(infra.brokers, "bench-memory");
     topics = created.topics;
-    const env = workerEnv(infra.brokers, topics, `${created.id}-w`);
+    const heapMb = Number(args["worker-heap-mb"]);
+    const heapLimit: Record<string, string> = heapMb > 0 ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --max-old-space-size=${heapMb}`.trim() } : {};
+    const env = { ...workerEnv(infra.brokers, topics, `${created.id}-w`), ...heapLimit };
     config = loadConfig(env);
     const usedBefore = await usedMemory(redis);
 
@@ -264,8 +302,18 @@ async function main(): Promise<void> {
     console.log(`  steady state, seen-markers only for the events of the last ${config.SEEN_TTL_DAYS} days: ${fmt((ours.bytes - (seen?.bytes ?? 0) + seenPerKey * withinTtl) / accounts)} B per account`);
     console.log(`  alert queue (BullMQ keys bull:${config.ALERT_QUEUE}:*, not per account): ${fmt(queueTotal.keys)} keys, ${mb(queueTotal.bytes)}`);
     console.log(`Redis INFO used_memory (shared with other tests, so only roughly this run's): ${mb(usedBefore)} before, ${mb(usedAfter)} loaded (+${mb(usedAfter - usedBefore)}, ${fmt((usedAfter - usedBefore) / accounts)} B per account), ${mb(usedCleaned)} after removing the run's keys (freed ${mb(usedAfter - usedCleaned)}, ${fmt((usedAfter - usedCleaned) / accounts)} B per account)`);
+    if (heapMb > 0) console.log(`worker started with --max-old-space-size=${heapMb}`);
     console.log(`worker RSS: idle on empty topics ${mb(idle.rss)} (peak ${mb(idle.peakRss)}); loaded ${mb(atLoaded.rss)}; after the sweep ${mb(atEnd.rss)}; peak over the run ${mb(atEnd.peakRss)} (VmHWM), ${fmt(atEnd.peakRss / idle.rss, 2)}× idle`);
     console.log(`  largest sampled every ${everyMs} ms: ${[...memory.maxByPhase].map(([p, v]) => `${p} ${mb(v)}`).join(", ")}; median while loading and sweeping ${mb(summarize(memory.series).median)}`);
+    const peak = memory.peak();
+    if (peak !== undefined) {
+      const rest = peak.rss - peak.heapTotal - peak.external;
+      console.log(
+        `  at the highest sample (${peak.phase}, RSS ${mb(peak.rss)}): V8 heap ${mb(peak.heapTotal)} reserved, ${mb(peak.heapUsed)} of it used ` +
+          `(the state cache's JSON budget in use: ${mb(peak.stateCache)}); memory outside the heap (buffers) ${mb(peak.external)}; ` +
+          `the rest (code, stacks, allocator slack) ${mb(rest)}`,
+      );
+    }
     console.log(`  V8 at the end: heap used ${mb(workerMetrics.get("nodejs_heap_size_used_bytes") ?? Number.NaN)} of ${mb(workerMetrics.get("nodejs_heap_size_total_bytes") ?? Number.NaN)}, external ${mb(workerMetrics.get("nodejs_external_memory_bytes") ?? Number.NaN)}`);
   } finally {
     const t = topics;
