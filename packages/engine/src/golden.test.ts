@@ -25,6 +25,9 @@ import { DAY_MS } from "./time.ts";
  * and payments.overdue the invoices paid in part, and once more for purchases.silence's chance of the
  * silence (stripped of it, every change and state was identical), and when the repeats were left out of the
  * evidence below two (the same check).
+ * Re-recorded on 2026-11-26 when the change of `orders.value` was rounded once from the exact sums instead of
+ * twice (to basis points, then to 0.1: −27.35… came out −27.3 against the −27.4 its value and baseline give):
+ * with that one figure taken out, every change and final state hashed as before.
  */
 const config: EngineConfig = pinnedConfig;
 
@@ -133,20 +136,20 @@ describe("golden replays (results pinned across engine optimisations)", () => {
   it("40 accounts × 18 months, seed 5, daily ticks", () => {
     const r = run(events(40, 18, 5), config);
     expect(r.changes).toBeGreaterThan(50);
-    expect(r.hash).toBe("62557f3a8d355308af62537ee94a825d29a95507473590505151ff6fd1990030");
+    expect(r.hash).toBe("d0feba035110b9d8a1776c9f22c7c768ae1ae42138a523860ccf8a95914b00d4");
   });
 
   it("late and re-delivered events, pending and keep-firing, an account override, frozen input", () => {
     const r = run(perturb(events(25, 18, 11)), variant, { frozen: true });
     expect(r.changes).toBeGreaterThan(20);
     expect(Object.keys(r.rules).filter((k) => k.endsWith(":fired")).length).toBe(5);
-    expect(r.hash).toBe("4c724ac079dd33cbd40cf989e7ceddb51e3ca8db674368b7118bcb90e7af8861");
+    expect(r.hash).toBe("4019a21f5153ac6fd97cc4ee2f84257e1e7e576a33ba6ce8eb1e57f8a983f542");
   });
 
   it("history recorded first, then stepped with states through JSON and ticks every 6 hours", () => {
     const r = run(perturb(events(15, 15, 7)), config, { viaJson: true, recordBefore: Date.parse("2025-09-01T00:00:00Z"), tickEveryMs: DAY_MS / 4 });
     expect(r.changes).toBeGreaterThan(10);
-    expect(r.hash).toBe("c88a64a1eada6d71cd2b856cfd10b03c05b2b1bece515b2c9cc13d5430c0de48");
+    expect(r.hash).toBe("f6d12cc24c95bd7374de9f3895a4a2cc52290c170fae8109dd1cfa72215190ae");
     // Four ticks a day through JSON takes about 5 s alone, longer on a shared 2-core box: past vitest's 5 s.
   }, 30_000);
 });

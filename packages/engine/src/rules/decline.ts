@@ -285,7 +285,8 @@ export function purchasesDecline({ state, view, asOfMs, thresholds, maxEventIds,
       baseline: formatMoney(baseline),
       threshold: formatMoney(fireAt),
       windowDays: t.windowDays,
-      changePct: round(-declinePct, 1) + 0,
+      // From the exact sums (declinePct is already rounded to basis points: rounding it again could be off).
+      changePct: Number(divRound((recent - baseline) * 1000n, baseline)) / 10 + 0,
     },
     {
       signal: "orders.count",

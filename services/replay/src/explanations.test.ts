@@ -1,0 +1,154 @@
+import type { ChurnEvent, Evidence } from "@churnwatch/contracts";
+import { defaultConfig, emptyState, parseAmount, step, type AccountState, type AlertChange } from "@churnwatch/engine";
+import { explainEvidence } from "@churnwatch/explain";
+import { simulate } from "@churnwatch/simulator";
+import { describe, expect, it } from "vitest";
+
+// Every alert carries its proof (the issue's words): the numbers an explanation states must be the ones the
+// history gives. Over a simulated world, each alert change is checked against figures recomputed here from the
+// raw events the account had sent by then, with none of the engine's code: window sums and counts, changes
+// against baselines, the sentences a manager reads, and the ids of the events that moved it.
+
+const DAY_MS = 86_400_000;
+
+interface Judged {
+  change: AlertChange;
+  /** The account's events applied when the change was made, in the order they were applied. */
+  seen: readonly ChurnEvent[];
+  currency: string | undefined;
+}
+
+/** The world's accounts replayed one by one through `step`, ticking at every UTC midnight between events. */
+function judgeWorld(): Judged[] {
+  const byAccount = new Map<string, ChurnEvent[]>();
+  for (const e of simulate({ seed: 4, accounts: 80, months: 24, end: "2026-11-01T00:00:00Z" })) {
+    const list = byAccount.get(e.accountId) ?? [];
+    list.push(e);
+    byAccount.set(e.accountId, list);
+  }
+  const judged: Judged[] = [];
+  for (const [accountId, events] of byAccount) {
+    let state: AccountState = emptyState(accountId);
+    const seen: ChurnEvent[] = [];
+    const run = (input: Parameters<typeof step>[1]) => {
+      const out = step(state, input, defaultConfig);
+      state = out.state;
+      for (const change of out.changes) judged.push({ change, seen: [...seen], currency: state.profile?.currency });
+    };
+    let nextTick = Math.ceil(Date.parse(events[0]?.occurredAt ?? "") / DAY_MS) * DAY_MS;
+    for (const event of events) {
+      for (; nextTick <= Date.parse(event.occurredAt); nextTick += DAY_MS) run({ kind: "tick", at: new Date(nextTick).toISOString() });
+      seen.push(event);
+      run({ kind: "event", event });
+    }
+  }
+  return judged;
+}
+
+const micros = (amount: string | number): bigint => parseAmount(amount);
+
+/** The orders placed in (from, to] and not cancelled by then, in the account's currency: sum and count. */
+function ordersIn(seen: readonly ChurnEvent[], fromMs: number, toMs: number, currency: string | undefined) {
+  const cancelled = new Set(seen.flatMap((e) => (e.type === "order.cancelled" ? [e.data.orderId] : [])));
+  let sum = 0n;
+  let count = 0;
+  for (const e of seen) {
+    if (e.type !== "order.placed" || cancelled.has(e.data.orderId)) continue;
+    const at = Date.parse(e.occurredAt);
+    if (at <= fromMs || at > toMs) continue;
+    count++;
+    if (currency === undefined || e.data.currency === currency) sum += micros(e.data.amount);
+  }
+  return { sum, count };
+}
+
+/** Half a unit of the last decimal written: the most a rounded figure can be off by. */
+function halfUlp(text: string): number {
+  const decimals = text.split(".")[1]?.length ?? 0;
+  return 0.5 * 10 ** -decimals;
+}
+
+const evidenceOf = (j: Judged, signal: Evidence["signal"]) => j.change.alert.evidence.find((e) => e.signal === signal);
+
+describe("explanations match the numbers", () => {
+  const judged = judgeWorld();
+  const shown = judged.filter((j) => j.change.type !== "resolved");
+
+  it("covers every rule, firing and updated alike", () => {
+    expect(new Set(judged.map((j) => j.change.alert.rule)).size).toBe(6);
+    expect(shown.filter((j) => j.change.type === "fired").length).toBeGreaterThan(10);
+  });
+
+  it("orders in the window: the value and count stated are the sum and count of the orders placed then", () => {
+    let checked = 0;
+    for (const j of shown) {
+      const value = evidenceOf(j, "orders.value");
+      const count = evidenceOf(j, "orders.count");
+      if (value?.windowDays === undefined || count === undefined) continue;
+      const at = Date.parse(j.change.alert.lastEvaluatedAt);
+      const actual = ordersIn(j.seen, at - value.windowDays * DAY_MS, at, j.currency);
+      // Money is stated in cents: within half a cent of the exact sum.
+      const cents = (m: bigint) => Number(m) / 1e6;
+      expect(Math.abs(Number(value.value) - cents(actual.sum)), `${j.change.alert.alertId} at ${j.change.alert.lastEvaluatedAt}`).toBeLessThanOrEqual(0.005);
+      expect(Number(count.value), j.change.alert.alertId).toBe(actual.count);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(5);
+  });
+
+  it("complaints in the window: the count stated is the complaints opened then", () => {
+    let checked = 0;
+    for (const j of shown) {
+      const count = evidenceOf(j, "complaints.count");
+      if (count?.windowDays === undefined) continue;
+      const at = Date.parse(j.change.alert.lastEvaluatedAt);
+      const opened = j.seen.filter((e) => e.type === "complaint.opened" && Date.parse(e.occurredAt) > at - count.windowDays! * DAY_MS && Date.parse(e.occurredAt) <= at);
+      expect(Number(count.value), j.change.alert.alertId).toBe(opened.length);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(5);
+  });
+
+  it("every change against a baseline is the change from the baseline to the value, to the precision they are written in", () => {
+    let checked = 0;
+    for (const j of shown) {
+      for (const e of j.change.alert.evidence) {
+        if (e.changePct === undefined || e.baseline === undefined) continue;
+        const value = Number(e.value);
+        const baseline = Number(e.baseline);
+        if (!Number.isFinite(value) || !Number.isFinite(baseline) || baseline === 0) continue;
+        const exact = ((value - baseline) / baseline) * 100;
+        // The stated value and baseline are rounded, and so is the change (to 0.1): allow exactly that much.
+        const slack = 0.05 + 100 * (halfUlp(e.value) / Math.abs(baseline) + (Math.abs(value) * halfUlp(e.baseline)) / (baseline * baseline)) + 1e-9;
+        expect(Math.abs(e.changePct - exact), `${j.change.alert.alertId} ${e.signal}: ${e.value} vs ${e.baseline}, ${e.changePct}%`).toBeLessThanOrEqual(slack);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  it("the sentence a manager reads states the same value, baseline and threshold, in English and in Chinese", () => {
+    const digits = (s: string) => s.replace(/[,\s]/g, "");
+    // A figure as the sentence writes it: money to cents, other figures as stated (trailing zeros aside).
+    const written = (e: Evidence, figure: string) => (e.unit === "money" ? Number(figure).toFixed(2) : String(Number(figure)));
+    for (const j of shown) {
+      for (const e of j.change.alert.evidence) {
+        for (const locale of ["en", "zh-CN"] as const) {
+          const sentence = digits(explainEvidence(e, locale, j.currency).sentence);
+          for (const figure of [e.value, e.baseline, e.threshold]) {
+            if (figure === undefined || !Number.isFinite(Number(figure))) continue;
+            expect(sentence, `${j.change.alert.alertId} ${e.signal} (${locale})`).toContain(written(e, figure).replace(/^-/, ""));
+          }
+        }
+      }
+    }
+  });
+
+  it("the ids of the events that moved it are the account's own, sent by then", () => {
+    for (const j of judged) {
+      const sent = new Set(j.seen.map((e) => e.eventId));
+      expect(j.change.alert.eventIds.length).toBeGreaterThan(0);
+      for (const id of j.change.alert.eventIds) expect(sent.has(id), `${j.change.alert.alertId}: ${id}`).toBe(true);
+    }
+  });
+});
