@@ -79,34 +79,33 @@ describe("explanations match the numbers", () => {
     expect(shown.filter((j) => j.change.type === "fired").length).toBeGreaterThan(10);
   });
 
-  it("orders in the window: the value and count stated are the sum and count of the orders placed then", () => {
-    let checked = 0;
+  /** The shown alerts stating `signal` over a window, with the window's bounds (from, at]. */
+  function windowed(signal: Evidence["signal"]) {
+    const out: Array<{ j: Judged; e: Evidence; fromMs: number; atMs: number }> = [];
     for (const j of shown) {
-      const value = evidenceOf(j, "orders.value");
-      const count = evidenceOf(j, "orders.count");
-      if (value?.windowDays === undefined || count === undefined) continue;
-      const at = Date.parse(j.change.alert.lastEvaluatedAt);
-      const actual = ordersIn(j.seen, at - value.windowDays * DAY_MS, at, j.currency);
-      // Money is stated in cents: within half a cent of the exact sum.
-      const cents = (m: bigint) => Number(m) / 1e6;
-      expect(Math.abs(Number(value.value) - cents(actual.sum)), `${j.change.alert.alertId} at ${j.change.alert.lastEvaluatedAt}`).toBeLessThanOrEqual(0.005);
-      expect(Number(count.value), j.change.alert.alertId).toBe(actual.count);
-      checked++;
+      const e = evidenceOf(j, signal);
+      if (e?.windowDays === undefined) continue;
+      const atMs = Date.parse(j.change.alert.lastEvaluatedAt);
+      out.push({ j, e, fromMs: atMs - e.windowDays * DAY_MS, atMs });
     }
-    expect(checked).toBeGreaterThan(5);
+    expect(out.length, signal).toBeGreaterThan(5);
+    return out;
+  }
+
+  it("orders in the window: the value and count stated are the sum and count of the orders placed then", () => {
+    for (const { j, e, fromMs, atMs } of windowed("orders.value")) {
+      const actual = ordersIn(j.seen, fromMs, atMs, j.currency);
+      // Money is stated in cents: within half a cent of the exact sum.
+      expect(Math.abs(Number(e.value) - Number(actual.sum) / 1e6), `${j.change.alert.alertId} at ${j.change.alert.lastEvaluatedAt}`).toBeLessThanOrEqual(0.005);
+      expect(Number(evidenceOf(j, "orders.count")?.value), j.change.alert.alertId).toBe(actual.count);
+    }
   });
 
   it("complaints in the window: the count stated is the complaints opened then", () => {
-    let checked = 0;
-    for (const j of shown) {
-      const count = evidenceOf(j, "complaints.count");
-      if (count?.windowDays === undefined) continue;
-      const at = Date.parse(j.change.alert.lastEvaluatedAt);
-      const opened = j.seen.filter((e) => e.type === "complaint.opened" && Date.parse(e.occurredAt) > at - count.windowDays! * DAY_MS && Date.parse(e.occurredAt) <= at);
-      expect(Number(count.value), j.change.alert.alertId).toBe(opened.length);
-      checked++;
+    for (const { j, e, fromMs, atMs } of windowed("complaints.count")) {
+      const opened = j.seen.filter((x) => x.type === "complaint.opened" && Date.parse(x.occurredAt) > fromMs && Date.parse(x.occurredAt) <= atMs);
+      expect(Number(e.value), j.change.alert.alertId).toBe(opened.length);
     }
-    expect(checked).toBeGreaterThan(5);
   });
 
   it("every change against a baseline is the change from the baseline to the value, to the precision they are written in", () => {
