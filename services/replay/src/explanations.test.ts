@@ -16,16 +16,23 @@ interface Judged {
   /** The account's events applied when the change was made, in the order they were applied. */
   seen: readonly ChurnEvent[];
   currency: string | undefined;
+  timezone: string | undefined;
 }
 
 /** The world's accounts replayed one by one through `step`, ticking at every UTC midnight between events. */
 function judgeWorld(): Judged[] {
   const byAccount = new Map<string, ChurnEvent[]>();
-  for (const e of simulate({ seed: 4, accounts: 80, months: 24, end: "2026-11-01T00:00:00Z" })) {
+  const endMs = Date.parse("2026-11-01T00:00:00Z");
+  for (const e of simulate({ seed: 4, accounts: 80, months: 24, end: new Date(endMs).toISOString() })) {
+    // The simulator's customers mostly pay early, which would leave the usual lateness at zero throughout: every
+    // fourth account here pays each invoice 12 days later than simulated, a habit of its own to measure against.
+    const late = e.type === "payment.received" && Number(e.accountId.replace(/\D/g, "")) % 4 === 0;
+    const event = late ? { ...e, occurredAt: new Date(Math.min(endMs, Date.parse(e.occurredAt) + 12 * DAY_MS)).toISOString() } : e;
     const list = byAccount.get(e.accountId) ?? [];
-    list.push(e);
+    list.push(event);
     byAccount.set(e.accountId, list);
   }
+  for (const list of byAccount.values()) list.sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
   const judged: Judged[] = [];
   for (const [accountId, events] of byAccount) {
     let state: AccountState = emptyState(accountId);
@@ -33,7 +40,7 @@ function judgeWorld(): Judged[] {
     const run = (input: Parameters<typeof step>[1]) => {
       const out = step(state, input, defaultConfig);
       state = out.state;
-      for (const change of out.changes) judged.push({ change, seen: [...seen], currency: state.profile?.currency });
+      for (const change of out.changes) judged.push({ change, seen: [...seen], currency: state.profile?.currency, timezone: state.profile?.timezone });
     };
     let nextTick = Math.ceil(Date.parse(events[0]?.occurredAt ?? "") / DAY_MS) * DAY_MS;
     for (const event of events) {
@@ -60,6 +67,50 @@ function ordersIn(seen: readonly ChurnEvent[], fromMs: number, toMs: number, cur
     if (currency === undefined || e.data.currency === currency) sum += micros(e.data.amount);
   }
   return { sum, count };
+}
+
+/** The calendar day (days since the epoch) of an instant in a zone, by the platform's own time-zone data. */
+function calendarDay(ms: number, timezone: string | undefined): number {
+  const local = new Intl.DateTimeFormat("en-CA", { timeZone: timezone ?? "UTC", year: "numeric", month: "2-digit", day: "2-digit" }).format(ms);
+  return Date.parse(`${local}T00:00:00Z`) / DAY_MS;
+}
+
+function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/**
+ * The invoices issued by `atMs`: those still open (payments short of the amount) and, for those paid within the
+ * retention (older ones are forgotten), the calendar days from due to the payment that completed them.
+ */
+function invoicesAt(seen: readonly ChurnEvent[], atMs: number, timezone: string | undefined) {
+  const issued = new Map<string, { dueMs: number; amount: bigint }>();
+  const payments = new Map<string, Array<{ atMs: number; eventId: string; amount: bigint }>>();
+  for (const e of seen) {
+    if (e.type === "invoice.issued") issued.set(e.data.invoiceId, { dueMs: Date.parse(e.data.dueAt), amount: micros(e.data.amount) });
+    if (e.type === "payment.received") {
+      const list = payments.get(e.data.invoiceId) ?? [];
+      list.push({ atMs: Date.parse(e.occurredAt), eventId: e.eventId, amount: micros(e.data.amount) });
+      payments.set(e.data.invoiceId, list);
+    }
+  }
+  const open: Array<{ dueMs: number }> = [];
+  const daysLate: number[] = [];
+  for (const [id, inv] of issued) {
+    let paid = 0n;
+    let paidAtMs: number | undefined;
+    const list = (payments.get(id) ?? []).sort((a, b) => a.atMs - b.atMs || (a.eventId < b.eventId ? -1 : 1));
+    for (const p of list) {
+      paid += p.amount;
+      if (paidAtMs === undefined && paid >= inv.amount) paidAtMs = p.atMs;
+    }
+    if (paidAtMs === undefined) open.push(inv);
+    else if (paidAtMs >= atMs - defaultConfig.retentionDays * DAY_MS) daysLate.push(calendarDay(paidAtMs, timezone) - calendarDay(inv.dueMs, timezone));
+  }
+  return { open, daysLate };
 }
 
 /** Half a unit of the last decimal written: the most a rounded figure can be off by. */
@@ -106,6 +157,22 @@ describe("explanations match the numbers", () => {
       const opened = j.seen.filter((x) => x.type === "complaint.opened" && Date.parse(x.occurredAt) > fromMs && Date.parse(x.occurredAt) <= atMs);
       expect(Number(e.value), j.change.alert.alertId).toBe(opened.length);
     }
+  });
+
+  it("payments: the days past due and the usual lateness stated are those of the invoices open and paid then", () => {
+    let checked = 0;
+    for (const j of shown) {
+      const pastDue = evidenceOf(j, "invoices.daysPastDue");
+      const usual = evidenceOf(j, "invoices.usualDaysLate");
+      if (pastDue === undefined || usual === undefined) continue;
+      const atMs = Date.parse(j.change.alert.lastEvaluatedAt);
+      const { open, daysLate } = invoicesAt(j.seen, atMs, j.timezone);
+      const worst = Math.max(...open.filter((i) => i.dueMs < atMs).map((i) => calendarDay(atMs, j.timezone) - calendarDay(i.dueMs, j.timezone)));
+      expect(Number(pastDue.value), j.change.alert.alertId).toBe(worst);
+      expect(Number(usual.value), j.change.alert.alertId).toBe(Math.round(Math.max(0, median(daysLate)) * 10) / 10);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(5);
   });
 
   it("every change against a baseline is the change from the baseline to the value, to the precision they are written in", () => {
