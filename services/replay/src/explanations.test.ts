@@ -175,6 +175,27 @@ describe("explanations match the numbers", () => {
     expect(checked).toBeGreaterThan(5);
   });
 
+  it("silence: the days since the latest order and the usual gap stated are those of the orders placed then", () => {
+    let checked = 0;
+    for (const j of shown) {
+      const quiet = evidenceOf(j, "orders.daysSinceLast");
+      if (quiet === undefined) continue;
+      const atMs = Date.parse(j.change.alert.lastEvaluatedAt);
+      const cancelled = new Set(j.seen.flatMap((e) => (e.type === "order.cancelled" ? [e.data.orderId] : [])));
+      // Orders kept: placed within the retention. Silence counts from the latest placement, cancelled or not;
+      // the usual gap is between the orders that stood.
+      const placed = j.seen.flatMap((e) => (e.type === "order.placed" && Date.parse(e.occurredAt) >= atMs - defaultConfig.retentionDays * DAY_MS ? [e] : []));
+      const latest = Math.max(...placed.map((e) => Date.parse(e.occurredAt)));
+      const times = placed.filter((e) => !cancelled.has(e.data.orderId)).map((e) => Date.parse(e.occurredAt)).sort((a, b) => a - b);
+      const gaps = times.slice(1).map((t, i) => (t - (times[i] as number)) / DAY_MS);
+      const tenth = (x: number) => Math.round(x * 10) / 10;
+      expect(Number(quiet.value), j.change.alert.alertId).toBe(tenth((atMs - latest) / DAY_MS));
+      expect(Number(quiet.baseline), j.change.alert.alertId).toBe(tenth(median(gaps)));
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(5);
+  });
+
   it("every change against a baseline is the change from the baseline to the value, to the precision they are written in", () => {
     let checked = 0;
     for (const j of shown) {
