@@ -1,5 +1,5 @@
-import type { ChurnEvent, Evidence } from "@churnwatch/contracts";
-import { defaultConfig, emptyState, parseAmount, step, type AccountState, type AlertChange } from "@churnwatch/engine";
+import type { ChurnEvent, Evidence, Tier } from "@churnwatch/contracts";
+import { defaultConfig, emptyState, parseAmount, step, thresholdsFor, type AccountState, type AlertChange } from "@churnwatch/engine";
 import { explainEvidence } from "@churnwatch/explain";
 import { simulate } from "@churnwatch/simulator";
 import { describe, expect, it } from "vitest";
@@ -17,6 +17,7 @@ interface Judged {
   seen: readonly ChurnEvent[];
   currency: string | undefined;
   timezone: string | undefined;
+  tier: Tier | undefined;
 }
 
 /** The world's accounts replayed one by one through `step`, ticking at every UTC midnight between events. */
@@ -40,7 +41,7 @@ function judgeWorld(): Judged[] {
     const run = (input: Parameters<typeof step>[1]) => {
       const out = step(state, input, defaultConfig);
       state = out.state;
-      for (const change of out.changes) judged.push({ change, seen: [...seen], currency: state.profile?.currency, timezone: state.profile?.timezone });
+      for (const change of out.changes) judged.push({ change, seen: [...seen], currency: state.profile?.currency, timezone: state.profile?.timezone, tier: state.profile?.tier });
     };
     let nextTick = Math.ceil(Date.parse(events[0]?.occurredAt ?? "") / DAY_MS) * DAY_MS;
     for (const event of events) {
@@ -152,10 +153,13 @@ describe("explanations match the numbers", () => {
     }
   });
 
-  it("complaints in the window: the count stated is the complaints opened then", () => {
+  it("complaints in the window: the count and the severity-weighted points stated are those of the complaints opened then", () => {
     for (const { j, e, fromMs, atMs } of windowed("complaints.count")) {
-      const opened = j.seen.filter((x) => x.type === "complaint.opened" && Date.parse(x.occurredAt) > fromMs && Date.parse(x.occurredAt) <= atMs);
+      const opened = j.seen.flatMap((x) => (x.type === "complaint.opened" && Date.parse(x.occurredAt) > fromMs && Date.parse(x.occurredAt) <= atMs ? [x] : []));
       expect(Number(e.value), j.change.alert.alertId).toBe(opened.length);
+      const { weights } = thresholdsFor(defaultConfig, j.tier, j.change.alert.alertId.split(":")[0] as string)["complaints.spike"];
+      const points = opened.reduce((sum, x) => sum + weights[x.data.severity], 0);
+      expect(Number(evidenceOf(j, "complaints.weighted")?.value), j.change.alert.alertId).toBe(points);
     }
   });
 
