@@ -53,7 +53,6 @@ function judgeWorld(): Judged[] {
   return judged;
 }
 
-const micros = (amount: string | number): bigint => parseAmount(amount);
 
 /** The orders placed in (from, to] and not cancelled by then, in the account's currency: sum and count. */
 function ordersIn(seen: readonly ChurnEvent[], fromMs: number, toMs: number, currency: string | undefined) {
@@ -65,15 +64,22 @@ function ordersIn(seen: readonly ChurnEvent[], fromMs: number, toMs: number, cur
     const at = Date.parse(e.occurredAt);
     if (at <= fromMs || at > toMs) continue;
     count++;
-    if (currency === undefined || e.data.currency === currency) sum += micros(e.data.amount);
+    if (currency === undefined || e.data.currency === currency) sum += parseAmount(e.data.amount);
   }
   return { sum, count };
 }
 
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar day (days since the epoch) of an instant in a zone, by the platform's own time-zone data. */
 function calendarDay(ms: number, timezone: string | undefined): number {
-  const local = new Intl.DateTimeFormat("en-CA", { timeZone: timezone ?? "UTC", year: "numeric", month: "2-digit", day: "2-digit" }).format(ms);
-  return Date.parse(`${local}T00:00:00Z`) / DAY_MS;
+  const zone = timezone ?? "UTC";
+  let format = dayFormats.get(zone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" });
+    dayFormats.set(zone, format);
+  }
+  return Date.parse(`${format.format(ms)}T00:00:00Z`) / DAY_MS;
 }
 
 function median(values: readonly number[]): number {
@@ -91,10 +97,10 @@ function invoicesAt(seen: readonly ChurnEvent[], atMs: number, timezone: string 
   const issued = new Map<string, { dueMs: number; amount: bigint }>();
   const payments = new Map<string, Array<{ atMs: number; eventId: string; amount: bigint }>>();
   for (const e of seen) {
-    if (e.type === "invoice.issued") issued.set(e.data.invoiceId, { dueMs: Date.parse(e.data.dueAt), amount: micros(e.data.amount) });
+    if (e.type === "invoice.issued") issued.set(e.data.invoiceId, { dueMs: Date.parse(e.data.dueAt), amount: parseAmount(e.data.amount) });
     if (e.type === "payment.received") {
       const list = payments.get(e.data.invoiceId) ?? [];
-      list.push({ atMs: Date.parse(e.occurredAt), eventId: e.eventId, amount: micros(e.data.amount) });
+      list.push({ atMs: Date.parse(e.occurredAt), eventId: e.eventId, amount: parseAmount(e.data.amount) });
       payments.set(e.data.invoiceId, list);
     }
   }

@@ -1,6 +1,6 @@
 import { divRound, formatMoney } from "../money.ts";
 import { levelFor, scoreFor } from "../score.ts";
-import { changePct, num, optionalPct, round } from "../stats.ts";
+import { changePct, num, optionalPct } from "../stats.ts";
 import { DAY_MS, parseInstant } from "../time.ts";
 import { lowerBound, orderSeries, upperBound } from "../series.ts";
 import { latestIds } from "../view.ts";
