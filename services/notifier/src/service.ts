@@ -50,6 +50,8 @@ export interface Notifier {
   opsPort(): number | undefined;
   /** The alerts API's port once started (API_PORT 0 picks a free one). */
   apiPort(): number | undefined;
+  /** Every route the API registered (method and path), each with its declared access. */
+  apiRoutes(): ReadonlyArray<{ method: string; url: string }>;
   /** Runs one policy tick now (the scheduler runs them every TICK_INTERVAL_MS) and relays what it decided. */
   tick(): Promise<number>;
   lifecycle(): Lifecycle;
@@ -260,6 +262,7 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
     start,
     opsPort: () => ops?.port,
     apiPort: () => apiPort,
+    apiRoutes: () => api?.declaredRoutes ?? [],
     async tick() {
       if (!lifecycle) throw new Error("notifier not started");
       return tickAll();

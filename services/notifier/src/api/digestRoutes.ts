@@ -7,12 +7,11 @@ import { verifyUnsubscribeToken } from "../digest/unsubscribeLinks.ts";
 import { digestCatalogs } from "../render/digestCatalog.ts";
 import { escapeHtml as e } from "../render/index.ts";
 import { page, resultPage } from "./pages.ts";
-import { authenticate, type ApiToken } from "./tokens.ts";
+import { access } from "./access.ts";
 
 export interface DigestRouteDeps {
   subscriptions: Subscriptions;
   preview: (id: string) => Promise<DigestPreview | undefined>;
-  tokens: readonly ApiToken[];
   linkSecret: string;
   now: () => number;
   logger: Logger;
@@ -26,38 +25,33 @@ const html = (reply: FastifyReply, code: number, body: string) => reply.code(cod
  */
 export function registerDigestRoutes(app: FastifyInstance, deps: DigestRouteDeps): void {
   const subs = deps.subscriptions;
-  // The /api hook has already refused a missing or unknown token; this one needs operations scope.
-  const operations = async (req: FastifyRequest, reply: FastifyReply) => {
-    if (authenticate(req.headers.authorization, deps.tokens)?.scope.kind !== "all") {
-      return reply.code(403).send({ error: "digest subscriptions need an operations token" });
-    }
-  };
+  const operations = access("operations");
   const idOf = (req: FastifyRequest) => (req.params as { id: string }).id;
 
-  app.get("/api/digests", { preHandler: operations }, async () => ({
+  app.get("/api/digests", operations, async () => ({
     subscriptions: (await subs.list()).map((s) => described(s, deps.now())),
   }));
-  app.post("/api/digests", { preHandler: operations }, async (req, reply) => {
+  app.post("/api/digests", operations, async (req, reply) => {
     const r = await subs.create(req.body ?? {});
     if ("error" in r) return reply.code(400).send({ error: "invalid subscription", detail: r.error });
     return reply.code(201).send(r);
   });
-  app.get("/api/digests/:id", { preHandler: operations }, async (req, reply) => {
+  app.get("/api/digests/:id", operations, async (req, reply) => {
     const s = await subs.get(idOf(req));
     return s ? described(s, deps.now()) : reply.code(404).send({ error: "no such subscription" });
   });
   /** What the subscriber would get now: to check a new subscription's filters before its first run. */
-  app.get("/api/digests/:id/preview", { preHandler: operations }, async (req, reply) => {
+  app.get("/api/digests/:id/preview", operations, async (req, reply) => {
     const p = await deps.preview(idOf(req));
     return p ?? reply.code(404).send({ error: "no such subscription" });
   });
-  app.put("/api/digests/:id", { preHandler: operations }, async (req, reply) => {
+  app.put("/api/digests/:id", operations, async (req, reply) => {
     const r = await subs.replace(idOf(req), req.body ?? {});
     if (!r) return reply.code(404).send({ error: "no such subscription" });
     if ("error" in r) return reply.code(400).send({ error: "invalid subscription", detail: r.error });
     return r;
   });
-  app.delete("/api/digests/:id", { preHandler: operations }, async (req, reply) => {
+  app.delete("/api/digests/:id", operations, async (req, reply) => {
     const removed = await subs.remove(idOf(req), "operations");
     return removed ? reply.code(204).send() : reply.code(404).send({ error: "no such subscription" });
   });
@@ -76,7 +70,7 @@ export function registerDigestRoutes(app: FastifyInstance, deps: DigestRouteDeps
     if (!s || s.recipient.email !== check.claims.recipient) return void html(reply, 410, page(locale, digestCatalogs[locale].pages.title, `<p>${e(digestCatalogs[locale].pages.gone)}</p>`));
     return { subscription: s, locale, claims: check.claims };
   };
-  app.get("/digests/unsubscribe/:token", async (req, reply) => {
+  app.get("/digests/unsubscribe/:token", access("signedLink"), async (req, reply) => {
     const ok = await checked(req, reply);
     if (!ok) return reply;
     const t = digestCatalogs[ok.locale];
@@ -87,7 +81,7 @@ export function registerDigestRoutes(app: FastifyInstance, deps: DigestRouteDeps
     );
   });
   // Also the target of mail clients' one-click button (RFC 8058: a POST with List-Unsubscribe=One-Click).
-  app.post("/digests/unsubscribe/:token", async (req, reply) => {
+  app.post("/digests/unsubscribe/:token", access("signedLink"), async (req, reply) => {
     const ok = await checked(req, reply);
     if (!ok) return reply;
     await subs.remove(ok.subscription.id, "unsubscribe-link"); // no address in the logs

@@ -13,7 +13,8 @@ import { accountPage, formPage, resultPage } from "./pages.ts";
 import { verifyAccountLink } from "../links.ts";
 import { catalogs } from "../render/catalog.ts";
 import { explainEvidence } from "@churnwatch/explain";
-import { authenticate, authenticateBasic, type ApiToken } from "./tokens.ts";
+import type { ApiToken } from "./tokens.ts";
+import { access, installAccessControl, registerWithAccess, tokenOf } from "./access.ts";
 import { createBullBoard } from "@bull-board/api";
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { FastifyAdapter } from "@bull-board/fastify";
@@ -67,22 +68,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(formbody);
   const store = deps.lifecycle.store;
 
-  app.addHook("onRequest", async (req, reply) => {
-    if (req.url === "/ops" || req.url.startsWith("/ops/")) {
-      // The queue dashboard: operations only. A browser can log in with Basic auth (any user, the token as
-      // password), a script with the bearer header.
-      const token = authenticate(req.headers.authorization, deps.tokens) ?? authenticateBasic(req.headers.authorization, deps.tokens);
-      if (token?.scope.kind !== "all") {
-        return reply.code(401).header("www-authenticate", 'Basic realm="churnwatch operations", charset="UTF-8"').send({ error: "an operations token is required" });
-      }
-      return;
-    }
-    if (!req.url.startsWith("/api/")) return;
-    const token = authenticate(req.headers.authorization, deps.tokens);
-    if (!token) return reply.code(401).header("www-authenticate", "Bearer").send({ error: "missing or unknown bearer token" });
-    (req as FastifyRequest & { token?: ApiToken }).token = token;
-  });
-  const tokenOf = (req: FastifyRequest) => (req as FastifyRequest & { token?: ApiToken }).token as ApiToken;
+  installAccessControl(app, deps.tokens, deps.logger);
+  // Fastify's own 404 echoes the method and path back; say nothing about what was asked.
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: "not found" }));
 
   /** The entry when the caller may see it; otherwise a 404 that does not reveal whether the alert exists. */
   async function visibleEntry(req: FastifyRequest, reply: FastifyReply): Promise<{ accountId: string; rule: RuleId; entry: InboxEntry } | undefined> {
@@ -94,14 +82,14 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return { ...params.data, entry };
   }
 
-  app.get("/api/alerts", async (req, reply) => {
+  app.get("/api/alerts", access("accountManager"), async (req, reply) => {
     const q = listQuery.safeParse(req.query);
     if (!q.success) return refusal(reply, q.error);
     const inboxes = await store.loadMany(await store.allAccounts());
     return { alerts: listAlerts(inboxes, tokenOf(req).scope, q.data) };
   });
 
-  app.get("/api/alerts/:accountId/:rule", async (req, reply) => {
+  app.get("/api/alerts/:accountId/:rule", access("accountManager"), async (req, reply) => {
     const found = await visibleEntry(req, reply);
     if (!found) return reply;
     return {
@@ -133,20 +121,20 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     await deps.afterCommit().catch((err: unknown) => deps.logger.warn({ err }, "relay after an action failed; the loop retries"));
   }
 
-  app.post("/api/alerts/:accountId/:rule/acknowledge", (req, reply) => act(req, reply, (actor) => ({ type: "acknowledge", actor })));
-  app.post("/api/alerts/:accountId/:rule/snooze", async (req, reply) => {
+  app.post("/api/alerts/:accountId/:rule/acknowledge", access("accountManager"), (req, reply) => act(req, reply, (actor) => ({ type: "acknowledge", actor })));
+  app.post("/api/alerts/:accountId/:rule/snooze", access("accountManager"), async (req, reply) => {
     const body = snoozeBody.safeParse(req.body ?? {});
     if (!body.success) return refusal(reply, body.error);
     const b = body.data;
     return act(req, reply, (actor) => ("until" in b ? { type: "snooze", actor, until: b.until } : { type: "snoozeUntilWorse", actor }));
   });
-  app.post("/api/alerts/:accountId/:rule/dismiss", async (req, reply) => {
+  app.post("/api/alerts/:accountId/:rule/dismiss", access("accountManager"), async (req, reply) => {
     const body = dismissBody.safeParse(req.body ?? {});
     if (!body.success) return refusal(reply, body.error);
     return act(req, reply, (actor) => ({ type: "dismiss", actor, reason: body.data.reason }));
   });
 
-  app.get("/api/accounts/:accountId/history", async (req, reply) => {
+  app.get("/api/accounts/:accountId/history", access("accountManager"), async (req, reply) => {
     const { accountId } = req.params as { accountId: string };
     const inbox = await store.load(accountId);
     const scope = tokenOf(req).scope;
@@ -156,9 +144,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   /** Operations (scope *) confirm a defection; together with "not a risk" answers it feeds the backtest. */
-  app.post("/api/accounts/:accountId/defection", async (req, reply) => {
+  app.post("/api/accounts/:accountId/defection", access("operations"), async (req, reply) => {
     const token = tokenOf(req);
-    if (token.scope.kind !== "all") return reply.code(403).send({ error: "only an operations token can confirm a defection" });
     const body = defectionBody.safeParse(req.body ?? {});
     if (!body.success) return refusal(reply, body.error);
     const { accountId } = req.params as { accountId: string };
@@ -167,24 +154,23 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   /** The replay's labels file (`replay --labels`): confirmed defections, and accounts marked not a risk. */
-  app.get("/api/labels.csv", async (req, reply) => {
-    if (tokenOf(req).scope.kind !== "all") return reply.code(403).send({ error: "only an operations token can export labels" });
+  app.get("/api/labels.csv", access("operations"), async (_req, reply) => {
     return reply.type("text/csv; charset=utf-8").send(await deps.labels.csv());
   });
 
   if (deps.digests) {
-    registerDigestRoutes(app, { ...deps.digests, tokens: deps.tokens, linkSecret: deps.linkSecret, now: deps.now, logger: deps.logger });
+    registerDigestRoutes(app, { ...deps.digests, linkSecret: deps.linkSecret, now: deps.now, logger: deps.logger });
   }
 
   if (deps.queues && deps.queues.length > 0) {
     const board = new FastifyAdapter();
     board.setBasePath("/ops/queues");
     createBullBoard({ queues: deps.queues.map((q) => new BullMQAdapter(q)), serverAdapter: board });
-    await app.register(board.registerPlugin(), { prefix: "/ops/queues" });
+    await registerWithAccess(app, "operationsDashboard", (scope) => scope.register(board.registerPlugin(), { prefix: "/ops/queues" }));
   }
 
   // --- the pages behind the links in emails ---
-  app.get("/accounts/:accountId", async (req, reply) => {
+  app.get("/accounts/:accountId", access("signedLink"), async (req, reply) => {
     const { accountId } = req.params as { accountId: string };
     const { exp, sig } = req.query as { exp?: string; sig?: string };
     const check = verifyAccountLink({ accountId, exp, sig }, deps.linkSecret, deps.now());
@@ -230,14 +216,14 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     return who?.locale ?? a.locale;
   };
 
-  app.get("/actions/:token", async (req, reply) => {
+  app.get("/actions/:token", access("signedLink"), async (req, reply) => {
     const ok = await checked(req, reply);
     if (!ok) return reply;
     const html = formPage(localeOf(ok.entry, ok.claims.recipient), ok.claims.action, ok.entry.snapshot.account.name, ok.claims.rule, `./${ok.token}`);
     return reply.type("text/html; charset=utf-8").header("cache-control", "no-store").send(html);
   });
 
-  app.post("/actions/:token", async (req, reply) => {
+  app.post("/actions/:token", access("signedLink"), async (req, reply) => {
     const ok = await checked(req, reply);
     if (!ok) return reply;
     const { claims, entry } = ok;
