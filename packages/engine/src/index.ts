@@ -53,3 +53,16 @@ export {
   type SnapshotAccount,
   type SnapshotAlert,
 } from "./snapshot.ts";
+export {
+  bgNbdLogLikelihood,
+  expectedPurchases,
+  expectedPurchasesUnconditional,
+  pAlive,
+  probNoPurchase,
+  type BgNbdParams,
+  type BuyerSummary,
+} from "./model/bgnbd.ts";
+export { fitBgNbd, type BgNbdFit, type FitBgNbdOptions } from "./model/fit.ts";
+export { buyingDays, summarizeOccasions } from "./model/occasions.ts";
+export { rocAuc } from "./model/auc.ts";
+export { seededRandom, simulateBuyer, type SimulatedBuyer } from "./model/simulate.ts";
