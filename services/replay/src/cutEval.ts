@@ -1,0 +1,121 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * Judges predictors of defection at cuts of a wire-event history (see ../README.md, "Cut evaluation"):
+ *
+ *   pnpm exec tsx services/replay/src/cutEval.ts events.ndjson --cut 2010-12-10 --cut 2011-06-10
+ *     [--horizon-months 6] [--config rules.json] [--json out.json] [--html out.html] [--keep-tiers]
+ *
+ * Markdown on stdout; JSON and an HTML page with calibration plots when asked for.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import { defaultConfig, parseEngineConfig, type EngineConfig } from "@churnwatch/engine";
+import { cutHtml } from "./datasets/cutHtml.ts";
+import { evaluateCut, type CutResult } from "./datasets/cutEvaluate.ts";
+import { DEFAULT_HORIZON_MONTHS, parseCut } from "./datasets/cutLabels.ts";
+import { cutMarkdown } from "./datasets/cutMarkdown.ts";
+import { defaultPredictors } from "./datasets/cutPredictors.ts";
+import { newReadStats, openInput, readEvents } from "./ndjson.ts";
+import { loadSorted } from "./order.ts";
+
+const USAGE = `usage: cutEval.ts <events.ndjson|-> --cut <date|instant> [--cut …] [--horizon-months 6]
+  [--config rules.json] [--json out.json] [--html out.html] [--keep-tiers]
+  --keep-tiers  feed the engine the tiers as converted (default: re-rank them on revenue before each cut)
+`;
+
+class UsageError extends Error {}
+
+interface Args {
+  input: string;
+  cuts: number[];
+  horizonMonths: number;
+  config?: string;
+  json?: string;
+  html?: string;
+  retier: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { input: "", cuts: [], horizonMonths: DEFAULT_HORIZON_MONTHS, retier: true };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] as string;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === "--cut") {
+      try {
+        args.cuts.push(parseCut(value()));
+      } catch (err) {
+        throw new UsageError(`--cut: ${(err as Error).message}`);
+      }
+    } else if (flag === "--horizon-months") {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1) throw new UsageError("--horizon-months is a whole number of months ≥ 1");
+      args.horizonMonths = n;
+    } else if (flag === "--config") args.config = value();
+    else if (flag === "--json") args.json = value();
+    else if (flag === "--html") args.html = value();
+    else if (flag === "--keep-tiers") args.retier = false;
+    else if (flag.startsWith("--")) throw new UsageError(`unknown flag ${flag}`);
+    else if (args.input === "") args.input = flag;
+    else throw new UsageError(`one input file only (got ${flag} too)`);
+  }
+  if (args.input === "") throw new UsageError("an events file (or - for stdin) is required");
+  if (args.cuts.length === 0) throw new UsageError("at least one --cut is required");
+  return args;
+}
+
+async function loadConfig(path: string | undefined): Promise<EngineConfig> {
+  if (path === undefined) return defaultConfig;
+  const parsed = parseEngineConfig(await readFile(path, "utf8"));
+  if (!parsed.ok) throw new UsageError(`--config ${path} is not a valid rules file:\n  ${parsed.errors.join("\n  ")}`);
+  return parsed.config;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`cutEval: ${err.message}\n\n${USAGE}`);
+    return 2;
+  }
+  const started = performance.now();
+  const config = await loadConfig(args.config);
+  const read = newReadStats();
+  const events = await loadSorted(readEvents(openInput(args.input), { stats: read }));
+  const results: CutResult[] = [];
+  for (const cutMs of args.cuts) {
+    results.push(await evaluateCut(events, cutMs, defaultPredictors(config), { horizonMonths: args.horizonMonths, retier: args.retier }));
+  }
+  process.stdout.write(cutMarkdown(results));
+  const written: string[] = [];
+  const meta = { input: args.input, events: events.length, invalidLines: read.invalid, configVersion: config.version, retier: args.retier };
+  if (args.json !== undefined) {
+    await writeFile(args.json, JSON.stringify({ ...meta, cuts: results }, null, 2) + "\n", "utf8");
+    written.push(args.json);
+  }
+  if (args.html !== undefined) {
+    await writeFile(args.html, cutHtml(results, `Cut evaluation of ${args.input}`), "utf8");
+    written.push(args.html);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  process.stderr.write(
+    `cut evaluation: ${events.length} events (${read.invalid} invalid lines), ${results.length} cut(s): ` +
+      results.map((r) => `${r.cut.slice(0, 10)} ${r.eligible} eligible, ${r.defected} defected`).join("; ") +
+      `; ${seconds.toFixed(1)} s${written.length ? `; wrote ${written.join(", ")}` : ""}\n`,
+  );
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`cutEval: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
