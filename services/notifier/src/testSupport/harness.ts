@@ -10,6 +10,7 @@ import { parsePolicyConfig, type PolicyConfigInput } from "@churnwatch/policy";
 import { parseApiTokens } from "../api/tokens.ts";
 import { sampleNotification } from "../fixtures.ts";
 import type { NotifierConfig } from "../env.ts";
+import { singleKey, type LinkKeys } from "../linkKeys.ts";
 import { createNotifier, type Notifier } from "../service.ts";
 import { createMailSink, freePort, type MailSink, type ReceivedEmail } from "./mailSink.ts";
 import { waitFor } from "./waitFor.ts";
@@ -75,6 +76,8 @@ export interface HarnessOptions {
   startAt?: string;
   listen?: boolean;
   tickIntervalMs?: number;
+  /** The link keys (a rotation); by default one key, SECRET under the id k1. */
+  linkKeys?: LinkKeys;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -96,7 +99,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     emailQueueName: `emails-int-${id}`,
     concurrency: 2,
     appBaseUrl: `http://127.0.0.1:${apiPort}`,
-    linkSecret: SECRET,
+    linkKeys: opts.linkKeys ?? singleKey(SECRET),
     linkTtlSeconds: 14 * 24 * 3600,
     logLevel: "silent",
     retry: { baseMs: 50, maxMs: 400 },
