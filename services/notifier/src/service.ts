@@ -187,7 +187,9 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
         record,
         complaints: (accountId, eventIds) => readComplaintTexts(connection, config.signalKeyPrefix, accountId, eventIds),
         summaryEntries: async (due) =>
-          (await connection.smembers(store.keys.digest(due.recipient, due.day))).map((raw) => summaryEntrySchema.parse(JSON.parse(raw))),
+          (await connection.sunion(store.keys.digest(due.recipient, due.day), store.keys.legacyDigest(due.recipient, due.day))).map((raw) =>
+            summaryEntrySchema.parse(JSON.parse(raw)),
+          ),
         logger,
         links: { appBaseUrl: config.appBaseUrl, linkKeys: config.linkKeys, linkTtlSeconds: config.linkTtlSeconds },
         now,
