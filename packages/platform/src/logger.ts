@@ -39,16 +39,32 @@ export function maskEmails(text: string): string {
   return text.replace(EMAIL_PATTERN, "[email]");
 }
 
+/** Deep enough for an error's own fields (err.command.args[i], err.cause's fields) under a field or two. */
+const MAX_DEPTH = 8;
+
 /**
  * Masks addresses in every string of a log line's fields, however they got there (an id that embeds an
- * address, a field nobody thought to redact): the backstop behind the named paths above.
+ * address, a field nobody thought to redact): the backstop behind the named paths above. Errors included:
+ * their own fields travel too (ioredis puts the command, key names and all, in `err.command.args`), so an
+ * Error is serialized here and masked like any other object; `err` itself is left to its serializer below,
+ * which does the same.
  */
 function maskFields(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return maskEmails(value);
-  if (depth >= 4 || value === null || typeof value !== "object") return value;
+  if (depth >= MAX_DEPTH || value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map((v) => maskFields(v, depth + 1));
-  if (value instanceof Error) return value;
+  if (value instanceof Error) return maskError(value, depth);
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskFields(v, depth + 1)]));
+}
+
+/** pino's own error serialization (type, message and stack with causes, own fields), every string masked. */
+function maskError(err: Error, depth = 0): unknown {
+  return maskFields({ ...stdSerializers.err(err) }, depth);
+}
+
+/** The line's fields: masked, except the top-level `err`, which the `err` serializer masks once it is one. */
+function maskLine(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, k === "err" && v instanceof Error ? v : maskFields(v, 1)]));
 }
 
 export function createLogger(service: string, level = process.env.LOG_LEVEL ?? "info", destination?: DestinationStream): Logger {
@@ -57,7 +73,7 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? "
     level,
     base: { service },
     redact: { paths: REDACT_PATHS, censor: "[redacted]" },
-    formatters: { level: (label) => ({ level: label }), log: (fields) => maskFields(fields) as Record<string, unknown> },
+    formatters: { level: (label) => ({ level: label }), log: maskLine },
     timestamp: stdTimeFunctions.isoTime,
     hooks: {
       // Error messages from clients (SMTP rejections, connection strings) can embed addresses.
@@ -67,10 +83,7 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? "
       },
     },
     serializers: {
-      err: (err: unknown) => {
-        const s = stdSerializers.err(err as Error);
-        return { ...s, message: maskEmails(s.message), stack: s.stack ? maskEmails(s.stack) : s.stack };
-      },
+      err: (err: unknown) => (err instanceof Error ? maskError(err) : maskFields(err)),
     },
   };
   return destination ? pino(options, destination) : pino(options);

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { buildDigest, type DigestRecord } from "../src/digest/content.ts";
 import { subscriptionSchema } from "../src/digest/subscription.ts";
 import { unsubscribeUrl } from "../src/digest/unsubscribeLinks.ts";
+import { singleKey } from "../src/linkKeys.ts";
 import { renderDigestEmail } from "../src/render/digest.ts";
 import { accountState, type SeedAccount } from "../src/testSupport/accountStates.ts";
 import type { AccountInbox } from "../src/lifecycle/inbox.ts";
@@ -48,7 +49,7 @@ for (const locale of ["en", "zh-CN"] as const) {
   const content = buildDigest({ subscription, states, inboxes, history, periodKey: "2027-W11", scheduledMs: Date.parse("2027-03-15T00:00:00Z"), nowMs: now, late: false });
   const email = renderDigestEmail(content, {
     subscription,
-    unsubscribeUrl: unsubscribeUrl("https://churnwatch.example.com", { subscriptionId: subscription.id, recipient: "ceo@example.com" }, "sample-secret-0123456789abcdef0123456789"),
+    unsubscribeUrl: unsubscribeUrl("https://churnwatch.example.com", { subscriptionId: subscription.id, recipient: "ceo@example.com" }, singleKey("sample-secret-0123456789abcdef0123456789")),
     accountUrl: (id) => `https://churnwatch.example.com/accounts/${id}?exp=…&sig=…`,
   });
   writeFileSync(join(out, `digest-email-${locale === "en" ? "en" : "zh"}.html`), email.html);

@@ -8,11 +8,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sampleNotification } from "../src/fixtures.ts";
 import { actionUrl, type LinkAction } from "../src/actionLinks.ts";
+import { singleKey } from "../src/linkKeys.ts";
 import { renderAlertEmail } from "../src/render/index.ts";
 
 const out = process.argv[2] ?? ".run/sample-emails";
 mkdirSync(out, { recursive: true });
-const secret = "sample-secret-0123456789abcdef0123456789";
+const secret = singleKey("sample-secret-0123456789abcdef0123456789");
 const exp = Date.parse("2026-03-16T01:15:00Z") / 1000;
 const links = (accountId: string, rule: Parameters<typeof actionUrl>[1]["rule"]) => {
   const url = (action: LinkAction) => actionUrl("https://churnwatch.example.com", { accountId, rule, action, recipient: "li.wei@example.com", exp }, secret);

@@ -1,12 +1,18 @@
 import { z } from "zod";
 import { ruleIdSchema, type RuleId } from "@churnwatch/contracts";
-import { signToken, verifyToken } from "./signedToken.ts";
+import type { LinkKeys } from "./linkKeys.ts";
+import { signToken, verifyToken, type TokenFailure } from "./signedToken.ts";
 
 /**
  * Signed, expiring links that let an email's recipient answer an alert without logging in. The token carries
- * the account, the rule, the action, who it was sent to and the expiry; the HMAC covers all of them, so a
- * link cannot be re-pointed at another account or alert, turned into another action, or extended. The
- * context string keeps this MAC apart from the account-link MAC made with the same key.
+ * the account, the rule, the alert episode it was sent about, the action, who it was sent to and the expiry;
+ * the HMAC covers all of them, so a link cannot be re-pointed at another account or alert, turned into
+ * another action, or extended. The context string keeps this MAC apart from the account-link MAC made with
+ * the same key.
+ *
+ * The episode (the engine's alert id, new at each firing) is what keeps a two-week-old "not a risk" link from
+ * dismissing a later episode of the same rule: the API refuses a link whose episode is not the alert's
+ * current one. Links sent before the episode was bound carry none (see `alertId`).
  */
 const MAC_CONTEXT = "churnwatch.action-link.v1";
 
@@ -19,6 +25,7 @@ const claimsSchema = z.object({
   k: z.enum(linkActions),
   w: z.string(),
   x: z.number().int().positive(),
+  e: z.string().min(1).optional(),
 });
 
 export interface ActionClaims {
@@ -29,23 +36,31 @@ export interface ActionClaims {
   recipient: string;
   /** Expiry, unix seconds. */
   exp: number;
+  /**
+   * The alert episode the email was about (the engine's alert id). Every link signed now has it; a link
+   * signed before it existed has none, and the API judges its episode by when it was issued instead.
+   */
+  alertId?: string;
 }
 
-export function signActionToken(claims: ActionClaims, secret: string): string {
-  return signToken(MAC_CONTEXT, { a: claims.accountId, r: claims.rule, k: claims.action, w: claims.recipient, x: claims.exp }, secret);
+export function signActionToken(claims: ActionClaims, keys: LinkKeys): string {
+  const body = { a: claims.accountId, r: claims.rule, k: claims.action, w: claims.recipient, x: claims.exp };
+  return signToken(MAC_CONTEXT, claims.alertId === undefined ? body : { ...body, e: claims.alertId }, keys);
 }
 
-export function actionUrl(baseUrl: string, claims: ActionClaims, secret: string): string {
-  return `${baseUrl.replace(/\/+$/, "")}/actions/${signActionToken(claims, secret)}`;
+export function actionUrl(baseUrl: string, claims: ActionClaims, keys: LinkKeys): string {
+  return `${baseUrl.replace(/\/+$/, "")}/actions/${signActionToken(claims, keys)}`;
 }
 
-export type ActionCheck = { ok: true; claims: ActionClaims } | { ok: false; reason: "malformed" | "bad-signature" | "expired" };
+export type ActionCheck = { ok: true; claims: ActionClaims; kid: string | undefined } | { ok: false; reason: TokenFailure | "expired" };
 
 /** Verifies a token from a link; the signature is checked before anything in it is believed. */
-export function verifyActionToken(token: string, secret: string, nowMs: number): ActionCheck {
-  const check = verifyToken(MAC_CONTEXT, token, secret, claimsSchema);
+export function verifyActionToken(token: string, keys: LinkKeys, nowMs: number): ActionCheck {
+  const check = verifyToken(MAC_CONTEXT, token, keys, claimsSchema);
   if (!check.ok) return check;
   const c = check.claims;
   if (c.x * 1000 <= nowMs) return { ok: false, reason: "expired" };
-  return { ok: true, claims: { accountId: c.a, rule: c.r, action: c.k, recipient: c.w, exp: c.x } };
+  const claims: ActionClaims = { accountId: c.a, rule: c.r, action: c.k, recipient: c.w, exp: c.x };
+  if (c.e !== undefined) claims.alertId = c.e;
+  return { ok: true, claims, kid: check.kid };
 }

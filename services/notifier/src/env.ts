@@ -6,6 +6,7 @@ import { parsePolicyConfig, PolicyConfigError, type PolicyConfig } from "@churnw
 import { EMAIL_QUEUE } from "./lifecycle/emailQueue.ts";
 import { parseApiTokens, type ApiToken } from "./api/tokens.ts";
 import { DIGEST_QUEUE } from "./digest/scheduler.ts";
+import { KID_PATTERN, parseKeyList, UNVERSIONED_KID, type LinkKey, type LinkKeys } from "./linkKeys.ts";
 
 const noLineBreaks = (s: string) => !/[\r\n]/.test(s);
 
@@ -26,6 +27,17 @@ export const envSchema = z.object({
   LINK_SECRET: z
     .string({ error: "required: a random secret of at least 32 characters (e.g. `openssl rand -hex 32`)" })
     .min(32, "at least 32 characters (e.g. `openssl rand -hex 32`)"),
+  /** The id new links name LINK_SECRET by; links without one (sent before key ids) are read as `k1`. */
+  LINK_KEY_ID: z.string().regex(KID_PATTERN, "letters, digits, '_' or '-', at most 32, e.g. k2 or 2026-12").default(UNVERSIONED_KID),
+  /** Keys links already sent were signed with, `kid=secret,kid=secret`: they verify, they never sign. */
+  LINK_SECRETS_PREVIOUS: z
+    .string()
+    .default("")
+    .transform((raw, ctx): LinkKey[] => {
+      const { keys, problems } = parseKeyList(raw);
+      for (const message of problems) ctx.addIssue({ code: "custom", message });
+      return keys;
+    }),
   LINK_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
   LOG_LEVEL: envFields.logLevel,
   /** /healthz, /readyz and /metrics; 0 picks a free port. */
@@ -71,7 +83,8 @@ export interface NotifierConfig {
   queueName: string;
   concurrency: number;
   appBaseUrl: string;
-  linkSecret: string;
+  /** The current key signs new links; previous keys keep the links already sent valid for their lifetime. */
+  linkKeys: LinkKeys;
   linkTtlSeconds: number;
   logLevel: string;
   retry: { baseMs: number; maxMs: number };
@@ -108,9 +121,23 @@ export function loadPolicyFile(path: string | undefined): PolicyConfig {
 
 const DAY_S = 24 * 60 * 60;
 
+/** A previous key that reuses the current key's id or secret is a mistake in the rotation, not a rotation. */
+function checkRotation(current: LinkKey, previous: readonly LinkKey[]): void {
+  const problems = previous.flatMap((k) =>
+    k.kid === current.kid
+      ? [`key ${k.kid}: is LINK_KEY_ID, the current key; give the new secret a new id`]
+      : k.secret === current.secret
+        ? [`key ${k.kid}: has the same secret as LINK_SECRET`]
+        : [],
+  );
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n${problems.map((p) => `  LINK_SECRETS_PREVIOUS (set): ${p}`).join("\n")}`);
+}
+
 /** Parsed once at start-up; a bad value throws a ConfigError naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotifierConfig {
   const e = parseEnv(envSchema, env);
+  const currentKey: LinkKey = { kid: e.LINK_KEY_ID, secret: e.LINK_SECRET };
+  checkRotation(currentKey, e.LINK_SECRETS_PREVIOUS);
   return {
     redisUrl: e.REDIS_URL,
     smtpUrl: e.SMTP_URL,
@@ -118,7 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotifierConfig
     queueName: e.ALERT_QUEUE,
     concurrency: e.CONCURRENCY,
     appBaseUrl: e.APP_BASE_URL,
-    linkSecret: e.LINK_SECRET,
+    linkKeys: { current: currentKey, previous: e.LINK_SECRETS_PREVIOUS },
     linkTtlSeconds: e.LINK_TTL_DAYS * DAY_S,
     logLevel: e.LOG_LEVEL,
     retry: { baseMs: e.RETRY_BACKOFF_BASE_MS, maxMs: Math.max(e.RETRY_BACKOFF_MAX_MS, e.RETRY_BACKOFF_BASE_MS) },

@@ -3,6 +3,7 @@
 // The policy's clock is the test's: each test sets the local time it needs and moves it on.
 import { afterEach, describe, expect, it } from "vitest";
 import { alertJobId, type AlertNotification } from "@churnwatch/contracts";
+import { inboxKeys } from "./lifecycle/redisInbox.ts";
 import { keepComplaintTextsFor } from "./testSupport/complaints.ts";
 import { cleanupHarnesses, startHarness, type Harness } from "./testSupport/harness.ts";
 import type { ReceivedEmail } from "./testSupport/mailSink.ts";
@@ -264,6 +265,20 @@ describe("alert lifecycle (Kafka + Redis + SMTP)", () => {
     expect(summary?.text).toContain("Purchases declining · Low (low level)");
     await tickAndSettle(h);
     expect(await h.emailsTo(h.owner)).toHaveLength(2); // sent once
+  });
+
+  it("still sends the summary entries kept, before key names stopped naming addresses, under the address", async () => {
+    const h = await startHarness();
+    const low = h.notification({ level: "low", score: 30, notificationId: `acc-${h.id}:purchases.decline:1772414100000:low` });
+    await send(h, low);
+    const keys = inboxKeys(h.config.keyPrefix);
+    // As a notifier before the upgrade kept it: under the address itself.
+    await h.redis.rename(keys.digest(h.owner, "2026-03-04"), keys.legacyDigest(h.owner, "2026-03-04"));
+    h.clock.set("2026-03-05T00:05:00Z"); // Thursday 08:05 in Shanghai
+    await tickAndSettle(h);
+    const [summary] = await h.waitEmails(h.owner, 1);
+    expect(summary?.text).toContain("Purchases declining · Low (low level)");
+    await h.redis.del(keys.legacyDigest(h.owner, "2026-03-04")); // the only key allowed an address, and only here
   });
 
   it("sends a resolved notice where configured, once, after its grace period", async () => {

@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { AlertNotification } from "@churnwatch/contracts";
 import { emailJobId } from "./lifecycle/emailQueue.ts";
 import { verifyAccountUrl } from "./links.ts";
+import { singleKey } from "./linkKeys.ts";
+import { idKeyPart } from "./lifecycle/keyNames.ts";
 import { messageIdFor } from "./render/index.ts";
 import { cleanupHarnesses, OPS_TOKEN, SECRET, startHarness, type Harness } from "./testSupport/harness.ts";
 import { waitFor } from "./testSupport/waitFor.ts";
@@ -59,8 +61,8 @@ describe("notifier delivery (Kafka + Redis + SMTP)", () => {
     expect(mail?.html).toContain("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co");
     expect(mail?.html).not.toContain("<script>");
     const link = /href="([^"]+\/accounts\/[^"]+)"/.exec(mail?.html ?? "")?.[1]?.replaceAll("&amp;", "&");
-    expect(link && verifyAccountUrl(link, SECRET, ctx.clock.ms)).toEqual({ ok: true });
-    expect(await ctx.redis.exists(`${ctx.config.keyPrefix}sent:${groupId}`)).toBe(1);
+    expect(link && verifyAccountUrl(link, singleKey(SECRET), ctx.clock.ms)).toEqual({ ok: true });
+    expect(await ctx.redis.exists(`${ctx.config.keyPrefix}sent:${idKeyPart(groupId)}`)).toBe(1);
   });
 
   it("sends once when the same notification is enqueued twice or the email job is redelivered", async () => {

@@ -187,9 +187,11 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
         record,
         complaints: (accountId, eventIds) => readComplaintTexts(connection, config.signalKeyPrefix, accountId, eventIds),
         summaryEntries: async (due) =>
-          (await connection.smembers(store.keys.digest(due.recipient, due.day))).map((raw) => summaryEntrySchema.parse(JSON.parse(raw))),
+          (await connection.sunion(store.keys.digest(due.recipient, due.day), store.keys.legacyDigest(due.recipient, due.day))).map((raw) =>
+            summaryEntrySchema.parse(JSON.parse(raw)),
+          ),
         logger,
-        links: { appBaseUrl: config.appBaseUrl, linkSecret: config.linkSecret, linkTtlSeconds: config.linkTtlSeconds },
+        links: { appBaseUrl: config.appBaseUrl, linkKeys: config.linkKeys, linkTtlSeconds: config.linkTtlSeconds },
         now,
       }),
       logger,
@@ -221,7 +223,8 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
         (await connection.zrange(`${config.signalKeyPrefix}history:${accountId}`, 0, -1)).map((raw) => JSON.parse(raw) as AlertTransition),
       labels,
       tokens: config.api.tokens,
-      linkSecret: config.linkSecret,
+      linkKeys: config.linkKeys,
+      linkTtlSeconds: config.linkTtlSeconds,
       now,
       logger,
       afterCommit: relayAll,

@@ -9,6 +9,7 @@ import type { AccountInbox, EmailJobData, InboxEntry } from "./lifecycle/inbox.t
 import { MailSendError, type Mailer } from "./mailer.ts";
 import type { SentMarkers } from "./redisSentMarkers.ts";
 import { createEmailProcessor } from "./worker.ts";
+import { singleKey } from "./linkKeys.ts";
 
 const SECRET = "unit-secret-0123456789abcdef012345";
 const NOW = Date.parse("2026-03-02T02:00:00Z");
@@ -47,7 +48,7 @@ function setup(send: Mailer["send"], opts: { sent?: Set<string>; entry?: InboxEn
     inbox: { load: async () => inbox },
     record: async (t) => void recorded.push(...t),
     logger: createLogger("notifier-unit", "silent"),
-    links: { appBaseUrl: "http://localhost:8080", linkSecret: SECRET, linkTtlSeconds: 3600 },
+    links: { appBaseUrl: "http://localhost:8080", linkKeys: singleKey(SECRET), linkTtlSeconds: 3600 },
     now: () => NOW,
   });
   const job = (data: unknown, name: string = EMAIL_JOB) => ({ id: "j1", name, data, attemptsMade: 0 }) as unknown as Job;
@@ -62,7 +63,7 @@ describe("email processor", () => {
     await expect(t.process(t.job(jobData()))).resolves.toEqual({ status: "sent", messageId: "<m@churnwatch>" });
     const mail = vi.mocked(t.mailer.send).mock.calls[0]?.[0];
     expect(mail?.to).toEqual({ name: "Li Wei", address: "li.wei@example.com" });
-    expect(mail?.text).toContain("/accounts/acc-42?exp=1772420400&sig=");
+    expect(mail?.text).toContain("/accounts/acc-42?exp=1772420400&kid=k1&sig=");
     expect(mail?.text).toMatch(/- I'm on it: http:\/\/localhost:8080\/actions\/[\w-]+\.[\w-]{43}/);
     expect(t.markers.markSent).toHaveBeenCalledWith(jobData().groupId, "<m@churnwatch>");
     expect(t.recorded.map((r) => [r.type, r.note])).toEqual([["email-sent", "first to owner"]]);

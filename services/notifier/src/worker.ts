@@ -13,6 +13,7 @@ import { renderSummaryEmail } from "./render/summary.ts";
 import { explainEvidence } from "@churnwatch/explain";
 import type { InboxStore } from "./lifecycle/redisInbox.ts";
 import { signAccountLink } from "./links.ts";
+import type { LinkKeys } from "./linkKeys.ts";
 import { sendFromJob, type Mailer } from "./mailer.ts";
 import type { SentMarkers } from "./redisSentMarkers.ts";
 import { headerSafe, renderAlertEmail, type RenderOptions } from "./render/index.ts";
@@ -35,7 +36,7 @@ export interface EmailProcessorDeps {
   /** The entries kept for a recipient's daily summary. */
   summaryEntries?: (s: SummaryDue) => Promise<SummaryEntry[]>;
   logger: Logger;
-  links: { appBaseUrl: string; linkSecret: string; linkTtlSeconds: number };
+  links: { appBaseUrl: string; linkKeys: LinkKeys; linkTtlSeconds: number };
   now?: () => number;
 }
 
@@ -112,7 +113,7 @@ export function createEmailProcessor(deps: EmailProcessorDeps): (job: Job) => Pr
     }
 
     const exp = Math.floor(nowMs / 1000) + deps.links.linkTtlSeconds;
-    const accountUrl = signAccountLink({ baseUrl: deps.links.appBaseUrl, accountId: data.accountId, secret: deps.links.linkSecret, exp });
+    const accountUrl = signAccountLink({ baseUrl: deps.links.appBaseUrl, accountId: data.accountId, keys: deps.links.linkKeys, exp });
     const [lead, ...rest] = due;
     if (!lead) throw new Error("unreachable: due is not empty");
     const n: AlertNotification = {
@@ -131,13 +132,15 @@ export function createEmailProcessor(deps: EmailProcessorDeps): (job: Job) => Pr
         eventIds: s.eventIds,
       })),
     };
-    const answer = (rule: Item["rule"], reason: Item["reason"]) => {
-      if (reason === "resolved") return undefined;
-      const claims = (action: LinkAction) => ({ accountId: data.accountId, rule, action, recipient: data.recipient.email, exp });
+    // Each link is bound to the episode this email shows (the snapshot it is rendered from): once the alert
+    // resolves and fires again, the API refuses these links instead of answering the new episode with them.
+    const answer = ({ item, entry }: { item: Item; entry: InboxEntry }) => {
+      if (item.reason === "resolved") return undefined;
+      const claims = (action: LinkAction) => ({ accountId: data.accountId, rule: item.rule, alertId: entry.snapshot.alertId, action, recipient: data.recipient.email, exp });
       return {
-        acknowledge: actionUrl(deps.links.appBaseUrl, claims("acknowledge"), deps.links.linkSecret),
-        snooze: actionUrl(deps.links.appBaseUrl, claims("snooze"), deps.links.linkSecret),
-        dismiss: actionUrl(deps.links.appBaseUrl, claims("dismiss"), deps.links.linkSecret),
+        acknowledge: actionUrl(deps.links.appBaseUrl, claims("acknowledge"), deps.links.linkKeys),
+        snooze: actionUrl(deps.links.appBaseUrl, claims("snooze"), deps.links.linkKeys),
+        dismiss: actionUrl(deps.links.appBaseUrl, claims("dismiss"), deps.links.linkKeys),
       };
     };
     const complaintIds = due.filter((d) => d.item.rule === "complaints.spike").flatMap((d) => d.entry.snapshot.eventIds);
@@ -147,7 +150,7 @@ export function createEmailProcessor(deps: EmailProcessorDeps): (job: Job) => Pr
       linkExpiresAt: new Date(exp * 1000).toISOString(),
       recipient: { name: data.recipient.name, locale: data.recipient.locale, role: data.recipient.role },
       reason: lead.item.reason,
-      answerLinks: due.map((d) => answer(d.item.rule, d.item.reason)),
+      answerLinks: due.map(answer),
       complaints,
       messageKey: data.groupId,
     });
@@ -208,7 +211,7 @@ export function createEmailProcessor(deps: EmailProcessorDeps): (job: Job) => Pr
         level: m.levels[entry.level],
         why: entry.cause,
         sentence: snapshot.evidence[0] ? explainEvidence(snapshot.evidence[0], locale, snapshot.account.currency).sentence : "",
-        accountUrl: signAccountLink({ baseUrl: deps.links.appBaseUrl, accountId: entry.accountId, secret: deps.links.linkSecret, exp }),
+        accountUrl: signAccountLink({ baseUrl: deps.links.appBaseUrl, accountId: entry.accountId, keys: deps.links.linkKeys, exp }),
       })),
     });
     const { messageId } = await sendFromJob(deps.mailer, { ...email, to: { name: headerSafe(reader.name, 100), address: due.recipient } });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { ConfigResourceTypes, Kafka, logLevel } from "kafkajs";
 import { consumeAll, produce, waitFor } from "@churnwatch/testing";
 import { createLogger } from "@churnwatch/platform";
 import { alertJobId, alertNotificationSchema } from "@churnwatch/contracts";
@@ -87,6 +88,40 @@ describe("signal worker on real Kafka and Redis", () => {
     await waitFor(() => env.appliedCount("acc-dlq"), { until: (n) => n === 2, description: "both valid orders applied" });
     const { state } = await env.store.load("acc-dlq");
     expect(state?.orders.map((o) => o.orderId).sort()).toEqual([before.data.orderId, after.data.orderId].sort());
+  });
+
+  it("writes a dead letter too large for the dead-letter topic truncated, with where it came from, and moves on", async () => {
+    const { env } = await startWorker("sw-dlq-large", { MAX_EVENT_BYTES: "2048" });
+    // The dead-letter topic accepts far less than the source topic (Kafka's default, about 1 MB).
+    const kafka = new Kafka({ clientId: "sw-dlq-large-admin", brokers: env.config.KAFKA_BROKERS, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: env.config.TOPIC_DEAD_LETTER, configEntries: [{ name: "max.message.bytes", value: "3000" }] }],
+    });
+    await admin.disconnect();
+    const now = Date.now();
+    const before = orderPlaced("acc-big", now - 2 * DAY, 100);
+    const after = orderPlaced("acc-big", now - DAY, 200);
+    const huge = JSON.stringify({ ...before, eventId: "big-1", data: { ...before.data, categories: Array(200).fill("z".repeat(90)) } });
+    expect(huge.length).toBeGreaterThan(18_000);
+    await produce(env.topics.orders, [
+      { key: "acc-big", value: JSON.stringify(before) },
+      { key: "acc-big", value: huge },
+      { key: "acc-big", value: JSON.stringify(after) },
+    ]);
+
+    const [letter] = await consumeAll(env.config.TOPIC_DEAD_LETTER, { until: (ms) => ms.length >= 1, timeoutMs: 30_000 });
+    expect(letter?.headers["dlq.reason"]).toBe("oversize");
+    expect(letter?.headers["dlq.topic"]).toBe(env.topics.orders);
+    expect(letter?.headers["dlq.offset"]).toMatch(/^\d+$/);
+    expect(letter?.headers["dlq.partition"]).toMatch(/^\d+$/);
+    expect(letter?.headers["dlq.truncated"]).toBe(`${huge.length} bytes, first 1024 kept: too large for the dead-letter topic`);
+    expect(letter?.value).toBe(huge.slice(0, 1024));
+    expect(letter?.key).toBe("acc-big");
+    // The partition moved on: the order after it is applied.
+    await waitFor(() => env.appliedCount("acc-big"), { until: (n) => n === 2, description: "both valid orders applied" });
   });
 
   it("counts the same eventId once, however often it is delivered", async () => {

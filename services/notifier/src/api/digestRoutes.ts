@@ -4,6 +4,7 @@ import type { Logger } from "@churnwatch/platform";
 import type { DigestPreview } from "../digest/digests.ts";
 import { described, type Subscriptions } from "../digest/subscriptions.ts";
 import { verifyUnsubscribeToken } from "../digest/unsubscribeLinks.ts";
+import type { LinkKeys } from "../linkKeys.ts";
 import { digestCatalogs } from "../render/digestCatalog.ts";
 import { escapeHtml as e } from "../render/index.ts";
 import { page, resultPage } from "./pages.ts";
@@ -12,7 +13,7 @@ import { access } from "./access.ts";
 export interface DigestRouteDeps {
   subscriptions: Subscriptions;
   preview: (id: string) => Promise<DigestPreview | undefined>;
-  linkSecret: string;
+  linkKeys: LinkKeys;
   now: () => number;
   logger: Logger;
 }
@@ -58,7 +59,7 @@ export function registerDigestRoutes(app: FastifyInstance, deps: DigestRouteDeps
 
   // --- the link in every digest: GET shows a form (mail scanners open links), POST unsubscribes ---
   const checked = async (req: FastifyRequest, reply: FastifyReply) => {
-    const check = verifyUnsubscribeToken((req.params as { token: string }).token, deps.linkSecret);
+    const check = verifyUnsubscribeToken((req.params as { token: string }).token, deps.linkKeys);
     if (!check.ok) {
       deps.logger.warn({ reason: check.reason }, "unsubscribe link refused");
       return void html(reply, 403, resultPage("en", false, check.reason));

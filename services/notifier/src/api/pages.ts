@@ -22,7 +22,11 @@ const text = {
       "bad-signature": "This link is not valid.",
       expired: "This link has expired. Open the account in Churnwatch instead.",
       "no-alert": "This alert no longer exists on the account.",
+      "unknown-key": "This link is no longer valid. Open the account in Churnwatch instead.",
+      "not-recipient": "This link was sent to someone who no longer owns, manages or sponsors this account, so it cannot answer its alerts any more.",
+      "alert-changed": "This alert has changed since this email was sent: it ended and fired again, so this link no longer answers it.",
     } as Record<string, string>,
+    openAccount: "Open the account to see the alert as it is now",
   },
   "zh-CN": {
     title: { acknowledge: "确认处理该预警", snooze: "暂缓提醒", dismiss: "标记为不构成风险" },
@@ -40,7 +44,11 @@ const text = {
       "bad-signature": "链接无效。",
       expired: "链接已过期，请在 Churnwatch 中打开该客户。",
       "no-alert": "该客户已没有这条预警。",
+      "unknown-key": "链接已失效，请在 Churnwatch 中打开该客户。",
+      "not-recipient": "此链接的收件人已不再是该客户的负责人、上级或高层联系人，因此不能再处理其预警。",
+      "alert-changed": "自这封邮件发出后，该预警已发生变化：它曾结束并再次触发，此链接不再适用于当前预警。",
     } as Record<string, string>,
+    openAccount: "打开客户页面，查看当前预警",
   },
 } satisfies Record<Locale, unknown>;
 
@@ -74,6 +82,12 @@ export function formPage(locale: Locale, action: LinkAction, account: string, ru
 export function resultPage(locale: Locale, ok: boolean, detail?: string): string {
   const t = text[locale];
   return page(locale, ok ? t.done : t.refused, detail ? `<p>${e(t.reasons[detail] ?? detail)}</p>` : "");
+}
+
+/** A link from an earlier episode of the alert: refused, with the (signed) account page to look at instead. */
+export function alertChangedPage(locale: Locale, accountUrl: string): string {
+  const t = text[locale];
+  return page(locale, t.refused, `<p>${e(t.reasons["alert-changed"] ?? "")}</p><p><a href="${e(accountUrl)}">${e(t.openAccount)}</a></p>`);
 }
 
 export interface AccountPageAlert {

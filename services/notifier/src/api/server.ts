@@ -5,12 +5,14 @@ import { z } from "zod";
 import { dedupeTransitions, ruleIdSchema, type AlertTransition, type RuleId } from "@churnwatch/contracts";
 import type { ActionInput } from "@churnwatch/policy";
 import type { Logger } from "@churnwatch/platform";
-import { verifyActionToken } from "../actionLinks.ts";
+import { verifyActionToken, type ActionClaims } from "../actionLinks.ts";
 import type { Lifecycle } from "../lifecycle/lifecycle.ts";
 import type { InboxEntry } from "../lifecycle/inbox.ts";
 import type { LabelStore } from "./labels.ts";
-import { accountPage, formPage, resultPage } from "./pages.ts";
-import { verifyAccountLink } from "../links.ts";
+import { accountPage, alertChangedPage, formPage, resultPage } from "./pages.ts";
+import { signAccountLink, verifyAccountLink } from "../links.ts";
+import type { LinkKeys } from "../linkKeys.ts";
+import { linkRefusal, type LinkRefusal } from "./linkScope.ts";
 import { catalogs } from "../render/catalog.ts";
 import { explainEvidence } from "@churnwatch/explain";
 import type { ApiToken } from "./tokens.ts";
@@ -27,7 +29,10 @@ export interface ApiDeps {
   history: (accountId: string) => Promise<AlertTransition[]>;
   labels: LabelStore;
   tokens: readonly ApiToken[];
-  linkSecret: string;
+  /** Verify the links in emails (current and previous keys); the current key signs the account link offered. */
+  linkKeys: LinkKeys;
+  /** LINK_TTL_DAYS in seconds: when a link without an episode was issued (exp minus this). */
+  linkTtlSeconds: number;
   now: () => number;
   logger: Logger;
   /** Moves what a commit decided (history, emails) on promptly; the relay loop would get there anyway. */
@@ -159,7 +164,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   if (deps.digests) {
-    registerDigestRoutes(app, { ...deps.digests, linkSecret: deps.linkSecret, now: deps.now, logger: deps.logger });
+    registerDigestRoutes(app, { ...deps.digests, linkKeys: deps.linkKeys, now: deps.now, logger: deps.logger });
   }
 
   if (deps.queues && deps.queues.length > 0) {
@@ -172,8 +177,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   // --- the pages behind the links in emails ---
   app.get("/accounts/:accountId", access("signedLink"), async (req, reply) => {
     const { accountId } = req.params as { accountId: string };
-    const { exp, sig } = req.query as { exp?: string; sig?: string };
-    const check = verifyAccountLink({ accountId, exp, sig }, deps.linkSecret, deps.now());
+    const { exp, sig, kid } = req.query as { exp?: string; sig?: string; kid?: string };
+    const check = verifyAccountLink({ accountId, exp, sig, kid }, deps.linkKeys, deps.now());
     if (!check.ok) {
       return reply.code(check.reason === "expired" ? 410 : 403).type("text/html; charset=utf-8").send(resultPage("en", false, check.reason));
     }
@@ -198,9 +203,30 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       .send(accountPage(locale, first?.snapshot.account.name ?? accountId, alerts, history));
   });
 
+  const localeOf = (entry: InboxEntry, recipient: string) => {
+    const a = entry.snapshot.account;
+    const who = [a.owner, a.manager, a.sponsor].find((p) => p?.email === recipient);
+    return who?.locale ?? a.locale;
+  };
+  /**
+   * A link that no longer applies: a former recipient learns only why (403); the current one, holding a
+   * link from an earlier episode, is offered the account page instead (signed until the link's own expiry,
+   * so it opens nothing the email did not). Relative, so it works under any APP_BASE_URL path.
+   */
+  const refuseLink = (reply: FastifyReply, claims: ActionClaims, entry: InboxEntry, why: LinkRefusal) => {
+    deps.logger.warn({ reason: why, accountId: claims.accountId, rule: claims.rule }, "action link refused");
+    const locale = localeOf(entry, claims.recipient);
+    const html =
+      why === "alert-changed"
+        ? alertChangedPage(locale, `.${signAccountLink({ baseUrl: ".", accountId: claims.accountId, keys: deps.linkKeys, exp: claims.exp })}`)
+        : resultPage(locale, false, why);
+    return reply.code(why === "alert-changed" ? 410 : 403).type("text/html; charset=utf-8").header("cache-control", "no-store").send(html);
+  };
+  const refusalFor = (claims: ActionClaims) => (entry: InboxEntry) => linkRefusal(claims, entry, deps.linkTtlSeconds);
+
   const checked = async (req: FastifyRequest, reply: FastifyReply) => {
     const { token } = req.params as { token: string };
-    const check = verifyActionToken(token, deps.linkSecret, deps.now());
+    const check = verifyActionToken(token, deps.linkKeys, deps.now());
     if (!check.ok) {
       deps.logger.warn({ reason: check.reason }, "action link refused");
       return void reply.code(check.reason === "expired" ? 410 : 403).type("text/html; charset=utf-8").send(resultPage("en", false, check.reason));
@@ -208,12 +234,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     const inbox = await store.load(check.claims.accountId);
     const entry = inbox.alerts[check.claims.rule];
     if (!entry) return void reply.code(404).type("text/html; charset=utf-8").send(resultPage("en", false, "no-alert"));
+    const why = refusalFor(check.claims)(entry);
+    if (why) return void refuseLink(reply, check.claims, entry, why);
     return { claims: check.claims, entry, token };
-  };
-  const localeOf = (entry: InboxEntry, recipient: string) => {
-    const a = entry.snapshot.account;
-    const who = [a.owner, a.manager, a.sponsor].find((p) => p?.email === recipient);
-    return who?.locale ?? a.locale;
   };
 
   app.get("/actions/:token", access("signedLink"), async (req, reply) => {
@@ -244,7 +267,10 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       if (!day.isValid) return reply.code(400).type("text/html; charset=utf-8").send(resultPage(locale, false, "the date is not valid"));
       input = { type: "snooze", actor, until: day.startOf("day").toUTC().toISO() ?? "" };
     }
-    const result = await deps.lifecycle.act(claims.accountId, claims.rule, input);
+    // Checked again inside the commit: a new episode may have fired since the check above.
+    const result = await deps.lifecycle.act(claims.accountId, claims.rule, input, refusalFor(claims));
+    const now = result.inbox.alerts[claims.rule];
+    if (result.refused && now) return refuseLink(reply, claims, now, result.refused as LinkRefusal);
     await afterAction(claims.accountId, claims.rule, result.accepted, input, result.inbox.alerts[claims.rule]);
     return reply
       .code(result.accepted ? 200 : 409)

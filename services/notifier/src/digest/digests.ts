@@ -72,7 +72,7 @@ export function createDigests(deps: DigestsDeps): Digests {
     mailer: deps.mailer,
     keyPrefix: config.keyPrefix,
     signalKeyPrefix: config.signalKeyPrefix,
-    links: { appBaseUrl: config.appBaseUrl, linkSecret: config.linkSecret, linkTtlSeconds: config.linkTtlSeconds },
+    links: { appBaseUrl: config.appBaseUrl, linkKeys: config.linkKeys, linkTtlSeconds: config.linkTtlSeconds },
     lateAfterMs: config.digests.lateAfterMs,
     now: deps.now,
     logger: log,

@@ -5,6 +5,7 @@ import type { AccountState } from "@churnwatch/engine";
 import type { Logger } from "@churnwatch/platform";
 import type { InboxStore } from "../lifecycle/redisInbox.ts";
 import { signAccountLink } from "../links.ts";
+import type { LinkKeys } from "../linkKeys.ts";
 import { sendFromJob, type Mailer } from "../mailer.ts";
 import { renderDigestEmail } from "../render/digest.ts";
 import { headerSafe, type RenderedEmail } from "../render/index.ts";
@@ -31,7 +32,7 @@ export interface DigestRunnerDeps {
   keyPrefix: string;
   /** The signal worker's prefix: `<p>accounts` set, `<p>account:<id>` hash with the state in field `s`. */
   signalKeyPrefix: string;
-  links: { appBaseUrl: string; linkSecret: string; linkTtlSeconds: number };
+  links: { appBaseUrl: string; linkKeys: LinkKeys; linkTtlSeconds: number };
   /** A run processed this long after its scheduled instant says so in the email. */
   lateAfterMs: number;
   now: () => number;
@@ -79,11 +80,11 @@ export function createDigestComposer(deps: Omit<DigestRunnerDeps, "store" | "sch
     const late = nowMs - scheduledMs > deps.lateAfterMs;
     const content = buildDigest({ subscription: sub, states, inboxes, history, periodKey: period, scheduledMs, nowMs, late });
     const exp = Math.floor(nowMs / 1000) + deps.links.linkTtlSeconds;
-    const { appBaseUrl, linkSecret } = deps.links;
+    const { appBaseUrl, linkKeys } = deps.links;
     const email = renderDigestEmail(content, {
       subscription: sub,
-      unsubscribeUrl: unsubscribeUrl(appBaseUrl, { subscriptionId: sub.id, recipient: sub.recipient.email }, linkSecret),
-      accountUrl: (accountId) => signAccountLink({ baseUrl: appBaseUrl, accountId, secret: linkSecret, exp }),
+      unsubscribeUrl: unsubscribeUrl(appBaseUrl, { subscriptionId: sub.id, recipient: sub.recipient.email }, linkKeys),
+      accountUrl: (accountId) => signAccountLink({ baseUrl: appBaseUrl, accountId, keys: linkKeys, exp }),
     });
     return { content, email };
   };

@@ -126,10 +126,24 @@ export function applyTick(inbox: AccountInbox, ctx: InboxContext): InboxOutcome 
   return outcome(inbox, alerts, effects);
 }
 
+/**
+ * Refuses an action on the alert as it is at commit time (a signed link from another episode, a recipient
+ * no longer on the account); checked inside the compare-and-set, so a new episode in between is seen.
+ */
+export type ActionGuard = (entry: InboxEntry) => string | undefined;
+
 /** A recipient's answer (acknowledge, snooze, dismiss) to one alert. Unknown alerts change nothing. */
-export function applyAction(inbox: AccountInbox, rule: RuleId, action: ActionInput, ctx: InboxContext): InboxOutcome & { accepted: boolean; note?: string } {
+export function applyAction(
+  inbox: AccountInbox,
+  rule: RuleId,
+  action: ActionInput,
+  ctx: InboxContext,
+  guard?: ActionGuard,
+): InboxOutcome & { accepted: boolean; note?: string; refused?: string } {
   const entry = inbox.alerts[rule];
   if (!entry) return { ...outcome(inbox, inbox.alerts, []), accepted: false, note: "no such alert on this account" };
+  const refused = guard?.(entry);
+  if (refused !== undefined) return { ...outcome(inbox, inbox.alerts, []), accepted: false, note: refused, refused };
   const d = decide(entry.record, action, policyContext(entry.snapshot, ctx));
   const ignored = d.effects.find((e) => e.kind === "audit" && e.transition === "action-ignored");
   const result = outcome(inbox, { ...inbox.alerts, [rule]: { ...entry, record: d.record } }, [{ rule, effects: d.effects }]);

@@ -1,7 +1,7 @@
 import type { AlertNotification, RuleId } from "@churnwatch/contracts";
 import type { ActionInput, PolicyConfig } from "@churnwatch/policy";
 import type { Logger } from "@churnwatch/platform";
-import { applyAction, applyNotification, applyTick, type AccountInbox, type InboxContext, type InboxOutcome } from "./inbox.ts";
+import { applyAction, applyNotification, applyTick, type AccountInbox, type ActionGuard, type InboxContext, type InboxOutcome } from "./inbox.ts";
 import type { InboxStore } from "./redisInbox.ts";
 
 export class InboxConflictError extends Error {
@@ -40,8 +40,8 @@ export function createLifecycle(deps: LifecycleDeps) {
     store: deps.store,
     /** An engine notification (fired, escalated, resolved) for one or more alerts of one account. */
     onNotification: (n: AlertNotification) => update(n.accountId, (inbox) => applyNotification(inbox, n, ctx())),
-    /** A recipient's acknowledge, snooze or dismissal. */
-    act: (accountId: string, rule: RuleId, action: ActionInput) => update(accountId, (inbox) => applyAction(inbox, rule, action, ctx())),
+    /** A recipient's acknowledge, snooze or dismissal; the guard may refuse it on the alert as committed. */
+    act: (accountId: string, rule: RuleId, action: ActionInput, guard?: ActionGuard) => update(accountId, (inbox) => applyAction(inbox, rule, action, ctx(), guard)),
     /** One clock tick over every account that needs one; returns how many emails it scheduled. */
     async tickAll(): Promise<number> {
       let emails = 0;

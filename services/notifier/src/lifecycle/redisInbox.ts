@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import type { AlertTransition } from "@churnwatch/contracts";
 import type { DigestEffect } from "@churnwatch/policy";
 import { emptyInbox, needsTicks, type AccountInbox, type EmailJobData, type InboxOutcome } from "./inbox.ts";
+import { recipientKeyPart } from "./keyNames.ts";
 
 /** What the relay moves on after a commit: an email to schedule, or an entry for the daily summary. */
 export type OutboxItem = { kind: "email"; job: EmailJobData } | { kind: "digest"; entry: DigestEffect };
@@ -17,9 +18,15 @@ export function inboxKeys(prefix: string) {
     historyOutbox: `${prefix}history-outbox`,
     /** Inboxes changed since the changelog relay last ran, with their revision. */
     inboxDirty: `${prefix}inbox-dirty`,
-    sent: (groupId: string) => `${prefix}sent:${groupId}`,
-    budget: (recipientId: string, day: string) => `${prefix}budget:${recipientId}:${day}`,
-    digest: (recipientId: string, day: string) => `${prefix}digest:${recipientId}:${day}`,
+    /** The emails a recipient was sent on one local day, for the daily budget; named by a digest of the address. */
+    budget: (recipient: string, day: string) => `${prefix}budget:${recipientKeyPart(recipient)}:${day}`,
+    /** Entries kept for a recipient's daily summary of one local day; named by a digest of the address. */
+    digest: (recipient: string, day: string) => `${prefix}digest:${recipientKeyPart(recipient)}:${day}`,
+    /**
+     * The same, as named before key names stopped carrying addresses: read (never written) for as long as
+     * such a key can live (14 days), so the summaries kept before the upgrade are still sent.
+     */
+    legacyDigest: (recipient: string, day: string) => `${prefix}digest:${recipient}:${day}`,
     /** Daily summaries to send, scored by when they are due. */
     summariesDue: `${prefix}summaries-due`,
   };

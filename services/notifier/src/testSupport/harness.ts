@@ -10,6 +10,7 @@ import { parsePolicyConfig, type PolicyConfigInput } from "@churnwatch/policy";
 import { parseApiTokens } from "../api/tokens.ts";
 import { sampleNotification } from "../fixtures.ts";
 import type { NotifierConfig } from "../env.ts";
+import { singleKey, type LinkKeys } from "../linkKeys.ts";
 import { createNotifier, type Notifier } from "../service.ts";
 import { createMailSink, freePort, type MailSink, type ReceivedEmail } from "./mailSink.ts";
 import { waitFor } from "./waitFor.ts";
@@ -58,9 +59,24 @@ export interface Harness {
 }
 
 const cleanups: Array<() => Promise<unknown>> = [];
+/** Per open harness: the key names under its prefixes and queues that carry an address. */
+const addressScans: Array<() => Promise<string[]>> = [];
 
+/**
+ * Stops every harness of the test and deletes its keys; first it scans them, and fails the test if any key
+ * name carries an address (`@`): after each scenario of every notifier integration test, no key (budgets,
+ * summaries, sent markers, queues) may name a person.
+ */
 export async function cleanupHarnesses(): Promise<void> {
+  const named = (await Promise.all(addressScans.splice(0).map((scan) => scan()))).flat();
   while (cleanups.length > 0) await cleanups.pop()?.();
+  if (named.length > 0) throw new Error(`Redis key names carry an address: ${named.sort().join(", ")}`);
+}
+
+async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+  const found: string[] = [];
+  for await (const keys of redis.scanStream({ match: pattern, count: 500 }) as AsyncIterable<string[]>) found.push(...keys);
+  return found;
 }
 
 async function deleteByPattern(redis: Redis, pattern: string): Promise<void> {
@@ -75,6 +91,8 @@ export interface HarnessOptions {
   startAt?: string;
   listen?: boolean;
   tickIntervalMs?: number;
+  /** The link keys (a rotation); by default one key, SECRET under the id k1. */
+  linkKeys?: LinkKeys;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -96,7 +114,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     emailQueueName: `emails-int-${id}`,
     concurrency: 2,
     appBaseUrl: `http://127.0.0.1:${apiPort}`,
-    linkSecret: SECRET,
+    linkKeys: opts.linkKeys ?? singleKey(SECRET),
     linkTtlSeconds: 14 * 24 * 3600,
     logLevel: "silent",
     retry: { baseMs: 50, maxMs: 400 },
@@ -137,6 +155,10 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     await admin.connect();
     await admin.deleteTopics({ topics: [config.kafka.historyTopic, config.kafka.inboxTopic, config.kafka.subscriptionsTopic] }).catch(() => undefined);
     await admin.disconnect();
+  });
+  addressScans.push(async () => {
+    const patterns = [`${config.keyPrefix}*`, `${config.signalKeyPrefix}*`, ...[config.queueName, config.emailQueueName, config.digests.queueName].map((q) => `bull:${q}:*`)];
+    return (await Promise.all(patterns.map((p) => scanKeys(redis, p)))).flat().filter((k) => k.includes("@"));
   });
   await notifier.start();
 
