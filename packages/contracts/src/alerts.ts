@@ -29,6 +29,8 @@ export const signalIds = [
   "orders.count",
   "orders.daysSinceLast",
   "orders.quietChance",
+  "orders.defectionChance",
+  "orders.buyingDays",
   "orders.categories",
   "orders.linesMissing",
   "orders.averageValue",

@@ -21,13 +21,14 @@ describe("parseEngineConfig", () => {
       JSON.stringify({
         version: "v2",
         rules: { "purchases.decline": { medium: 55, resolve: 28 } },
-        tiers: { strategic: { "purchases.decline": { high: 55 } } },
+        tiers: { strategic: { "purchases.decline": { high: 55 }, "payments.overdue": { high: 50 } } },
         accounts: { "acc-7": { "purchases.decline": { medium: 35 } } },
       }),
     );
     expect(thresholdsFor(config, "ordinary")["purchases.decline"]).toMatchObject({ medium: 55, high: 65, resolve: 28 });
-    // The strategic defaults (medium 40) still apply where the file is silent; its own high is 55.
-    expect(thresholdsFor(config, "strategic")["purchases.decline"]).toMatchObject({ medium: 40, high: 55 });
+    // The strategic defaults (overdue medium 20) still apply where the file is silent; its own highs are 55 and 50.
+    expect(thresholdsFor(config, "strategic")["purchases.decline"]).toMatchObject({ medium: 55, high: 55 });
+    expect(thresholdsFor(config, "strategic")["payments.overdue"]).toMatchObject({ medium: 20, high: 50 });
     expect(thresholdsFor(config, "ordinary", "acc-7")["purchases.decline"]).toMatchObject({ medium: 35, high: 65 });
     expect(thresholdsFor(config, "ordinary", "acc-8")["purchases.decline"].medium).toBe(55);
   });

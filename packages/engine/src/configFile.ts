@@ -1,6 +1,8 @@
+import { dirname, resolve } from "node:path";
 import { z } from "zod";
 import { tiers, type Tier } from "@churnwatch/contracts";
 import { defaultConfig, deepFreeze, thresholdsFor, type EngineConfig, type RuleOverrides } from "./config.ts";
+import { defectionModelSchema, type DefectionModel } from "./risk/model.ts";
 
 /*
  * The declarative rules file operators edit: a version, and overrides of the defaults for everyone, per
@@ -94,13 +96,21 @@ export const engineConfigFileSchema = z.strictObject({
   rules: ruleOverrides.optional(),
   tiers: z.strictObject({ strategic: ruleOverrides, partner: ruleOverrides, ordinary: ruleOverrides }).partial().optional(),
   accounts: z.record(z.string().min(1).max(200), ruleOverrides).optional(),
+  /**
+   * The defection model file (the fit command's output), relative to this file; the built-in model without it.
+   * Its levels are the account score's.
+   */
+  model: z.string().min(1).max(1_000).optional(),
 });
 export type EngineConfigFile = z.infer<typeof engineConfigFileSchema>;
 
 export type ParsedConfig = { ok: true; config: EngineConfig } | { ok: false; errors: string[] };
 
-/** Parses a rules file (JSON text) over the defaults. Never throws: every problem is a line in `errors`. */
-export function parseEngineConfig(text: string): ParsedConfig {
+/**
+ * Parses a rules file (JSON text) over the defaults. Never throws: every problem is a line in `errors`.
+ * `readModel` returns the text of the model file the rules name (the caller resolves the path: this stays pure).
+ */
+export function parseEngineConfig(text: string, readModel?: (path: string) => string): ParsedConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -112,7 +122,14 @@ export function parseEngineConfig(text: string): ParsedConfig {
     return { ok: false, errors: parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`) };
   }
   const file = parsed.data;
+  let model = defaultConfig.model;
+  if (file.model !== undefined) {
+    const loaded = loadModel(file.model, readModel);
+    if (!loaded.ok) return { ok: false, errors: loaded.errors };
+    model = loaded.model;
+  }
   const config = deepFreeze<EngineConfig>({
+    model,
     version: file.version,
     retentionDays: file.retentionDays ?? defaultConfig.retentionDays,
     maxEventIds: file.maxEventIds ?? defaultConfig.maxEventIds,
@@ -175,4 +192,42 @@ function checkOrdering(config: EngineConfig): string[] {
     }
   }
   return [...new Set(errors)];
+}
+
+/** A model file's text, checked against the model's schema: each problem a line naming the file. */
+export function parseDefectionModel(text: string, where = "model"): { ok: true; model: DefectionModel } | { ok: false; errors: string[] } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, errors: [`${where}: not valid JSON: ${(err as Error).message}`] };
+  }
+  const parsed = defectionModelSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => `${where}: ${i.path.join(".") || "(file)"}: ${i.message}`) };
+  return { ok: true, model: deepFreeze(parsed.data) };
+}
+
+function loadModel(path: string, readModel: ((path: string) => string) | undefined): { ok: true; model: DefectionModel } | { ok: false; errors: string[] } {
+  if (!readModel) return { ok: false, errors: [`model: ${JSON.stringify(path)} is named, but this reader cannot open model files`] };
+  let text: string;
+  try {
+    text = readModel(path);
+  } catch (err) {
+    return { ok: false, errors: [`model: cannot read ${JSON.stringify(path)}: ${(err as Error).message}`] };
+  }
+  return parseDefectionModel(text, `model ${path}`);
+}
+
+/**
+ * A rules file at `path`, with the model file it names resolved beside it. The reading is the caller's
+ * (`readText`, e.g. readFileSync as UTF-8), so the engine stays free of I/O; an unreadable file is an error line.
+ */
+export function readEngineConfig(path: string, readText: (path: string) => string): ParsedConfig {
+  let text: string;
+  try {
+    text = readText(path);
+  } catch (err) {
+    return { ok: false, errors: [`cannot read ${path}: ${(err as Error).message}`] };
+  }
+  return parseEngineConfig(text, (model) => readText(resolve(dirname(path), model)));
 }

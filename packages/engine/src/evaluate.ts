@@ -20,6 +20,7 @@ export function evaluate(
     view: buildView(state),
     asOfMs,
     thresholds: thresholdsFor(config, state.profile?.tier, state.accountId),
+    model: config.model,
     maxEventIds: config.maxEventIds,
     onlyIfFiring: false,
   };

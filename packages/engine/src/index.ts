@@ -1,4 +1,5 @@
 export { record, step, type EngineInput } from "./engine.ts";
+export { buildView, type View } from "./view.ts";
 export { nextWakeMs } from "./wake.ts";
 export { collectNotifications, resolvedNotification } from "./notifications.ts";
 export { applyEvent } from "./apply.ts";
@@ -31,7 +32,13 @@ export {
 } from "./config.ts";
 export { addMoney, formatMoney, parseAmount, MICROS_PER_UNIT } from "./money.ts";
 export { scoreFor, type Bands } from "./score.ts";
-export { parseEngineConfig, engineConfigFileSchema, type EngineConfigFile, type ParsedConfig } from "./configFile.ts";
+export { parseEngineConfig, parseDefectionModel, readEngineConfig, engineConfigFileSchema, type EngineConfigFile, type ParsedConfig } from "./configFile.ts";
+export { accountRiskAt, purchaseRisk, type AccountRisk } from "./risk/account.ts";
+export { purchaseFeatures, VOLUME_DAYS, type PurchaseFeatures } from "./risk/features.ts";
+export { defectionModelSchema, defectionRisk, inputNames, levelOfScore, type DefectionModel, type DefectionRisk, type InputName } from "./risk/model.ts";
+export { DEFAULT_INPUTS, fitDefectionModel, populationParts, selectInputs, type FitOptions, type TrainingExample } from "./risk/fit.ts";
+export { fitLogistic } from "./risk/logistic.ts";
+export { defaultModel } from "./risk/defaultModel.ts";
 export {
   accountRisk,
   accountValue,

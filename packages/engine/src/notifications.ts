@@ -2,6 +2,7 @@ import { levelRank, ruleIds, type AlertNotification } from "@churnwatch/contract
 import type { EngineConfig } from "./config.ts";
 import { withProps } from "./records.ts";
 import type { AccountState, AlertRecord } from "./state.ts";
+import { accountRiskAt } from "./risk/account.ts";
 import { parseInstant, toIso } from "./time.ts";
 
 /**
@@ -71,7 +72,8 @@ function toNotification(
     accountId: state.accountId,
     rule: alert.rule,
     level: alert.level,
-    score: alert.score,
+    // The account's one score, as the digest, inspect and the snapshot show it; the level stays the alert's.
+    score: accountRiskAt(state, parseInstant(evaluatedAt), config).score,
     firedAt: alert.firedAt,
     evaluatedAt,
     configVersion: config.version,

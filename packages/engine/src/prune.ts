@@ -1,6 +1,12 @@
 import { firstAtOrAfter } from "./records.ts";
-import type { AccountState, ComplaintRecord, InvoiceRecord } from "./state.ts";
-import { DAY_MS } from "./time.ts";
+import type { AccountState, ComplaintRecord, InvoiceRecord, OrderRecord } from "./state.ts";
+import { DAY_MS, localDay } from "./time.ts";
+
+/**
+ * The latest orders are kept whatever their age: an account silent for longer than the retention is still
+ * one that used to order, at its own rhythm, and must not look new (or healthy) once its history ages out.
+ */
+export const KEPT_ORDERS = 3;
 
 /**
  * Drops history older than the retention horizon so state stays bounded. Open invoices are kept
@@ -9,8 +15,9 @@ import { DAY_MS } from "./time.ts";
  */
 export function prune(state: AccountState, asOfMs: number, retentionDays: number): AccountState {
   const horizon = asOfMs - retentionDays * DAY_MS;
-  const cut = firstAtOrAfter(state.orders, horizon, (o) => o.atMs);
+  const cut = Math.min(firstAtOrAfter(state.orders, horizon, (o) => o.atMs), Math.max(0, state.orders.length - KEPT_ORDERS));
   const orders = cut === 0 ? state.orders : state.orders.slice(cut);
+  const prunedOccasions = cut === 0 ? state.prunedOccasions : (state.prunedOccasions ?? 0) + droppedOccasions(state.orders, cut, state.profile?.timezone);
   const invoices =
     earliestExpiry(invoiceExpiries, state.invoices, invoiceExpiry) < horizon ? state.invoices.filter((i) => !(invoiceExpiry(i) < horizon)) : state.invoices;
   const complaints =
@@ -18,7 +25,27 @@ export function prune(state: AccountState, asOfMs: number, retentionDays: number
       ? state.complaints.filter((c) => !(complaintExpiry(c) < horizon))
       : state.complaints;
   if (orders === state.orders && invoices === state.invoices && complaints === state.complaints) return state;
-  return { ...state, orders, invoices, complaints };
+  return prunedOccasions === undefined ? { ...state, orders, invoices, complaints } : { ...state, prunedOccasions, orders, invoices, complaints };
+}
+
+/**
+ * Distinct local days of the orders before `cut` (placed, not cancelled), less a day that a kept order
+ * shares: orders are sorted, so only the last dropped day can be shared.
+ */
+function droppedOccasions(orders: readonly OrderRecord[], cut: number, timezone: string | undefined): number {
+  const dropped = new Set<number>();
+  for (let i = 0; i < cut; i++) {
+    const o = orders[i] as OrderRecord;
+    if (o.placed && !o.cancelled) dropped.add(localDay(o.atMs, timezone));
+  }
+  const lastDropped = Math.max(...dropped);
+  for (let i = cut; i < orders.length; i++) {
+    const o = orders[i] as OrderRecord;
+    const day = localDay(o.atMs, timezone);
+    if (day > lastDropped) break;
+    if (o.placed && !o.cancelled) return dropped.size - 1;
+  }
+  return dropped.size;
 }
 
 /**
@@ -27,7 +54,7 @@ export function prune(state: AccountState, asOfMs: number, retentionDays: number
  */
 export function nextPruneMs(state: AccountState, retentionDays: number): number {
   const earliest = Math.min(
-    state.orders[0]?.atMs ?? Number.POSITIVE_INFINITY,
+    state.orders.length > KEPT_ORDERS ? (state.orders[0] as OrderRecord).atMs : Number.POSITIVE_INFINITY,
     earliestExpiry(invoiceExpiries, state.invoices, invoiceExpiry),
     earliestExpiry(complaintExpiries, state.complaints, complaintExpiry),
   );

@@ -30,7 +30,8 @@ const paid = (ctx: RuleContext): object => ctx.view.paid; // kept when only open
 
 const inputs: Record<RuleId, Inputs> = {
   "purchases.decline": { records: orders, also: none, scalar: (ctx) => ctx.state.firstOrderAt },
-  "purchases.silence": { records: orders, also: none, scalar: none },
+  // Occasions are days in the account's timezone; pruned ones still count.
+  "purchases.silence": { records: orders, also: none, scalar: (ctx) => `${ctx.state.profile?.timezone}|${ctx.state.prunedOccasions}` },
   "purchases.narrowing": { records: orders, also: none, scalar: none },
   "payments.overdue": { records: (ctx) => ctx.view.open, also: paid, scalar: (ctx) => ctx.state.profile?.timezone },
   "payments.slipping": { records: paid, also: none, scalar: none },

@@ -1,4 +1,5 @@
-import { levelRank, type Level, type RuleId, type Tier } from "@churnwatch/contracts";
+import type { Level, RuleId, Tier } from "@churnwatch/contracts";
+import { accountRiskAt } from "./risk/account.ts";
 import { step } from "./engine.ts";
 import type { EngineConfig } from "./config.ts";
 import { formatMoney } from "./money.ts";
@@ -20,14 +21,16 @@ export interface SnapshotAccount {
   name: string | null;
   tier: Tier | null;
   currency: string | null;
-  /** Max level of the firing alerts, null when none fires. */
+  /** The level of the risk score (risk/account.ts), null below medium. */
   level: Level | null;
-  /** 0–100: the max score of the account's firing alerts (0 when none fires). */
+  /** 0–100: the account's one risk score, the chance in percent that it defects within the model's horizon. */
   score: number;
+  /** The score's chance unrounded (0..1, six decimals): what rankings and backtests order by. */
+  chance: number;
   alerts: SnapshotAlert[];
   /** Placed, uncancelled orders in the account's currency in (asOf − 365 d, asOf], major units. */
   trailing12mValue: string;
-  /** trailing12mValue × score / 100: the trailing value weighted by risk. */
+  /** trailing12mValue × chance: the trailing value weighted by risk. */
   revenueAtRisk: string;
 }
 
@@ -54,6 +57,7 @@ export function takeSnapshotEntries(states: Iterable<AccountState>, asOfMs: numb
       for (const before of states) yield step(before, { kind: "tick", at }, config).state;
     })(),
     asOfMs,
+    config,
   );
 }
 
@@ -61,8 +65,8 @@ export function takeSnapshotEntries(states: Iterable<AccountState>, asOfMs: numb
  * The same ranking over states taken as they are, without evaluating them again: for a reader of the live
  * worker's states (the notifier's digests), whose rules and thresholds are the worker's to apply.
  */
-export function snapshotOf(states: Iterable<AccountState>, asOfMs: number, configVersion: string): Snapshot {
-  return rankSnapshot(snapshotEntries(states, asOfMs), asOfMs, configVersion);
+export function snapshotOf(states: Iterable<AccountState>, asOfMs: number, config: EngineConfig): Snapshot {
+  return rankSnapshot(snapshotEntries(states, asOfMs, config), asOfMs, config.version);
 }
 
 /** A snapshot's line for one account, with the exact revenue at risk it is ranked by. */
@@ -72,21 +76,18 @@ export type SnapshotEntry = SnapshotAccount & { riskMicros: bigint };
  * The unranked lines of a snapshot: the half of snapshotOf that needs the states. A replay split across threads
  * takes them in each thread and ranks them all together (rankSnapshot), which gives the same snapshot.
  */
-export function snapshotEntries(states: Iterable<AccountState>, asOfMs: number): SnapshotEntry[] {
+export function snapshotEntries(states: Iterable<AccountState>, asOfMs: number, config: EngineConfig): SnapshotEntry[] {
   const accounts: SnapshotEntry[] = [];
   for (const state of states) {
     const alerts: SnapshotAlert[] = [];
-    let level: Level | null = null;
-    let score = 0;
     for (const alert of Object.values(state.alerts)) {
       if (!alert) continue;
       alerts.push({ alertId: alert.alertId, rule: alert.rule, level: alert.level, score: alert.score, firedAt: alert.firedAt });
-      if (level === null || levelRank[alert.level] > levelRank[level]) level = alert.level;
-      score = Math.max(score, alert.score);
     }
+    const { score, level, chance } = accountRiskAt(state, asOfMs, config);
     alerts.sort((a, b) => b.score - a.score || (a.rule < b.rule ? -1 : 1));
     const trailing = trailingValueMicros(state, asOfMs);
-    const riskMicros = (trailing * BigInt(score)) / 100n;
+    const riskMicros = (trailing * BigInt(Math.round(chance * 1e6))) / 1_000_000n;
     accounts.push({
       accountId: state.accountId,
       name: state.profile?.name ?? null,
@@ -94,6 +95,7 @@ export function snapshotEntries(states: Iterable<AccountState>, asOfMs: number):
       currency: accountCurrency(state) ?? null,
       level,
       score,
+      chance: Math.round(chance * 1e6) / 1e6,
       alerts,
       trailing12mValue: formatMoney(trailing),
       revenueAtRisk: formatMoney(riskMicros),
@@ -108,7 +110,7 @@ export function rankSnapshot(entries: readonly SnapshotEntry[], asOfMs: number, 
   const accounts = [...entries].sort(
     (a, b) =>
       (a.riskMicros < b.riskMicros ? 1 : a.riskMicros > b.riskMicros ? -1 : 0) ||
-      b.score - a.score ||
+      b.chance - a.chance ||
       (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0),
   );
   return {

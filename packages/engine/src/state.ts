@@ -22,6 +22,11 @@ export interface AccountState {
   lastEventAt: string | undefined;
   /** Earliest order ever seen; survives pruning so baselines know how long the history is. */
   firstOrderAt: string | undefined;
+  /**
+   * Buying occasions (local days with an order) pruned from `orders`: the purchase model counts every
+   * occasion since the first, so an old account's frequency survives the retention. Absent while none is.
+   */
+  prunedOccasions?: number;
   /** Sorted by (atMs, orderId). */
   orders: OrderRecord[];
   /** Sorted by (issuedAtMs, invoiceId). */

@@ -19,9 +19,9 @@ const value = (accountId: string, revenue: number, extra: Partial<AccountValue> 
   level: undefined,
   ...extra,
 });
-const alert = (score: number, level: AlertRecord["level"]): AlertRecord => ({
+const alert = (score: number, level: AlertRecord["level"], rule: AlertRecord["rule"] = "purchases.decline"): AlertRecord => ({
   alertId: `a-${score}`,
-  rule: "purchases.decline",
+  rule,
   level,
   score,
   firedAt: "2026-01-01T00:00:00.000Z",
@@ -57,10 +57,18 @@ describe("ABC classification", () => {
 });
 
 describe("risk and revenue at risk", () => {
-  it("combines alerts as independent signs, so two medium signs outrank one", () => {
-    const state = { ...emptyState("a"), alerts: { "purchases.decline": alert(50, "medium"), "complaints.spike": alert(50, "high") } };
-    expect(accountRisk(state)).toEqual({ risk: 75, level: "high" });
-    expect(accountRisk(emptyState("b"))).toEqual({ risk: 0, level: undefined });
+  it("is the one score: payment and complaint signs add to the purchase chance, a firing level sets its floor", () => {
+    const at = dayMs(0);
+    const levels = defaultConfig.model.levels;
+    // No orders: no purchase chance. Two independent 50% signs make 75%; the purchase rules add nothing of their own.
+    const two = { ...emptyState("a"), alerts: { "payments.overdue": alert(50, "medium", "payments.overdue"), "complaints.spike": alert(50, "medium", "complaints.spike") } };
+    expect(accountRisk(two, at, defaultConfig)).toEqual({ risk: 75, level: "critical" });
+    // A purchase alert's score is not added again (the model reads the orders), but its level is the floor.
+    const purchase = { ...emptyState("c"), alerts: { "purchases.decline": alert(90, "high") } };
+    expect(accountRisk(purchase, at, defaultConfig)).toEqual({ risk: levels.high, level: "high" });
+    const critical = { ...emptyState("d"), alerts: { "complaints.spike": alert(10, "critical", "complaints.spike") } };
+    expect(accountRisk(critical, at, defaultConfig)).toEqual({ risk: levels.critical, level: "critical" });
+    expect(accountRisk(emptyState("b"), at, defaultConfig)).toEqual({ risk: 0, level: undefined });
   });
 
   it("weights trailing revenue by risk and ranks by it", () => {
@@ -80,7 +88,7 @@ describe("risk and revenue at risk", () => {
     h.cancel(201, h.order(200, "5000.00"));
     h.order(390, "1000.00");
     const { state } = replay(h.sorted(), { untilMs: dayMs(400), config: defaultConfig });
-    const v = accountValue(state, dayMs(400));
+    const v = accountValue(state, dayMs(400), defaultConfig);
     expect(v.revenueMicros).toBe(M(1000.3));
     expect(v.orders).toBe(3);
   });

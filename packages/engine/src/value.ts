@@ -1,4 +1,6 @@
-import { levelRank, type Level, type Tier } from "@churnwatch/contracts";
+import type { Level, Tier } from "@churnwatch/contracts";
+import type { EngineConfig } from "./config.ts";
+import { accountRiskAt } from "./risk/account.ts";
 import type { AccountState } from "./state.ts";
 import { buildView } from "./view.ts";
 
@@ -17,12 +19,12 @@ export interface AccountValue {
   meanDaysLate: number | undefined;
   /** Mean gross margin of orders that carried one; undefined without any. */
   meanMargin: number | undefined;
-  /** The account's risk, 0–100: its alerts combined (see accountRisk). */
+  /** The account's one risk score, 0–100 (risk/account.ts). */
   risk: number;
   level: Level | undefined;
 }
 
-export function accountValue(state: AccountState, asOfMs: number): AccountValue {
+export function accountValue(state: AccountState, asOfMs: number, config: EngineConfig): AccountValue {
   const view = buildView(state);
   const from = asOfMs - YEAR_MS;
   let revenue = 0n;
@@ -42,7 +44,7 @@ export function accountValue(state: AccountState, asOfMs: number): AccountValue 
     marginSum += o.grossMargin;
   }
   const paid = view.paid.filter((p) => p.paidAtMs > from && p.paidAtMs <= asOfMs);
-  const { risk, level } = accountRisk(state);
+  const { risk, level } = accountRisk(state, asOfMs, config);
   return {
     accountId: state.accountId,
     tier: state.profile?.tier,
@@ -56,19 +58,10 @@ export function accountValue(state: AccountState, asOfMs: number): AccountValue 
   };
 }
 
-/**
- * Combines an account's firing alerts into one 0–100 risk: each alert's score is read as a chance of
- * defection and they combine as independent signs (1 − Π(1 − sᵢ)), so two medium signs outrank one.
- */
-export function accountRisk(state: AccountState): { risk: number; level: Level | undefined } {
-  let keep = 1;
-  let level: Level | undefined;
-  for (const alert of Object.values(state.alerts)) {
-    if (!alert || alert.pendingSince !== undefined) continue;
-    keep *= 1 - Math.min(100, Math.max(0, alert.score)) / 100;
-    if (!level || levelRank[alert.level] > levelRank[level]) level = alert.level;
-  }
-  return { risk: Math.round((1 - keep) * 1000) / 10, level };
+/** The account's one risk score at `asOfMs` (risk/account.ts), as the value tables read it. */
+export function accountRisk(state: AccountState, asOfMs: number, config: EngineConfig): { risk: number; level: Level | undefined } {
+  const { score, level } = accountRiskAt(state, asOfMs, config);
+  return { risk: score, level: level ?? undefined };
 }
 
 export type AbcClass = "A" | "B" | "C";

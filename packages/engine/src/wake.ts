@@ -27,6 +27,7 @@ export function nextWakeMs(state: AccountState, config: EngineConfig): number {
     view: buildView(state),
     asOfMs: clockMs,
     thresholds: thresholdsFor(config, state.profile?.tier, state.accountId),
+    model: config.model,
     maxEventIds: config.maxEventIds,
     onlyIfFiring: true,
   };

@@ -9,3 +9,4 @@ export * from "./opsServer.ts";
 export * from "./historyRelay.ts";
 export * from "./complaintTexts.ts";
 export * from "./changelogRelay.ts";
+export * from "./engineConfig.ts";

@@ -3,6 +3,7 @@
 // `pnpm exec tsx services/notifier/scripts/sampleDigests.ts <out-dir>`, then screenshot each file.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { defaultConfig } from "@churnwatch/engine";
 import { buildDigest, type DigestRecord } from "../src/digest/content.ts";
 import { subscriptionSchema } from "../src/digest/subscription.ts";
 import { unsubscribeUrl } from "../src/digest/unsubscribeLinks.ts";
@@ -46,7 +47,7 @@ for (const locale of ["en", "zh-CN"] as const) {
     createdAt: "2027-01-01T00:00:00.000Z",
     updatedAt: "2027-01-01T00:00:00.000Z",
   });
-  const content = buildDigest({ subscription, states, inboxes, history, periodKey: "2027-W11", scheduledMs: Date.parse("2027-03-15T00:00:00Z"), nowMs: now, late: false });
+  const content = buildDigest({ subscription, states, inboxes, history, periodKey: "2027-W11", scheduledMs: Date.parse("2027-03-15T00:00:00Z"), nowMs: now, late: false, engine: defaultConfig });
   const email = renderDigestEmail(content, {
     subscription,
     unsubscribeUrl: unsubscribeUrl("https://churnwatch.example.com", { subscriptionId: subscription.id, recipient: "ceo@example.com" }, singleKey("sample-secret-0123456789abcdef0123456789")),

@@ -179,7 +179,7 @@ describe("digest content", () => {
     // A preview shows the same digest without sending it or counting it as this period's.
     const preview = (await (await h.api(`/api/digests/${all.subscription.id}/preview`)).json()) as { matching: number; wouldSend: boolean; subject: string; text: string };
     expect(preview).toMatchObject({ matching: 3, wouldSend: true });
-    expect(preview.text).toContain("1. Huadong Precision Parts · High · Revenue at risk CN¥700,000.00");
+    expect(preview.text).toContain("1. Huadong Precision Parts · High · Revenue at risk CN¥500,000.00");
     expect(await h.emailsTo(ceo)).toHaveLength(0);
 
     const first = await pendingRun(h, all.subscription.id);
@@ -189,23 +189,31 @@ describe("digest content", () => {
     expect(mail?.subject).toMatch(/^\[Churnwatch\] Weekly key-account risk digest \d{4}-W\d{2}: 3 accounts at risk$/);
     expect(text).toContain("3 key accounts are at risk in this digest's scope");
     expect(text).toContain("Scope: every key account");
-    // Critical Beijing (450k at risk) ranks below high Huadong (700k): the order is by what is at stake.
-    expect(text).toContain("1. Huadong Precision Parts · High · Revenue at risk CN¥700,000.00");
-    expect(text).toContain("2. Beijing <b>Bold</b> & Sons · Critical · Revenue at risk CN¥450,000.00");
+    // Critical Beijing (500k × its 90% overdue sign and a small purchase chance: about 451k at risk) ranks below
+    // high Huadong (1M × the high level's 50% floor): the order is by what is at stake.
+    expect(text).toContain("1. Huadong Precision Parts · High · Revenue at risk CN¥500,000.00");
+    expect(text).toMatch(/\n2\. Beijing <b>Bold<\/b> & Sons · Critical · Revenue at risk CN¥45\d,\d{3}\.\d\d\n/);
     expect(text).toContain("   - Purchases declining (High): Order value in the last 90 days: CN¥120,000.00 vs CN¥410,000.00 baseline");
-    expect(text).toContain("Trend ▆ (70) · Owner Li Wei · Acknowledged Yes");
+    expect(text).toContain("Trend ▅ (50) · Owner Li Wei · Acknowledged Yes");
     expect(text).toContain("Trend ▇ (90) · Owner Chen Jie · Acknowledged No");
     expect(text).toContain("Showing the top 2 of 3.");
     expect(text).not.toContain("Calm Holdings");
     expect(text).not.toContain("Pending Industries");
     expect(text).toContain("This is the first digest of this subscription");
-    expect(text).toContain("Totals by region\n- East: 2 · CN¥1,100,000.00\n- North: 1 · CN¥450,000.00");
-    expect(text).toContain("Totals by tier\n- Ordinary key account: 1 · CN¥400,000.00\n- Partner key account: 1 · CN¥450,000.00\n- Strategic key account: 1 · CN¥700,000.00");
+    // Totals add each account's trailing value × its risk chance: Huadong 500k, Shenzhen 2M × its low sign's
+    // 20% and a small purchase chance (about 413k), Beijing about 451k.
+    const money = (label: string) => Number(new RegExp(`- ${label}: \\d+ · CN¥([\\d,.]+)`).exec(text)?.[1]?.replaceAll(",", "") ?? NaN);
+    expect(money("East")).toBeCloseTo(500_000 + money("Ordinary key account"), 2);
+    expect(money("North")).toBe(money("Partner key account"));
+    expect(money("Strategic key account")).toBe(500_000);
+    expect(money("Ordinary key account")).toBeGreaterThan(400_000);
+    expect(money("Ordinary key account")).toBeLessThan(450_000);
+    expect(text).toMatch(/Totals by region\n- East: 2 · [^\n]+\n- North: 1 · [^\n]+\n\nTotals by tier\n- Ordinary key account: 1 · [^\n]+\n- Partner key account: 1 · [^\n]+\n- Strategic key account: 1 · /);
     // Untrusted names are escaped in the HTML part; the trend is table cells, nothing fetched.
     expect(mail?.html).toContain("Beijing &lt;b&gt;Bold&lt;/b&gt; &amp; Sons");
     expect(mail?.html).not.toContain("<b>Bold</b>");
     expect(mail?.html).not.toMatch(/<img|<script|<svg/i);
-    expect(mail?.html).toContain('aria-label="70"');
+    expect(mail?.html).toContain('aria-label="50"');
 
     const second = await pendingRun(h, eastOnly.subscription.id);
     expect(await run(h, second.job, h.clock.ms)).toMatchObject({ status: "sent", accounts: 1 });
@@ -235,12 +243,13 @@ describe("digest content", () => {
     expect(await run(h, next.job, h.clock.ms)).toMatchObject({ status: "sent", accounts: 3 });
     const mails = await h.waitEmails(ceo, 2);
     const week2 = mails.find((m) => m.messageId !== mail?.messageId)?.text ?? "";
-    expect(week2).toContain("1. Shenzhen Ordinary Supply [escalated] · High · Revenue at risk CN¥1,500,000.00");
-    expect(week2).toContain("Trend ▂▆ (20 → 75)");
+    // Its 75% slipping sign and a small purchase chance make 75: the model's critical level, whatever the alert's own.
+    expect(week2).toMatch(/\n1\. Shenzhen Ordinary Supply \[escalated\] · Critical · Revenue at risk CN¥1,50\d,\d{3}\.\d\d\n/);
+    expect(week2).toMatch(/Trend ▂▆ \(2\d → 75\)/);
     expect(week2).toContain("2. Huadong Precision Parts · High");
-    expect(week2).toContain("Trend ▆▆ (70 → 70)");
+    expect(week2).toContain("Trend ▅▅ (50 → 50)");
     expect(week2).toContain("- New: Xi'an New Risk");
-    expect(week2).toContain("- Escalated: Shenzhen Ordinary Supply (Low → High)");
+    expect(week2).toContain("- Escalated: Shenzhen Ordinary Supply (Low → Critical)");
     expect(week2).toContain("- Recovered: Beijing <b>Bold</b> & Sons");
 
     const metrics = await (await fetch(`http://127.0.0.1:${h.notifier.opsPort()}/metrics`, { headers: { authorization: `Bearer ${OPS_TOKEN}` } })).text();

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { ALERT_QUEUE, defaultTopicNames } from "@churnwatch/contracts";
-import { ConfigError, envFields, parseEnv } from "@churnwatch/platform";
+import type { EngineConfig } from "@churnwatch/engine";
+import { ConfigError, envFields, loadEngineConfig, parseEnv } from "@churnwatch/platform";
 import { parsePolicyConfig, PolicyConfigError, type PolicyConfig } from "@churnwatch/policy";
 import { EMAIL_QUEUE } from "./lifecycle/emailQueue.ts";
 import { parseApiTokens, type ApiToken } from "./api/tokens.ts";
@@ -74,6 +75,8 @@ export const envSchema = z.object({
   TOPIC_DIGEST_SUBSCRIPTIONS: envFields.name.default("churnwatch.digest-subscriptions"),
   /** A digest sent this many minutes after its scheduled time (the notifier was down) says it is late. */
   DIGEST_LATE_AFTER_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** The signal worker's rules file: digests rank accounts by the risk score its model gives. */
+  ENGINE_CONFIG_PATH: z.string().min(1).optional(),
 });
 
 export interface NotifierConfig {
@@ -100,6 +103,8 @@ export interface NotifierConfig {
   tickIntervalMs: number;
   api: { port: number; host: string; tokens: ApiToken[] };
   digests: { queueName: string; lateAfterMs: number };
+  /** The signal worker's rules and model (ENGINE_CONFIG_PATH); the built-in ones when absent. */
+  engine?: EngineConfig;
 }
 
 /** Reads and validates the policy file; a bad file stops start-up naming the file and each bad field. */
@@ -161,5 +166,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotifierConfig
     tickIntervalMs: e.TICK_INTERVAL_MS,
     api: { port: e.API_PORT, host: e.API_HOST, tokens: parseApiTokens(e.API_TOKENS) },
     digests: { queueName: e.DIGEST_QUEUE, lateAfterMs: e.DIGEST_LATE_AFTER_MINUTES * 60_000 },
+    engine: loadEngineConfig(e.ENGINE_CONFIG_PATH),
   };
 }

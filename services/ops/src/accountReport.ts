@@ -1,5 +1,5 @@
 import type { AlertTransition, Level, Locale, RuleId, Tier } from "@churnwatch/contracts";
-import { accountCurrency, accountRisk, accountValue, formatMoney as microsToDecimal, type AccountState } from "@churnwatch/engine";
+import { accountCurrency, accountRisk, accountValue, formatMoney as microsToDecimal, type AccountState, type EngineConfig } from "@churnwatch/engine";
 import { explainEvidence, formatMoney } from "@churnwatch/explain";
 
 /** What `inspect` shows about one account: plain JSON, so the text and --json outputs carry the same facts. */
@@ -44,12 +44,12 @@ export interface StoredAccountRecord {
   history?: AlertTransition[];
 }
 
-export function buildAccountReport({ state, applied, history = [] }: StoredAccountRecord, locale: Locale): AccountReport {
+export function buildAccountReport({ state, applied, history = [] }: StoredAccountRecord, locale: Locale, config: EngineConfig): AccountReport {
   const asOfMs = state.clock ? Date.parse(state.clock) : undefined;
   const currency = accountCurrency(state);
-  const value = asOfMs === undefined ? undefined : accountValue(state, asOfMs);
+  const value = asOfMs === undefined ? undefined : accountValue(state, asOfMs, config);
   const orderValue = microsToDecimal(value?.revenueMicros ?? 0n);
-  const { risk, level } = accountRisk(state);
+  const { risk, level } = asOfMs === undefined ? { risk: 0, level: undefined } : accountRisk(state, asOfMs, config);
   const p = state.profile;
   return {
     accountId: state.accountId,

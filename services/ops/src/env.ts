@@ -8,6 +8,8 @@ const keyPrefix = z.string().regex(/^[A-Za-z0-9:._-]{0,100}$/, "letters, digits,
 const inspectSchema = z.object({
   REDIS_URL: envFields.redisUrl,
   KEY_PREFIX: keyPrefix,
+  /** The signal worker's rules file, so the risk score is computed with the model it runs. */
+  ENGINE_CONFIG_PATH: z.string().min(1).optional(),
 });
 
 const replaySchema = inspectSchema.extend({

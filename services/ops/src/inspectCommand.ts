@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { dedupeTransitions, type AlertTransition } from "@churnwatch/contracts";
 import type { AccountState } from "@churnwatch/engine";
-import { DependencyError, redactUrl } from "@churnwatch/platform";
+import { DependencyError, loadEngineConfig, redactUrl } from "@churnwatch/platform";
 import { CliUsageError, inspectUsage, parseInspectArgs } from "./args.ts";
 import { buildAccountReport, type StoredAccountRecord } from "./accountReport.ts";
 import { loadInspectConfig, opsKeys } from "./env.ts";
@@ -36,7 +36,7 @@ export async function runInspect(argv: readonly string[], io: CliIo): Promise<nu
       io.stderr(`No account ${JSON.stringify(command.accountId)} under key prefix ${JSON.stringify(config.KEY_PREFIX)}: check the id and KEY_PREFIX.\n`);
       return 1;
     }
-    const report = buildAccountReport(stored, command.locale);
+    const report = buildAccountReport(stored, command.locale, loadEngineConfig(config.ENGINE_CONFIG_PATH));
     io.stdout(command.json ? `${JSON.stringify(report, null, 2)}\n` : renderAccountReport(report));
     return 0;
   } finally {

@@ -7,8 +7,10 @@
  *
  * Markdown on stdout; JSON and an HTML page with calibration plots when asked for.
  */
-import { readFile, writeFile } from "node:fs/promises";
-import { defaultConfig, parseEngineConfig, type EngineConfig } from "@churnwatch/engine";
+import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { defaultConfig, parseDefectionModel, readEngineConfig, type DefectionModel, type EngineConfig } from "@churnwatch/engine";
+import { fitModelAtCut, refitPopulation, trainingCutFor, type FitAtCut } from "./datasets/cutFit.ts";
 import { cutHtml } from "./datasets/cutHtml.ts";
 import { evaluateCut, type CutResult } from "./datasets/cutEvaluate.ts";
 import { DEFAULT_HORIZON_MONTHS, parseCut } from "./datasets/cutLabels.ts";
@@ -19,7 +21,11 @@ import { loadSorted } from "./order.ts";
 
 const USAGE = `usage: cutEval.ts <events.ndjson|-> --cut <date|instant> [--cut …] [--horizon-months 6]
   [--config rules.json] [--json out.json] [--html out.html] [--keep-tiers]
+  [--fit] [--model model.json]
   --keep-tiers  feed the engine the tiers as converted (default: re-rank them on revenue before each cut)
+  --fit         before judging each cut C, fit the defection model at C − horizon (features then, labels up to C)
+                and judge the engine with it: nothing at or after C informs the model
+  --model       judge the engine with this model file (the fit command's output) instead
 `;
 
 class UsageError extends Error {}
@@ -32,10 +38,12 @@ interface Args {
   json?: string;
   html?: string;
   retier: boolean;
+  fit: boolean;
+  model?: string;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { input: "", cuts: [], horizonMonths: DEFAULT_HORIZON_MONTHS, retier: true };
+  const args: Args = { input: "", cuts: [], horizonMonths: DEFAULT_HORIZON_MONTHS, retier: true, fit: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
     const value = () => {
@@ -57,20 +65,29 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === "--json") args.json = value();
     else if (flag === "--html") args.html = value();
     else if (flag === "--keep-tiers") args.retier = false;
+    else if (flag === "--fit") args.fit = true;
+    else if (flag === "--model") args.model = value();
     else if (flag.startsWith("--")) throw new UsageError(`unknown flag ${flag}`);
     else if (args.input === "") args.input = flag;
     else throw new UsageError(`one input file only (got ${flag} too)`);
   }
   if (args.input === "") throw new UsageError("an events file (or - for stdin) is required");
   if (args.cuts.length === 0) throw new UsageError("at least one --cut is required");
+  if (args.fit && args.model !== undefined) throw new UsageError("--fit and --model both choose the model: give one");
   return args;
 }
 
-async function loadConfig(path: string | undefined): Promise<EngineConfig> {
-  if (path === undefined) return defaultConfig;
-  const parsed = parseEngineConfig(await readFile(path, "utf8"));
-  if (!parsed.ok) throw new UsageError(`--config ${path} is not a valid rules file:\n  ${parsed.errors.join("\n  ")}`);
-  return parsed.config;
+function loadConfig(path: string | undefined, modelPath: string | undefined): EngineConfig {
+  let config = defaultConfig;
+  if (path !== undefined) {
+    const parsed = readEngineConfig(path, (p) => readFileSync(p, "utf8"));
+    if (!parsed.ok) throw new UsageError(`--config ${path} is not a valid rules file:\n  ${parsed.errors.join("\n  ")}`);
+    config = parsed.config;
+  }
+  if (modelPath === undefined) return config;
+  const model = parseDefectionModel(readFileSync(modelPath, "utf8"), `--model ${modelPath}`);
+  if (!model.ok) throw new UsageError(model.errors.join("\n  "));
+  return { ...config, model: model.model };
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -83,16 +100,27 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const started = performance.now();
-  const config = await loadConfig(args.config);
+  const config = loadConfig(args.config, args.model);
   const read = newReadStats();
   const events = await loadSorted(readEvents(openInput(args.input), { stats: read }));
   const results: CutResult[] = [];
+  const fits: Array<{ cut: string; trainingCut: string } & Omit<FitAtCut, "model"> & { model: DefectionModel }> = [];
   for (const cutMs of args.cuts) {
-    results.push(await evaluateCut(events, cutMs, defaultPredictors(config), { horizonMonths: args.horizonMonths, retier: args.retier }));
+    let judged = config;
+    if (args.fit) {
+      const trainMs = trainingCutFor(cutMs, args.horizonMonths);
+      const before = events.filter((e) => Date.parse(e.occurredAt) < cutMs);
+      const fit = fitModelAtCut(before, trainMs, { horizonMonths: args.horizonMonths, config, version: `fit-${new Date(trainMs).toISOString().slice(0, 10)}`, source: args.input });
+      fits.push({ cut: new Date(cutMs).toISOString(), trainingCut: new Date(trainMs).toISOString(), ...fit });
+      process.stderr.write(`fitted at ${new Date(trainMs).toISOString().slice(0, 10)} for the cut ${new Date(cutMs).toISOString().slice(0, 10)}: ${fit.examples} labelled (${fit.defected} defected), ${fit.population} in the population\n`);
+      // The population parts need no labels: refitted on everything before the cut being judged.
+      judged = { ...config, model: refitPopulation(fit.model, before, cutMs, config) };
+    }
+    results.push(await evaluateCut(events, cutMs, defaultPredictors(judged), { horizonMonths: args.horizonMonths, retier: args.retier }));
   }
   process.stdout.write(cutMarkdown(results));
   const written: string[] = [];
-  const meta = { input: args.input, events: events.length, invalidLines: read.invalid, configVersion: config.version, retier: args.retier };
+  const meta = { input: args.input, events: events.length, invalidLines: read.invalid, configVersion: config.version, retier: args.retier, ...(fits.length ? { fits } : { model: config.model.version }) };
   if (args.json !== undefined) {
     await writeFile(args.json, JSON.stringify({ ...meta, cuts: results }, null, 2) + "\n", "utf8");
     written.push(args.json);

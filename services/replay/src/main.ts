@@ -3,10 +3,11 @@
  * pnpm --filter @churnwatch/replay start -- events.ndjson --labels labels.csv --report report.json --html report.html
  * See ../README.md for every flag and the metric definitions.
  */
+import { readFileSync } from "node:fs";
 import { stat, readFile, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import type { ChurnEvent } from "@churnwatch/contracts";
-import { defaultConfig, parseEngineConfig, type EngineConfig } from "@churnwatch/engine";
+import { defaultConfig, readEngineConfig, type EngineConfig } from "@churnwatch/engine";
 import { CliUsageError, parseCli, usage, type RunCommand } from "./args.ts";
 import { LabelsError, parseLabels, type Label } from "./labels.ts";
 import { newReadStats, openInput, readEvents, type InvalidLine, type ReadStats } from "./ndjson.ts";
@@ -84,15 +85,9 @@ function threadCount(cmd: RunCommand): number {
   return cmd.threads ?? Math.min(availableParallelism(), MAX_DEFAULT_THREADS);
 }
 
-/** A rules file, refused with every problem listed (the same check the live worker applies). */
-async function loadConfig(path: string): Promise<EngineConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    throw new CliUsageError(`--config ${path}: ${(err as Error).message}`);
-  }
-  const parsed = parseEngineConfig(text);
+/** A rules file (and the model it names), refused with every problem listed (the same check the live worker applies). */
+function loadConfig(path: string): EngineConfig {
+  const parsed = readEngineConfig(path, (p) => readFileSync(p, "utf8"));
   if (!parsed.ok) throw new CliUsageError(`--config ${path} is not a valid rules file:\n  ${parsed.errors.join("\n  ")}`);
   return parsed.config;
 }
@@ -101,7 +96,7 @@ async function run(cmd: RunCommand): Promise<number> {
   const started = performance.now();
   let labels: Label[] | undefined;
   if (cmd.labels !== undefined) labels = parseLabels(await readFile(cmd.labels, "utf8"));
-  const config = cmd.config === undefined ? defaultConfig : await loadConfig(cmd.config);
+  const config = cmd.config === undefined ? defaultConfig : loadConfig(cmd.config);
   const progress = createProgress(cmd.progress);
   let loaded: Loaded;
   try {

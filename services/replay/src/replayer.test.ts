@@ -39,10 +39,15 @@ describe("replay", () => {
     expect(snapped).toEqual(firing);
     const seenBefore = new Set(events.filter((e) => Date.parse(e.occurredAt) <= asOf).map((e) => e.accountId));
     expect(snap?.accounts.length).toBe(seenBefore.size);
-    // Sorted by revenue at risk, highest first; the score is the max of the account's alerts.
+    // Sorted by revenue at risk, highest first; the score is the account's chance in percent, its level the model's.
     const risk = (snap?.accounts ?? []).map((a) => Number(a.revenueAtRisk));
     expect(risk).toEqual([...risk].sort((a, b) => b - a));
-    for (const a of snap?.accounts ?? []) expect(a.score).toBe(Math.max(0, ...a.alerts.map((x) => x.score)));
+    const { levels } = defaultConfig.model;
+    for (const a of snap?.accounts ?? []) {
+      expect(a.score).toBe(Math.round(100 * a.chance));
+      expect(a.level).toBe(a.score >= levels.critical ? "critical" : a.score >= levels.high ? "high" : a.score >= levels.medium ? "medium" : null);
+    }
+    expect(new Set(snap?.accounts.map((a) => a.score)).size).toBeGreaterThan(1);
   });
 
   it("refuses unsorted input in throw mode, and loadSorted sorts it", async () => {

@@ -1,5 +1,5 @@
 import { readFileSync, unwatchFile, watchFile } from "node:fs";
-import { defaultConfig, parseEngineConfig, type EngineConfig } from "@churnwatch/engine";
+import { defaultConfig, readEngineConfig, type EngineConfig } from "@churnwatch/engine";
 import { ConfigError, type Logger } from "@churnwatch/platform";
 
 export interface ConfigSource {
@@ -18,13 +18,7 @@ export function createConfigSource(path: string | undefined, logger: Logger, pol
     logger.info({ configVersion: defaultConfig.version }, "rules: built-in defaults");
     return { current: () => defaultConfig, reload: () => true, stop: () => undefined };
   }
-  const read = () => {
-    try {
-      return parseEngineConfig(readFileSync(path, "utf8"));
-    } catch (err) {
-      return { ok: false as const, errors: [`cannot read ${path}: ${(err as Error).message}`] };
-    }
-  };
+  const read = () => readEngineConfig(path, (p) => readFileSync(p, "utf8"));
   const first = read();
   if (!first.ok) throw new ConfigError(`Invalid rules file ${path} (ENGINE_CONFIG_PATH):\n  ${first.errors.join("\n  ")}`);
   let config = first.config;

@@ -36,7 +36,9 @@ describe("signal worker on real Kafka and Redis", () => {
     // Give the steady account the same chance to (wrongly) alert: wait until both are fully applied.
     await waitFor(async () => (await env.appliedCount("acc-steady")) === steadyHistory("x", now).length, { description: "steady account applied" });
     const all = await env.queue.getJobs(["waiting", "delayed", "active", "completed", "failed"]);
-    expect(all.map((j) => `${j.data.accountId}:${j.data.rule}`)).toEqual(["acc-down:purchases.decline"]);
+    // One alert of one account (it may be announced again at a higher level as the later orders land).
+    expect([...new Set(all.map((j) => `${j.data.accountId}:${j.data.rule}:${j.data.alertId}`))]).toHaveLength(1);
+    expect(all.map((j) => `${j.data.accountId}:${j.data.rule}`)[0]).toBe("acc-down:purchases.decline");
     const notification = alertNotificationSchema.parse(jobs[0]?.data);
     expect(jobs[0]?.id).toBe(alertJobId(notification.notificationId));
     expect(notification.account.owner?.email).toBe("li.wei@seller.example");
@@ -62,7 +64,8 @@ describe("signal worker on real Kafka and Redis", () => {
     });
     const orders = decliningHistory("x", now).length - 1 + steadyHistory("y", now).length - 1;
     expect(metrics).toContain(`churnwatch_events_consumed_total{topic="${env.topics.orders}",type="order.placed"} ${orders}`);
-    expect(metrics).toContain('churnwatch_alerts_enqueued_total{rule="purchases.decline",level="critical"} 1');
+    expect(metrics).toMatch(/churnwatch_alerts_enqueued_total\{rule="purchases\.decline",level="(high|critical)"\} 1/);
+    expect(metrics).not.toMatch(/churnwatch_alerts_enqueued_total\{rule="(?!purchases\.decline)/);
   });
 
   it("dead-letters invalid messages with the reason and the original bytes, and keeps consuming", async () => {

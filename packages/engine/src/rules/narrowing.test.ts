@@ -15,7 +15,7 @@ function order(day: number, units: number, categories: string[]): OrderView {
 function judge(orders: OrderView[], thresholds: RuleThresholds = thresholdsFor(defaultConfig, "ordinary")) {
   const view: View = { orders, cancellations: [], paid: [], open: [], complaints: [] };
   const asOfMs = (orders[orders.length - 1] as OrderView).atMs + DAY;
-  return purchasesNarrowing({ state: emptyState("acc"), view, asOfMs, thresholds, maxEventIds: 20 });
+  return purchasesNarrowing({ state: emptyState("acc"), view, asOfMs, thresholds, model: defaultConfig.model, maxEventIds: 20 });
 }
 
 const fires = (o: RuleOutcome): boolean => o.kind === "measured" && o.eligible && o.fires;

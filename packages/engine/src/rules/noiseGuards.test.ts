@@ -15,6 +15,7 @@ const ctx = (v: View, asOfDay: number, thresholds: RuleThresholds = thresholdsFo
   view: v,
   asOfMs: asOfDay * DAY,
   thresholds,
+  model: defaultConfig.model,
   maxEventIds: 20,
 });
 const fires = (o: RuleOutcome) => o.kind === "measured" && o.eligible && o.fires;

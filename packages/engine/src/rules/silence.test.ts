@@ -85,4 +85,27 @@ describe("purchases.silence", () => {
     expect(fired?.at).toBe(dayIso(18));
     expect(fired?.alert.evidence[0]?.threshold).toBe("14");
   });
+
+  it("counts invoices minutes apart on one day as one buying occasion, not a one-minute rhythm", () => {
+    // Every Monday a buyer sends three invoices within ten minutes (as UCI Online Retail II's buyers do).
+    const h = new History();
+    h.profile(0);
+    for (let week = 0; week < 20; week++) for (const minutes of [0, 4, 9]) h.order(week * 7 + minutes / 1440, "1000.00");
+    const changes = changesFor(replay(h.sorted(), { untilMs: dayMs(200) }).changes, RULE);
+    const fired = changes.find((c) => c.type === "fired");
+    // The usual gap is a week, so the alert waits for three of them (the old median of all gaps was 4 minutes).
+    expect(fired?.alert.evidence[0]).toMatchObject({ signal: "orders.daysSinceLast", baseline: "7" });
+    expect(Date.parse(fired?.at ?? "")).toBeGreaterThan(dayMs(19 * 7 + 21));
+  });
+
+  it("keeps firing for an account silent for longer than the retention, its rhythm kept", () => {
+    const h = accountYear(new History(), { ordersUntil: 300 });
+    const long = replay(h.sorted(), { untilMs: dayMs(300 + defaultConfig.retentionDays + 60) });
+    const lifecycleOf = lifecycle(long.changes, RULE);
+    expect(lifecycleOf).toEqual(["fired:medium", "escalated:high", "escalated:critical"]);
+    expect(long.state.alerts[RULE]?.level).toBe("critical");
+    // Every order is older than the retention; the latest few are kept, and the occasions dropped are counted.
+    expect(long.state.orders.length).toBeGreaterThan(0);
+    expect(long.state.prunedOccasions).toBeGreaterThan(20);
+  });
 });

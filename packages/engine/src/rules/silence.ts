@@ -1,6 +1,7 @@
 import type { SilenceThresholds } from "../config.ts";
+import { purchaseRisk } from "../risk/account.ts";
+import { occasions } from "../risk/features.ts";
 import { levelFor, scoreFor } from "../score.ts";
-import { medianGapDays } from "../series.ts";
 import { changePct, num, optionalPct } from "../stats.ts";
 import { DAY_MS } from "../time.ts";
 import type { OrderView } from "../view.ts";
@@ -14,20 +15,22 @@ import { BOUND_SLACK_MS, NONE, type RuleContext, type RuleOutcome } from "./type
  * that an account still ordering at its usual rhythm (orders arriving at random, one per usual gap) would
  * have been quiet this long, e^(−days / gap): 5% at three gaps.
  */
-export function purchasesSilence({ view, asOfMs, thresholds, onlyIfFiring }: RuleContext): RuleOutcome {
+export function purchasesSilence(ctx: RuleContext): RuleOutcome {
+  const { state, view, asOfMs, thresholds, onlyIfFiring } = ctx;
   const t = thresholds["purchases.silence"];
   const orders = view.orders;
   const last = orders[orders.length - 1];
   if (!last || orders.length < 2) return NONE;
-  const { usualGap, unit, latest } = rhythm(view, t);
+  const { usualGap, unit, latest, count } = rhythm(ctx, t);
   const days = (asOfMs - latest.atMs) / DAY_MS;
   const ratio = days / unit;
-  if (onlyIfFiring && !(orders.length >= t.minOrders && ratio > t.medium)) return NONE;
+  if (onlyIfFiring && !(count >= t.minOrders && ratio > t.medium)) return NONE;
   const bands = { resolve: t.resolve, medium: t.medium, high: t.high, critical: t.critical };
   const level = levelFor(ratio, bands, false);
+  const chance = purchaseRisk(state, view, asOfMs, ctx.model).risk;
   return {
     kind: "measured",
-    eligible: orders.length >= t.minOrders,
+    eligible: count >= t.minOrders,
     fires: ratio > t.medium,
     recovered: ratio < t.resolve,
     level,
@@ -42,26 +45,36 @@ export function purchasesSilence({ view, asOfMs, thresholds, onlyIfFiring }: Rul
         ...optionalPct(changePct(days, usualGap)),
       },
       { signal: "orders.quietChance", unit: "percent", value: num(100 * Math.exp(-days / unit)) },
+      // The defection model's reading of the same account: the score every surface shows.
+      ...(chance === undefined ? [] : [{ signal: "orders.defectionChance" as const, unit: "percent" as const, value: String(chance.score), windowDays: ctx.model.horizonDays }]),
     ],
     eventIds: latest.eventId === undefined ? [] : [latest.eventId],
   };
 }
 
-function rhythm(view: RuleContext["view"], t: SilenceThresholds) {
+/**
+ * The usual gap between buying occasions (several orders on one day are one), and how many occasions the
+ * account has had, those pruned from the history included: an account silent for longer than the retention
+ * keeps its rhythm and its standing (the latest orders are kept whatever their age, prune.ts).
+ */
+function rhythm({ state, view }: RuleContext, t: SilenceThresholds) {
   const last = view.orders[view.orders.length - 1] as OrderView;
-  const usualGap = medianGapDays(view.orders) ?? 0;
+  const occ = occasions(view, state.profile?.timezone);
+  const usualGap = occ.usualGapDays ?? 0;
+  const count = occ.days.length + (state.prunedOccasions ?? 0);
   const unit = Math.max(usualGap, t.minDays / t.medium);
   // An order placed and then cancelled is still the customer ordering: silence counts from the latest
   // placement, cancelled or not.
   const lastCancelled = view.cancellations[view.cancellations.length - 1];
   const latest = lastCancelled !== undefined && lastCancelled.atMs > last.atMs ? lastCancelled : last;
-  return { usualGap, unit, latest };
+  return { usualGap, unit, latest, count };
 }
 
 /** Silence fires once the days since the latest order pass `medium` usual gaps: a fixed instant. */
-export function silenceQuietUntil({ view, thresholds }: RuleContext): number {
-  const t = thresholds["purchases.silence"];
-  if (view.orders.length < 2 || view.orders.length < t.minOrders) return Number.POSITIVE_INFINITY;
-  const { unit, latest } = rhythm(view, t);
+export function silenceQuietUntil(ctx: RuleContext): number {
+  const t = ctx.thresholds["purchases.silence"];
+  if (ctx.view.orders.length < 2) return Number.POSITIVE_INFINITY;
+  const { unit, latest, count } = rhythm(ctx, t);
+  if (count < t.minOrders) return Number.POSITIVE_INFINITY;
   return latest.atMs + t.medium * unit * DAY_MS - BOUND_SLACK_MS;
 }

@@ -1,5 +1,6 @@
 import type { Evidence, Level } from "@churnwatch/contracts";
 import type { RuleThresholds } from "../config.ts";
+import type { DefectionModel } from "../risk/model.ts";
 import type { AccountState } from "../state.ts";
 import type { View } from "../view.ts";
 
@@ -8,6 +9,8 @@ export interface RuleContext {
   view: View;
   asOfMs: number;
   thresholds: RuleThresholds;
+  /** The defection model the purchase chance comes from (EngineConfig.model). */
+  model: DefectionModel;
   maxEventIds: number;
   /**
    * Set when only a firing outcome can matter (no alert, pending or open, exists for the rule): then the

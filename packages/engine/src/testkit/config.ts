@@ -1,4 +1,23 @@
 import { defaultConfig, deepFreeze, type EngineConfig } from "../config.ts";
+import type { DefectionModel } from "../risk/model.ts";
+
+/**
+ * A defection model that reads the silence alone, in multiples of the usual gap g: its chance is 30% at 3g, 50%
+ * at 5g and 70% at 8g (log-odds linear in ln(1 + days / g), and ln 4, ln 6, ln 9 are evenly spaced), so the
+ * pinned levels fall where the silence rule's multiples 3, 5 and 8 did before it read a model.
+ */
+const SLOPE = Math.log(0.7 / 0.3) / Math.log(1.5);
+const PINNED_MODEL: DefectionModel = {
+  kind: "churnwatch.defection-model",
+  version: "pinned",
+  fittedOn: "not fitted: set by hand for tests of the engine's mechanics",
+  horizonDays: 180,
+  bgnbd: { r: 1, alpha: 30, a: 0.5, b: 2 },
+  spendScale: 1000,
+  intercept: -SLOPE * Math.log(6),
+  inputs: [{ name: "gapsSilent", mean: 0, sd: 1, weight: SLOPE }],
+  levels: { medium: 30, high: 50, critical: 70 },
+};
 
 /**
  * Thresholds pinned for tests of the engine's mechanics (hysteresis, tiers, lifecycle, explanations) and for
@@ -63,7 +82,8 @@ const PINNED = {
       "complaints.spike": { medium: { multiple: 2.5, floor: 9 }, high: { multiple: 4, floor: 14 } },
     },
   },
-} satisfies Pick<EngineConfig, "version" | "retentionDays" | "maxEventIds" | "rules" | "tiers">;
+  model: PINNED_MODEL,
+} satisfies Pick<EngineConfig, "version" | "retentionDays" | "maxEventIds" | "rules" | "tiers" | "model">;
 
 
 export const pinnedConfig: EngineConfig = deepFreeze({ ...structuredClone(defaultConfig), ...structuredClone(PINNED) });

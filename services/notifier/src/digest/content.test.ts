@@ -1,3 +1,4 @@
+import { defaultConfig } from "@churnwatch/engine";
 import { describe, expect, it } from "vitest";
 import type { AccountInbox } from "../lifecycle/inbox.ts";
 import { renderDigestEmail } from "../render/digest.ts";
@@ -27,7 +28,7 @@ function subscription(filters: object = {}) {
 }
 
 const digest = (filters: object, history: DigestRecord[] = [], inboxes = new Map<string, AccountInbox>()) =>
-  buildDigest({ subscription: subscription(filters), states, inboxes, history, periodKey: "2027-W11", scheduledMs: NOW, nowMs: NOW, late: false });
+  buildDigest({ subscription: subscription(filters), states, inboxes, history, periodKey: "2027-W11", scheduledMs: NOW, nowMs: NOW, late: false, engine: defaultConfig });
 
 describe("digest content", () => {
   it("filters by owner and tier, and marks nothing new in the first digest", () => {
@@ -45,7 +46,10 @@ describe("digest content", () => {
     // Judging the other alert "not a risk" is an answer too.
     const answered = { ...inbox, alerts: { ...inbox.alerts, "payments.overdue": { record: { dismissedAt: "2027-03-14T00:00:00Z" } } } } as unknown as AccountInbox;
     expect(digest({ regions: ["East"] }, [], new Map([["a", answered]])).lines[0]?.acknowledged).toBe("all");
-    expect(d.byRegion).toEqual([{ key: "East", accounts: 2, revenueAtRisk: [{ currency: "CNY", amount: "600000.00" }, { currency: "USD", amount: "100000.00" }] }]);
+    // Each currency is totalled apart: the CNY line of Alpha, the USD line of Beta (trailing value × risk chance).
+    const line = (id: string) => d.lines.find((l) => l.accountId === id)?.revenueAtRisk;
+    expect(d.byRegion).toEqual([{ key: "East", accounts: 2, revenueAtRisk: [{ currency: "CNY", amount: line("a") }, { currency: "USD", amount: line("b") }] }]);
+    expect(Number(line("a"))).toBeGreaterThan(500_000); // 1,000,000 × at least the high level's floor
   });
 
   it("tells an account that fell below the filters apart from one that recovered", () => {

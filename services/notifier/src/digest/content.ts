@@ -1,5 +1,5 @@
 import { levelRank, type Evidence, type Level, type RuleId, type Tier } from "@churnwatch/contracts";
-import { formatMoney, parseAmount, snapshotOf, type AccountState } from "@churnwatch/engine";
+import { formatMoney, parseAmount, snapshotOf, type AccountState, type EngineConfig } from "@churnwatch/engine";
 import type { AccountInbox } from "../lifecycle/inbox.ts";
 import type { Subscription } from "./subscription.ts";
 
@@ -81,6 +81,8 @@ export interface DigestInput {
   scheduledMs: number;
   nowMs: number;
   late: boolean;
+  /** The signal worker's rules and model: the risk score the digest ranks by is the one every surface shows. */
+  engine: EngineConfig;
 }
 
 /** Only firing alerts count: one still in its pending period has not been announced to anyone. */
@@ -131,7 +133,7 @@ function totals(lines: readonly DigestLine[], keyOf: (l: DigestLine) => string):
 export function buildDigest(input: DigestInput): DigestContent {
   const { subscription: sub, history } = input;
   const byId = new Map(input.states.map((s) => [s.accountId, firingOnly(s)]));
-  const snapshot = snapshotOf(byId.values(), input.nowMs, "live");
+  const snapshot = snapshotOf(byId.values(), input.nowMs, input.engine);
   const last = history[0];
   const before = new Map(last?.accounts.map((a) => [a.accountId, a]) ?? []);
   const past = [...history.slice(0, TREND_POINTS)].reverse();

@@ -1,6 +1,7 @@
 import { Queue, type Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Admin, Kafka, Producer } from "kafkajs";
+import { defaultConfig } from "@churnwatch/engine";
 import { closeAll, once, type Logger } from "@churnwatch/platform";
 import type { NotifierConfig } from "../env.ts";
 import type { InboxStore } from "../lifecycle/redisInbox.ts";
@@ -74,6 +75,7 @@ export function createDigests(deps: DigestsDeps): Digests {
     signalKeyPrefix: config.signalKeyPrefix,
     links: { appBaseUrl: config.appBaseUrl, linkKeys: config.linkKeys, linkTtlSeconds: config.linkTtlSeconds },
     lateAfterMs: config.digests.lateAfterMs,
+    engine: config.engine ?? defaultConfig,
     now: deps.now,
     logger: log,
   };

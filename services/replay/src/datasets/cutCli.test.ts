@@ -69,9 +69,9 @@ describe("convert.ts and cutEval.ts", () => {
     expect(e.stderr).toMatch(/2011-06-10 2 eligible, 1 defected; .* wrote .*cut\.json, .*cut\.html/);
     const saved = JSON.parse(await readFile(json, "utf8")) as { cuts: Array<{ eligible: number; predictors: unknown[] }> };
     expect(saved.cuts[0]?.eligible).toBe(2);
-    expect(saved.cuts[0]?.predictors).toHaveLength(4);
+    expect(saved.cuts[0]?.predictors).toHaveLength(5);
     const page = await readFile(html, "utf8");
-    expect(page.match(/<svg /g)).toHaveLength(2); // one calibration plot per score
+    expect(page.match(/<svg /g)).toHaveLength(3); // one calibration plot per score
     expect(page).toContain("engine alert ≥ medium open at C");
   }, 60_000);
 

@@ -1,10 +1,11 @@
 /**
  * Predictors for the cut evaluation: each scores the eligible accounts from the pre-cut history alone, higher
  * meaning more likely to defect (pure: the engine's replay runs in memory). Adding one is a `Predictor` object
- * in `defaultPredictors` (see the BG/NBD slot at the end).
+ * in `defaultPredictors`.
  */
 import { levelRank } from "@churnwatch/contracts";
-import { defaultConfig, type EngineConfig, type Snapshot } from "@churnwatch/engine";
+import { defaultConfig, fitBgNbd, probNoPurchase, type EngineConfig, type Snapshot } from "@churnwatch/engine";
+import { horizonEndMs } from "./cutFit.ts";
 import { DAY_MS, replay } from "../replayer.ts";
 import { beforeCutOnly, type PredictorInput } from "./cutInput.ts";
 
@@ -68,11 +69,12 @@ export function enginePredictors(config: EngineConfig = defaultConfig): Predicto
     {
       name: "engine risk score (snapshot at C)",
       kind: "score",
-      // The score is 0–100 by design, not a fitted probability; the calibration table shows how far it is from one.
+      // The score is the chance in percent: the calibration table shows whether it holds on later data.
       probability: (s) => s / 100,
       score: async (input) => {
         const byId = await snapshotAt(input);
-        return new Map(input.accounts.map((id) => [id, entry(byId, id).score]));
+        // Ranked by the exact chance: the shown score is its rounding to whole percents.
+        return new Map(input.accounts.map((id) => [id, 100 * entry(byId, id).chance]));
       },
     },
     {
@@ -107,24 +109,29 @@ export function repeatSummaries(input: PredictorInput, unitMs = 7 * DAY_MS): Map
 }
 
 /**
- * Every predictor of a run, compared on the same accounts and labels.
- *
- * BG/NBD slot: `fitBgNbd` and `probNoPurchase` come from packages/engine/src/model on another branch. Once
- * they are here, add (fitted on every account seen before C, scored on the eligible ones; adjust to their
- * actual signatures):
- *
- *   const bgNbd: Predictor = {
- *     name: "BG/NBD P(no purchase in H)", kind: "score", probability: (p) => p,
- *     score: async (input) => {
- *       const rfm = repeatSummaries(input);
- *       const fit = fitBgNbd([...rfm.values()]);
- *       const weeks = (input.horizonMonths * 30.436875) / 7;
- *       return new Map(input.accounts.map((id) => [id, probNoPurchase(fit, rfm.get(id)!, weeks)]));
- *     },
- *   };
- *
- * and list it below.
+ * BG/NBD's chance of no order within the horizon, with population parameters fitted on every account seen
+ * before C (no labels), in days, and the account's buying days as occasions. The engine's purchase model
+ * starts from the same number and adds volume and trend; this is the customer-base baseline beside it.
  */
+export const bgNbdPredictor: Predictor = {
+  name: "BG/NBD P(no order in H), no labels",
+  kind: "score",
+  probability: (p) => p,
+  score: async (input) => {
+    const rfm = repeatSummaries(input, DAY_MS);
+    const { params } = fitBgNbd([...rfm.values()]);
+    const days = (horizonEndMs(input.cutMs, input.horizonMonths) - input.cutMs) / DAY_MS;
+    return new Map(
+      input.accounts.map((id) => {
+        const c = rfm.get(id);
+        if (!c) throw new Error(`account ${id} has no order before the cut`);
+        return [id, probNoPurchase(params, c, days)];
+      }),
+    );
+  },
+};
+
+/** Every predictor of a run, compared on the same accounts and labels. */
 export function defaultPredictors(config: EngineConfig = defaultConfig): Predictor[] {
-  return [...enginePredictors(config), recencyPredictor, noRecentOrderPredictor];
+  return [...enginePredictors(config), bgNbdPredictor, recencyPredictor, noRecentOrderPredictor];
 }
