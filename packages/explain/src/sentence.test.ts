@@ -10,6 +10,15 @@ describe("explainEvidence", () => {
     expect(explainEvidence(drop, "zh-CN", "CNY").sentence).toBe("近90天订单金额：¥120,000.00，基线 ¥410,000.00，下降70.7%");
   });
 
+  it("says a rhythm the way a manager would, in the account's own units, in both languages", () => {
+    const quiet = { signal: "orders.daysSinceLast", unit: "days", value: "65", baseline: "12", threshold: "36", changePct: 441.7 } as const;
+    expect(explainEvidence(quiet, "en").sentence).toBe("No order for 65 days; this account usually orders every 12 days (an alert from 36 days).");
+    expect(explainEvidence(quiet, "zh-CN").sentence).toBe("已65天没有下单；该客户通常每12天下单一次（超过36天即预警）。");
+    const chance = { signal: "orders.defectionChance", unit: "percent", value: "73", windowDays: 183 } as const;
+    expect(explainEvidence(chance, "en").sentence).toBe("At its own buying rhythm, the chance it places no order in the next 183 days is 73%.");
+    expect(explainEvidence(chance, "zh-CN").sentence).toBe("按该客户的采购节奏，未来183天不再下单的概率为73%。");
+  });
+
   it("still names a signal it does not know, with control characters made harmless", () => {
     const odd = { signal: "new.signal\r\nBcc: x@y.z" as SignalId, unit: "count", value: "3" } as const;
     expect(explainEvidence(odd, "en").sentence).toBe("new.signal Bcc: x@y.z: 3");

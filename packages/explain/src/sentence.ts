@@ -27,7 +27,9 @@ export function explainEvidence(e: Evidence, locale: Locale, currency?: string):
   const threshold = e.threshold === undefined ? undefined : formatQuantity(e.threshold, e.unit, locale, currency);
   const change = e.changePct === undefined || !Number.isFinite(e.changePct) ? undefined : formatChange(e.changePct, locale);
   let sentence: string;
-  if (locale === "zh-CN") {
+  const spoken = spokenSentence(e, locale, value, baseline, threshold);
+  if (spoken !== undefined) sentence = spoken;
+  else if (locale === "zh-CN") {
     sentence = [`${label}：${value}`, baseline && `基线 ${baseline}`, threshold && `阈值 ${threshold}`, change].filter(Boolean).join("，");
   } else {
     sentence = `${label}: ${value}${baseline ? ` vs ${baseline} baseline` : ""}${threshold ? ` (threshold ${threshold})` : ""}${change ? `, ${change}` : ""}`;
@@ -40,4 +42,25 @@ export function explainEvidence(e: Evidence, locale: Locale, currency?: string):
     ...(change === undefined ? {} : { change }),
     sentence,
   };
+}
+
+/**
+ * The signals a manager reads as a rhythm, said the way a manager would say them, in the account's own
+ * units ("no order for 65 days; this account usually orders every 12 days"), not as a change against a
+ * baseline ("+441%"). Undefined for the others, which keep the label: value vs baseline form.
+ */
+function spokenSentence(e: Evidence, locale: Locale, value: string, baseline: string | undefined, threshold: string | undefined): string | undefined {
+  if (e.signal === "orders.daysSinceLast") {
+    if (locale === "zh-CN") {
+      const usual = baseline === undefined ? "" : `；该客户通常每${baseline}下单一次`;
+      return `已${value}没有下单${usual}${threshold === undefined ? "" : `（超过${threshold}即预警）`}。`;
+    }
+    const usual = baseline === undefined ? "" : `; this account usually orders every ${baseline}`;
+    return `No order for ${value}${usual}${threshold === undefined ? "" : ` (an alert from ${threshold})`}.`;
+  }
+  if (e.signal === "orders.defectionChance") {
+    const days = e.windowDays ?? 180;
+    return locale === "zh-CN" ? `按该客户的采购节奏，未来${days}天不再下单的概率为${value}。` : `At its own buying rhythm, the chance it places no order in the next ${days} days is ${value}.`;
+  }
+  return undefined;
 }

@@ -70,7 +70,7 @@ const en: Messages = {
     resolved ? `[Churnwatch] Resolved · ${account}: ${title}` : `[Churnwatch] ${escalated ? `Escalated to ${level}` : level} risk · ${account}: ${title}`,
   ui: {
     greeting: (name) => (name ? `Hello ${name},` : "Hello,"),
-    scoreLine: ({ level, score, when }) => `Risk level ${level}, score ${score}/100, detected ${when}.`,
+    scoreLine: ({ level, score, when }) => `Risk level ${level}, detected ${when}. Account risk score ${score}/100: the chance in percent that it stops ordering in the next six months, the same in every digest and report.`,
     escalated: "This alert was escalated since you were last notified.",
     account: "Account",
     evidence: "Evidence",
@@ -126,7 +126,7 @@ const zh: Messages = {
     resolved ? `【Churnwatch】已解除 · ${account}：${title}` : `【Churnwatch】${escalated ? `升级为${level}风险` : `${level}风险`} · ${account}：${title}`,
   ui: {
     greeting: (name) => (name ? `${name}，您好：` : "您好："),
-    scoreLine: ({ level, score, when }) => `风险等级：${level}，风险评分 ${score}/100，发现时间 ${when}。`,
+    scoreLine: ({ level, score, when }) => `风险等级：${level}，发现时间 ${when}。客户风险评分 ${score}/100：未来六个月停止下单的概率（百分比），与各类报告中的评分一致。`,
     escalated: "自上次通知以来，该预警已升级。",
     account: "客户",
     evidence: "预警依据",

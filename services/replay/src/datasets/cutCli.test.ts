@@ -72,7 +72,7 @@ describe("convert.ts and cutEval.ts", () => {
     expect(saved.cuts[0]?.predictors).toHaveLength(5);
     const page = await readFile(html, "utf8");
     expect(page.match(/<svg /g)).toHaveLength(3); // one calibration plot per score
-    expect(page).toContain("engine alert ≥ medium open at C");
+    expect(page).toContain("engine level ≥ medium at C");
   }, 60_000);
 
   it("refuses bad usage with exit 2", async () => {

@@ -115,7 +115,7 @@ describe("evaluateCut", () => {
     expect(by[noRecentOrderPredictor.name]?.flag).toMatchObject({ flagged: 1, truePositives: 1, precision: 1, recall: 0.5, lift: 2 });
     expect(by.spy?.auc).toBe(0.5);
     // 100 days without an order after a year of weekly buying: the engine's silence alert is open at the cut.
-    const flag = by["engine alert ≥ medium open at C"]?.flag;
+    const flag = by["engine level ≥ medium at C"]?.flag;
     expect(flag?.truePositives).toBe(1);
     expect(flag?.flagged).toBe(1);
   });

@@ -78,7 +78,7 @@ export function enginePredictors(config: EngineConfig = defaultConfig): Predicto
       },
     },
     {
-      name: "engine alert ≥ medium open at C",
+      name: "engine level ≥ medium at C",
       kind: "flag",
       score: async (input) => {
         const byId = await snapshotAt(input);

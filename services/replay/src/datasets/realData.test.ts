@@ -67,7 +67,7 @@ describe.skipIf(!present)(present ? "UCI Online Retail II (even customers) at th
   it("keeps the engine above its floors, and its score above recency and BG/NBD alone", () => {
     const by = Object.fromEntries(result.predictors.map((p) => [p.name, p]));
     const score = result.predictors.find((p) => p.name.startsWith("engine risk score"));
-    const alert = result.predictors.find((p) => p.name.startsWith("engine alert"));
+    const alert = result.predictors.find((p) => p.name.startsWith("engine level"));
     expect(score?.auc).toBeGreaterThan(0.73); // 0.747 (the rule-based engine before it: 0.533)
     expect(score?.atRecall?.lift).toBeGreaterThan(2); // 2.24
     expect(score?.auc).toBeGreaterThan((by[recencyPredictor.name]?.auc ?? 1) + 0.05);
