@@ -39,7 +39,8 @@ export function explainEvidence(e: Evidence, locale: Locale, currency?: string):
     value,
     ...(baseline === undefined ? {} : { baseline }),
     ...(threshold === undefined ? {} : { threshold }),
-    ...(change === undefined ? {} : { change }),
+    // A rhythm is read in days, not as a percentage against its baseline: no change column for it.
+    ...(change === undefined || spoken !== undefined ? {} : { change }),
     sentence,
   };
 }

@@ -1,9 +1,9 @@
 // Writes the sample alert emails shown in the README (docs/img/alert-email-*.png) as HTML files, rendered by
 // the notifier's own renderer. `pnpm exec tsx services/notifier/scripts/sampleEmails.ts <out-dir>`, then
-// screenshot each file. The pictures of 2026-11-26 came from Debian's chromium, with fonts-noto-cjk installed
+// screenshot each file. The pictures of 2026-12-04 came from Debian's chromium, with fonts-noto-cjk installed
 // (without a CJK font the Chinese email renders as boxes):
 //   chromium --headless --no-sandbox --hide-scrollbars --screenshot=docs/img/alert-email-en.png \
-//     --window-size=660,1115 file://$PWD/<out-dir>/alert-email-en.html    (alert-email-zh: 660,1580)
+//     --window-size=660,1200 file://$PWD/<out-dir>/alert-email-en.html    (alert-email-zh: 660,1650)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sampleNotification } from "../src/fixtures.ts";
@@ -28,11 +28,13 @@ const en = sampleNotification({
       alertId: "acc-42:purchases.silence:1772414100000",
       rule: "purchases.silence",
       level: "medium",
-      score: 58,
+      // The account's one score, as every notification of the account at that moment carries it.
+      score: 82,
       firedAt: "2026-03-02T01:15:00Z",
       evidence: [
         { signal: "orders.daysSinceLast", unit: "days", value: "41", baseline: "9", threshold: "27", changePct: 355.6 },
         { signal: "orders.quietChance", unit: "percent", value: "1.1" },
+        { signal: "orders.defectionChance", unit: "percent", value: "64", windowDays: 183 },
       ],
       eventIds: [],
     },
@@ -61,7 +63,7 @@ const zh = sampleNotification({
       alertId: "acc-7:purchases.decline:1772414100000",
       rule: "purchases.decline",
       level: "medium",
-      score: 52,
+      score: 77,
       firedAt: "2026-03-02T01:15:00Z",
       evidence: [
         { signal: "orders.value", unit: "money", value: "182000", baseline: "410000", windowDays: 90, changePct: -55.6 },

@@ -11,6 +11,8 @@ export interface Messages {
   ui: {
     greeting: (name: string) => string;
     scoreLine: (p: { level: string; score: string; when: string }) => string;
+    /** The other alerts of the email: their level; the account's one score is in the headline already. */
+    levelLine: (p: { level: string; when: string }) => string;
     escalated: string;
     account: string;
     evidence: string;
@@ -71,6 +73,7 @@ const en: Messages = {
   ui: {
     greeting: (name) => (name ? `Hello ${name},` : "Hello,"),
     scoreLine: ({ level, score, when }) => `Risk level ${level}, detected ${when}. Account risk score ${score}/100: the chance in percent that it stops ordering in the next six months, the same in every digest and report.`,
+    levelLine: ({ level, when }) => `Risk level ${level}, detected ${when}.`,
     escalated: "This alert was escalated since you were last notified.",
     account: "Account",
     evidence: "Evidence",
@@ -127,6 +130,7 @@ const zh: Messages = {
   ui: {
     greeting: (name) => (name ? `${name}，您好：` : "您好："),
     scoreLine: ({ level, score, when }) => `风险等级：${level}，发现时间 ${when}。客户风险评分 ${score}/100：未来六个月停止下单的概率（百分比），与各类报告中的评分一致。`,
+    levelLine: ({ level, when }) => `风险等级：${level}，发现时间 ${when}。`,
     escalated: "自上次通知以来，该预警已升级。",
     account: "客户",
     evidence: "预警依据",

@@ -67,7 +67,7 @@ export function renderHtml(view: EmailView): string {
     ...view.more.flatMap((alert) => [
       `<h3 style="margin:16px 0 6px;font-size:15px;color:#111827;">${e(alert.title)}</h3>`,
       p(alert.summary),
-      p(alert.scoreLine),
+      p(alert.levelLine),
       evidenceTable(view, alert.rows),
       answerLinks(view, alert.answer),
     ]),

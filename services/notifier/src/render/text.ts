@@ -27,7 +27,7 @@ export function renderText(view: EmailView): string {
     ...answerLines(view, view.answer),
     ...(view.complaints.length > 0 ? [`${ui.complaints}${ui.colon.trim()}`, ...view.complaints.flatMap((c) => [`- ${c.line}`, `  ${c.text}`]), ""] : []),
     ...(view.more.length > 0 ? [`${ui.alsoOnAccount}${ui.colon.trim()}`, ""] : []),
-    ...view.more.flatMap((alert) => [alert.title, alert.summary, alert.scoreLine, ...alert.rows.map((r) => `- ${r.sentence}`), "", ...answerLines(view, alert.answer)]),
+    ...view.more.flatMap((alert) => [alert.title, alert.summary, alert.levelLine, ...alert.rows.map((r) => `- ${r.sentence}`), "", ...answerLines(view, alert.answer)]),
     ...(view.actions.length > 0 ? [`${ui.actions}${ui.colon.trim()}`, ...view.actions.map((a, i) => `${i + 1}. ${a}`), ""] : []),
     `${ui.open}${ui.colon}${view.accountUrl}`,
     view.linkExpires,

@@ -30,7 +30,7 @@ export interface EmailView {
   rows: EvidenceRow[];
   answer: AnswerLinks | undefined;
   /** The other alerts of the account in this email, each with its own evidence. */
-  more: Array<{ title: string; summary: string; scoreLine: string; rows: EvidenceRow[]; answer: AnswerLinks | undefined }>;
+  more: Array<{ title: string; summary: string; levelLine: string; rows: EvidenceRow[]; answer: AnswerLinks | undefined }>;
   /** Recent complaint texts (untrusted: escaped by the layouts), for complaint alerts. */
   complaints: Array<{ line: string; text: string }>;
   actions: string[];
@@ -65,7 +65,7 @@ const oneLine = (s: string, max = 300) => headerSafe(s, max);
 
 function evidenceRow(e: Evidence, n: AlertNotification, m: Messages, locale: Locale): EvidenceRow {
   const { label, value, baseline, threshold, change, sentence } = explainEvidence(e, locale, n.account.currency);
-  const trend = e.changePct === undefined ? "none" : e.changePct < 0 ? "down" : e.changePct > 0 ? "up" : "flat";
+  const trend = e.changePct === undefined || change === undefined ? "none" : e.changePct < 0 ? "down" : e.changePct > 0 ? "up" : "flat";
   return {
     label,
     value,
@@ -128,7 +128,7 @@ export function buildView(n: AlertNotification, opts: ViewOptions): EmailView {
     more: related.map((r, i) => ({
       title: m.rules[r.rule].title,
       summary: m.rules[r.rule].summary,
-      scoreLine: scoreLine(r.level, r.score, r.firedAt),
+      levelLine: m.ui.levelLine({ level: m.levels[r.level], when: formatDateTime(r.firedAt, locale, account.timezone) }),
       rows: r.evidence.map((e) => evidenceRow(e, n, m, locale)),
       answer: links[i + 1],
     })),
