@@ -36,6 +36,8 @@ export async function registerDashboard(app: FastifyInstance, queues: readonly Q
   createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: false })), serverAdapter: board });
   await registerWithAccess(app, "operationsDashboard", async (scope) => {
     scope.addHook("onRoute", (route) => {
+      // registerWithAccess lets a route keep an access it declares itself; no dashboard route may.
+      if (route.config?.access !== "operationsDashboard") throw new Error(`dashboard route ${route.url} would not be operations-only`);
       route.config = { ...route.config, helmet: DASHBOARD_HELMET };
     });
     scope.addHook("onSend", async (_req, reply, payload) => (typeof payload === "string" && isHtml(reply) ? withoutExternalLinks(payload) : payload));
