@@ -18,6 +18,7 @@ import type { ChurnEvent } from "@churnwatch/contracts";
 import { simulate } from "@churnwatch/simulator";
 import { redisUrl } from "@churnwatch/testing";
 import { loadConfig, type SignalWorkerConfig } from "../../services/signal-worker/src/env.ts";
+import { seenKeyAccount } from "../../services/signal-worker/src/signalKeys.ts";
 import {
   benchKafka,
   benchLogger,
@@ -147,8 +148,8 @@ const globEscape = (literal: string) => literal.replace(/[*?[\]\\]/g, "\\$&");
 
 /**
  * MEMORY USAGE (SAMPLES 0: every element of an aggregate counted) of every key under `pattern`, classified by
- * `classify`. Per-account keys name their account: `account:<id>`, `history:<id>`, `complaint-text:<id>` and `seen:<eventId>`, whose
- * event id extends the account id with `-<n>` (the simulator's ids).
+ * `classify`. Per-account keys name their account: `account:<id>`, `history:<id>`, `complaint-text:<id>` and the
+ * dedupe markers `seen-by:<id>:<eventId>` (parsed by their owner, signalKeys.ts).
  */
 async function census(redis: Redis, prefix: string, expectedKeys: number): Promise<KeyCensus> {
   const result: KeyCensus = { byClass: new Map(), perAccount: new Map(), stateBytes: [] };
@@ -171,7 +172,8 @@ async function census(redis: Redis, prefix: string, expectedKeys: number): Promi
       if (err) throw err;
       const bytes = Number(usage ?? 0); // a key that expired or went between SCAN and MEMORY USAGE is null
       const rest = key.slice(prefix.length);
-      const kind = /^(account|history|seen|complaint-text):/.exec(rest)?.[1];
+      const seenBy = seenKeyAccount(prefix, key);
+      const kind = seenBy !== undefined ? "seen" : /^(account|history|complaint-text):/.exec(rest)?.[1];
       const name = kind ?? rest;
       const cls = result.byClass.get(name) ?? { keys: 0, bytes: 0 };
       cls.keys++;
@@ -179,8 +181,7 @@ async function census(redis: Redis, prefix: string, expectedKeys: number): Promi
       result.byClass.set(name, cls);
       if (kind === "account") result.stateBytes.push(Number(replies[r++]?.[1] ?? 0));
       if (kind) {
-        const id = rest.slice(kind.length + 1);
-        const accountId = kind === "seen" ? id.slice(0, id.lastIndexOf("-")) : id;
+        const accountId = seenBy ?? rest.slice(kind.length + 1);
         const acc = result.perAccount.get(accountId) ?? { keys: 0, bytes: 0 };
         acc.keys++;
         acc.bytes += bytes;
@@ -294,7 +295,7 @@ async function main(): Promise<void> {
     console.log(`  all keys under the prefix: ${fmt(ours.keys)} keys, ${mb(ours.bytes)}; per account ${fmt(ours.bytes / accounts)} B and ${fmt(ours.keys / accounts, 2)} keys`);
     console.log(`  ${classLine("account state hashes (account:)", keys.byClass.get("account"), accounts)}`);
     console.log(`  ${classLine("alert histories (history:)", keys.byClass.get("history"), accounts)}`);
-    console.log(`  ${classLine("seen-markers (seen:, one per event, TTL)", seen, accounts)}`);
+    console.log(`  ${classLine("seen-markers (seen-by:, one per account and event, TTL)", seen, accounts)}`);
     console.log(`  ${classLine("complaint texts for the emails (complaint-text:; only accounts with complaints)", keys.byClass.get("complaint-text"), accounts)}`);
     for (const [name, c] of keys.byClass) if (!["account", "history", "seen", "complaint-text"].includes(name)) console.log(`  ${name}: ${fmt(c.keys)} key(s), ${mb(c.bytes)}`);
     console.log(`  per account (its own keys): bytes ${perAcc(perAccount.map((a) => a.bytes))}; keys ${perAcc(perAccount.map((a) => a.keys))}; over ${fmt(perAccount.length)} accounts (the account index holds ${fmt(indexed)})`);

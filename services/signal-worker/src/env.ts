@@ -37,6 +37,12 @@ const schema = z.object({
    */
   FULL_SWEEP_INTERVAL_MS: envFields.durationMs.default(60 * 60_000),
   SEEN_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(45),
+  /**
+   * Also honour the dedupe markers of before issue 15 (one per event id, for all accounts), so an event applied
+   * before the upgrade and delivered again after it is not counted twice. Set to false SEEN_TTL_DAYS after the
+   * upgrade, when the last of them has expired.
+   */
+  SEEN_LEGACY_KEYS: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
   MAX_EVENT_BYTES: z.coerce.number().int().min(256).max(10_000_000).default(MAX_EVENT_BYTES),
   /** A JSON rules file (see config/rules.example.json); without it the built-in defaults apply. */
   ENGINE_CONFIG_PATH: z.string().min(1).optional(),

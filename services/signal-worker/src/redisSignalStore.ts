@@ -3,6 +3,7 @@ import type { Redis, Result } from "ioredis";
 import type { AccountState } from "@churnwatch/engine";
 import type { AlertNotification, AlertTransition } from "@churnwatch/contracts";
 import type { StateCache } from "./stateCache.ts";
+import { keyspace, type SignalKeys } from "./signalKeys.ts";
 
 export interface StoredAccount {
   /** How many distinct events have been applied to this account, counted atomically with the state. */
@@ -66,9 +67,9 @@ export interface SignalStore {
  * Each commit also stores a random write id ('w'), which the state cache checks along with the version (see
  * LOAD_SCRIPT).
  * The account's wake (when a sweep must next tick it) is set in the same step, so it always matches the state.
- * KEYS: account hash, outbox list, account index, history outbox, dirty hash, wake index, seen keys...; ARGV: expected
- * version, state, ttl, account id, number of notifications, notifications..., number of transitions,
- * transitions..., write id, wake (epoch ms, or 'none')
+ * KEYS: account hash, outbox list, account index, history outbox, dirty hash, wake index, the account's seen keys
+ * (named in signalKeys.ts)...; ARGV: expected version, state, ttl, account id, number of notifications,
+ * notifications..., number of transitions, transitions..., write id, wake (epoch ms, or 'none')
  */
 const COMMIT_SCRIPT = `
 local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
@@ -120,6 +121,12 @@ export interface RedisSignalStoreOptions {
   prefix: string;
   seenTtlSeconds: number;
   /**
+   * Also honour the old global markers (`seen:<eventId>`), so an event applied before the per-account layout
+   * and delivered again after the upgrade is still a duplicate. Off once SEEN_TTL_DAYS have passed since the
+   * upgrade: every old marker has expired by then, and each load asks Redis for half as many keys.
+   */
+  readLegacySeen?: boolean;
+  /**
    * Parsed states kept in this process, checked against the stored version and write id on every load: a hit skips the
    * transfer and `JSON.parse` of the state. Without it every load reads the state.
    */
@@ -127,7 +134,7 @@ export interface RedisSignalStoreOptions {
 }
 
 export function createRedisSignalStore(redis: Redis, options: RedisSignalStoreOptions): SignalStore & {
-  keys: ReturnType<typeof keyspace>;
+  keys: SignalKeys;
 } {
   const keys = keyspace(options.prefix);
   const cache = options.cache;
@@ -148,7 +155,7 @@ export function createRedisSignalStore(redis: Redis, options: RedisSignalStoreOp
     keys.historyOutbox,
     keys.stateDirty,
     keys.wake,
-    ...c.eventIds.map(keys.seen),
+    ...c.eventIds.map((eventId) => keys.seen(c.accountId, eventId)),
     String(c.expectedVersion),
     stateJson,
     String(options.seenTtlSeconds),
@@ -175,12 +182,22 @@ export function createRedisSignalStore(redis: Redis, options: RedisSignalStoreOp
       const pipeline = redis.pipeline();
       const held = requests.map((r) => cache?.get(r.accountId));
       requests.forEach((r, i) => pipeline.signalLoad(keys.account(r.accountId), String(held[i]?.version ?? -1), held[i]?.writeId ?? ""));
-      const eventIds = requests.flatMap((r) => r.eventIds);
-      if (eventIds.length > 0) pipeline.mget(eventIds.map(keys.seen));
+      // One marker per (account, event): the same event id on two accounts is two events. During the
+      // transition the old global marker of each event is asked too, right after the new ones.
+      const asked = requests.flatMap((r) => r.eventIds.map((eventId) => keys.seen(r.accountId, eventId)));
+      const legacy = options.readLegacySeen ? requests.flatMap((r) => r.eventIds.map(keys.legacySeen)) : [];
+      if (asked.length > 0) pipeline.mget([...asked, ...legacy]);
       const results = (await pipeline.exec()) ?? [];
       for (const [err] of results) if (err) throw err;
-      const flags = (eventIds.length > 0 ? results[requests.length]?.[1] : []) as Array<string | null>;
-      const unseen = new Set(eventIds.filter((_, i) => flags[i] === null));
+      const flags = (asked.length > 0 ? results[requests.length]?.[1] : []) as Array<string | null>;
+      const isSeen = (at: number) => flags[at] !== null || (legacy.length > 0 && flags[asked.length + at] !== null);
+      // The flags follow the requests' order: each account's ids are judged by their own markers.
+      let at = 0;
+      const unseenOf = requests.map((r) => {
+        const fresh = new Set<string>();
+        for (const eventId of r.eventIds) if (!isSeen(at++)) fresh.add(eventId);
+        return fresh;
+      });
       return requests.map((r, i) => {
         const [v, s, w] = (results[i]?.[1] ?? []) as Array<string | null | undefined>;
         const version = v ? Number(v) : 0;
@@ -196,7 +213,7 @@ export function createRedisSignalStore(redis: Redis, options: RedisSignalStoreOp
         } else {
           cache?.drop(r.accountId); // the account is gone (a test or an operator removed it)
         }
-        return { version, state, unseen: new Set(r.eventIds.filter((id) => unseen.has(id))), cached: hit !== undefined && s === undefined };
+        return { version, state, unseen: unseenOf[i] ?? new Set<string>(), cached: hit !== undefined && s === undefined };
       });
     },
     async commitMany(commits) {
@@ -234,21 +251,5 @@ export function createRedisSignalStore(redis: Redis, options: RedisSignalStoreOp
         if (ids.length > 0) yield ids;
       } while (cursor !== "0");
     },
-  };
-}
-
-export function keyspace(prefix: string) {
-  return {
-    account: (accountId: string) => `${prefix}account:${accountId}`,
-    seen: (eventId: string) => `${prefix}seen:${eventId}`,
-    outbox: `${prefix}outbox`,
-    historyOutbox: `${prefix}history-outbox`,
-    history: (accountId: string) => `${prefix}history:${accountId}`,
-    accountIndex: `${prefix}accounts`,
-    /** When a sweep must next tick each account (epoch ms); absent: only a full sweep or an event will. */
-    wake: `${prefix}wake`,
-    /** Accounts changed since the changelog relay last ran, with their version. */
-    stateDirty: `${prefix}state-dirty`,
-    sweepLock: `${prefix}sweep-lock`,
   };
 }

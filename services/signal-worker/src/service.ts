@@ -67,7 +67,12 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
   queueConnection.on("error", (err) => logger.error({ err }, "redis (queue) connection error"));
 
   const cache = createStateCache(config.STATE_CACHE_MB * 1024 * 1024);
-  const store = createRedisSignalStore(redis, { prefix: config.KEY_PREFIX, seenTtlSeconds: config.SEEN_TTL_DAYS * 86_400, cache });
+  const store = createRedisSignalStore(redis, {
+    prefix: config.KEY_PREFIX,
+    seenTtlSeconds: config.SEEN_TTL_DAYS * 86_400,
+    readLegacySeen: config.SEEN_LEGACY_KEYS,
+    cache,
+  });
   const lag = createLagMonitor({ admin, groupId: config.CONSUMER_GROUP, topics, maxLag: config.CAUGHT_UP_MAX_LAG, logger });
   const metrics = createSignalMetrics(lag, cache);
   const relay = createOutboxRelay({

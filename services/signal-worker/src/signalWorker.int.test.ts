@@ -143,4 +143,51 @@ describe("signal worker on real Kafka and Redis", () => {
     expect(state?.orders).toHaveLength(2);
     expect(state?.orders.find((o) => o.orderId === order.data.orderId)?.amountMicros).toBe("1250500000");
   });
+
+  it("applies one eventId on two accounts to both, and still drops a redelivery on one of them", async () => {
+    const { env } = await startWorker("sw-dedupe-accounts");
+    const now = Date.now();
+    // Two source systems may number their events alike: an eventId is only unique within its account.
+    const onA = { ...orderPlaced("acc-a", now - DAY, 100), eventId: "erp-42" };
+    const onB = { ...orderPlaced("acc-b", now - DAY, 200), eventId: "erp-42" };
+    // The same id on both accounts in one batch, and on a third account in a later one.
+    await env.produceEvents([accountUpserted("acc-a", now - 10 * DAY), accountUpserted("acc-b", now - 10 * DAY), onA, onB]);
+    await waitFor(async () => [await env.appliedCount("acc-a"), await env.appliedCount("acc-b")], {
+      until: ([a, b]) => a === 2 && b === 2,
+      description: "the order applied on both accounts",
+    });
+    const onC = { ...orderPlaced("acc-c", now - DAY, 300), eventId: "erp-42" };
+    const markerA = orderPlaced("acc-a", now - 3_600_000, 1);
+    // A true redelivery on acc-a (same account, same id), then a marker behind it in the same partition.
+    await env.produceEvents([onC, onA, markerA]);
+    const a = await waitFor(() => env.store.load("acc-a"), {
+      until: (s) => s.state?.orders.some((o) => o.orderId === markerA.data.orderId) === true,
+      description: "acc-a's marker applied",
+    });
+    const c = await waitFor(() => env.store.load("acc-c"), { until: (s) => s.applied === 1, description: "the order applied on acc-c" });
+    const b = await env.store.load("acc-b");
+    expect(a.state?.orders.map((o) => o.orderId)).toEqual([onA.data.orderId, markerA.data.orderId]);
+    expect(a.applied).toBe(3); // the redelivery counted nothing
+    expect(b.state?.orders.map((o) => o.orderId)).toEqual([onB.data.orderId]);
+    expect(c.state?.orders.map((o) => o.orderId)).toEqual([onC.data.orderId]);
+  });
+
+  it("still drops, after the upgrade, an event applied under the old global marker", async () => {
+    const { env } = await startWorker("sw-dedupe-legacy");
+    const now = Date.now();
+    const old = orderPlaced("acc-old", now - 2 * DAY, 100);
+    await env.produceEvents([accountUpserted("acc-old", now - 10 * DAY), old]);
+    await waitFor(() => env.appliedCount("acc-old"), { until: (n) => n === 2, description: "profile + order applied" });
+    // As a worker before per-account markers left it: the event marked under its id alone, not under the account.
+    const redis = env.redis;
+    await redis.del(env.store.keys.seen("acc-old", old.eventId));
+    await redis.set(env.store.keys.legacySeen(old.eventId), "1", "EX", 3_600);
+    const marker = orderPlaced("acc-old", now - 3_600_000, 1);
+    await env.produceEvents([old, marker]);
+    const after = await waitFor(() => env.store.load("acc-old"), {
+      until: (s) => s.state?.orders.some((o) => o.orderId === marker.data.orderId) === true,
+      description: "the marker applied after the redelivery",
+    });
+    expect(after.applied).toBe(3);
+  });
 });

@@ -49,6 +49,7 @@ export async function isolatedEnvironment(tag: string, overrides: Record<string,
     config,
     topics,
     store,
+    redis,
     queue,
     async produceEvents(events: ChurnEvent[]) {
       for (const topic of Object.values(topics)) {

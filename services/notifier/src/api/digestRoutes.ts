@@ -78,7 +78,7 @@ export function registerDigestRoutes(app: FastifyInstance, deps: DigestRouteDeps
     return html(
       reply,
       200,
-      page(ok.locale, t.pages.title, `<p>${e(t.pages.confirm(t.name[ok.subscription.schedule.cadence]))}</p><form method="post"><p><button type="submit" style="padding:8px 16px;">${e(t.pages.button)}</button></p></form>`),
+      page(ok.locale, t.pages.title, `<p>${e(t.pages.confirm(t.name[ok.subscription.schedule.cadence]))}</p><form method="post"><p><button type="submit">${e(t.pages.button)}</button></p></form>`),
     );
   });
   // Also the target of mail clients' one-click button (RFC 8058: a POST with List-Unsubscribe=One-Click).

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Locale } from "@churnwatch/contracts";
 import { escapeHtml as e } from "../render/index.ts";
 import type { LinkAction } from "../actionLinks.ts";
@@ -52,12 +53,22 @@ const text = {
   },
 } satisfies Record<Locale, unknown>;
 
+/**
+ * Every page's whole styling, one fixed stylesheet. No style attributes: the pages' Content-Security-Policy
+ * allows this stylesheet by its hash and nothing else, so an injected style (or script) would not apply.
+ */
+const STYLESHEET =
+  "body{font-family:Arial,'PingFang SC',sans-serif;max-width:560px;margin:40px auto;padding:0 16px;color:#111827}" +
+  "h1{font-size:20px}h2{font-size:16px}h2.alert{margin:20px 0 6px}button{padding:8px 16px}.answer{color:#374151}";
+
+/** The CSP source that allows the pages' stylesheet (and only it): `'sha256-…'` of its exact text. */
+export const PAGE_STYLE_SOURCE = `'sha256-${createHash("sha256").update(STYLESHEET, "utf8").digest("base64")}'`;
+
 export function page(locale: Locale, title: string, body: string): string {
   return (
     `<!DOCTYPE html><html lang="${e(locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
-    `<meta name="referrer" content="no-referrer"><title>${e(title)}</title></head>` +
-    `<body style="font-family:Arial,'PingFang SC',sans-serif;max-width:560px;margin:40px auto;padding:0 16px;color:#111827;">` +
-    `<h1 style="font-size:20px;">${e(title)}</h1>${body}</body></html>`
+    `<meta name="referrer" content="no-referrer"><title>${e(title)}</title><style>${STYLESHEET}</style></head>` +
+    `<body><h1>${e(title)}</h1>${body}</body></html>`
   );
 }
 
@@ -75,7 +86,7 @@ export function formPage(locale: Locale, action: LinkAction, account: string, ru
     locale,
     t.title[action],
     `<p>${e(t.intro(account, rule))}</p><form method="post" action="${e(postUrl)}">${fields}` +
-      `<p><button type="submit" style="padding:8px 16px;">${e(button)}</button></p></form>`,
+      `<p><button type="submit">${e(button)}</button></p></form>`,
   );
 }
 
@@ -104,11 +115,11 @@ export function accountPage(locale: Locale, account: string, alerts: AccountPage
   const list = alerts
     .map(
       (a) =>
-        `<h2 style="font-size:16px;margin:20px 0 6px;">${e(a.title)} · ${e(a.level)} · ${e(a.state)}</h2>` +
+        `<h2 class="alert">${e(a.title)} · ${e(a.level)} · ${e(a.state)}</h2>` +
         `<ul>${a.sentences.map((s) => `<li>${e(s)}</li>`).join("")}</ul>` +
-        (a.answer ? `<p style="color:#374151;">${e(a.answer)}</p>` : ""),
+        (a.answer ? `<p class="answer">${e(a.answer)}</p>` : ""),
     )
     .join("");
-  const log = history.length > 0 ? `<h2 style="font-size:16px;">${zh ? "预警历史" : "History"}</h2><ol>${history.map((h) => `<li>${e(h)}</li>`).join("")}</ol>` : "";
+  const log = history.length > 0 ? `<h2>${zh ? "预警历史" : "History"}</h2><ol>${history.map((h) => `<li>${e(h)}</li>`).join("")}</ol>` : "";
   return page(locale, account, `${list || `<p>${zh ? "该客户当前没有预警。" : "No alerts on this account."}</p>`}${log}`);
 }

@@ -16,11 +16,10 @@ import { linkRefusal, type LinkRefusal } from "./linkScope.ts";
 import { catalogs } from "../render/catalog.ts";
 import { explainEvidence } from "@churnwatch/explain";
 import type { ApiToken } from "./tokens.ts";
-import { access, installAccessControl, registerWithAccess, tokenOf } from "./access.ts";
-import { createBullBoard } from "@bull-board/api";
-import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
-import { FastifyAdapter } from "@bull-board/fastify";
+import { access, installAccessControl, tokenOf } from "./access.ts";
 import type { Queue } from "bullmq";
+import { registerDashboard } from "./dashboard.ts";
+import { installSecurityHeaders } from "./securityHeaders.ts";
 import { alertHistory, listAlerts, summarise, visibleTo } from "./views.ts";
 import { registerDigestRoutes, type DigestRouteDeps } from "./digestRoutes.ts";
 
@@ -73,6 +72,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(formbody);
   const store = deps.lifecycle.store;
 
+  await installSecurityHeaders(app);
   installAccessControl(app, deps.tokens, deps.logger);
   // Fastify's own 404 echoes the method and path back; say nothing about what was asked.
   app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: "not found" }));
@@ -167,12 +167,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     registerDigestRoutes(app, { ...deps.digests, linkKeys: deps.linkKeys, now: deps.now, logger: deps.logger });
   }
 
-  if (deps.queues && deps.queues.length > 0) {
-    const board = new FastifyAdapter();
-    board.setBasePath("/ops/queues");
-    createBullBoard({ queues: deps.queues.map((q) => new BullMQAdapter(q)), serverAdapter: board });
-    await registerWithAccess(app, "operationsDashboard", (scope) => scope.register(board.registerPlugin(), { prefix: "/ops/queues" }));
-  }
+  if (deps.queues && deps.queues.length > 0) await registerDashboard(app, deps.queues);
 
   // --- the pages behind the links in emails ---
   app.get("/accounts/:accountId", access("signedLink"), async (req, reply) => {
