@@ -1,4 +1,4 @@
-import type { ChurnEvent, EventOf, Locale, Tier } from "@churnwatch/contracts";
+import { topicRoleOf, type ChurnEvent, type EventOf, type Locale, type Tier, type TopicRole } from "@churnwatch/contracts";
 
 const DAY = 86_400_000;
 let seq = 0;
@@ -59,11 +59,5 @@ export function steadyHistory(accountId: string, now: number, weekly = 10_000): 
   return decliningHistory(accountId, now, { weekly, recentShare: 1 });
 }
 
-export const topicOf = (e: ChurnEvent, topics: { accounts: string; orders: string; payments: string; complaints: string }) =>
-  e.type === "account.upserted"
-    ? topics.accounts
-    : e.type.startsWith("order.")
-      ? topics.orders
-      : e.type.startsWith("complaint.")
-        ? topics.complaints
-        : topics.payments;
+/** The topic an event goes to: the contract's routing (topicRoleOf), under the names given. */
+export const topicOf = (e: ChurnEvent, topics: Record<TopicRole, string>): string => topics[topicRoleOf[e.type]];

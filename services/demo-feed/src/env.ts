@@ -9,6 +9,7 @@ const schema = z.object({
   TOPIC_ORDERS: envFields.name.default(defaultTopicNames.orders),
   TOPIC_PAYMENTS: envFields.name.default(defaultTopicNames.payments),
   TOPIC_COMPLAINTS: envFields.name.default(defaultTopicNames.complaints),
+  TOPIC_INTERACTIONS: envFields.name.default(defaultTopicNames.interactions),
   DEMO_SEED: z.string().min(1).default("30"),
   DEMO_ACCOUNTS: z.coerce.number().int().min(1).max(100_000).default(40),
   DEMO_MONTHS: z.coerce.number().int().min(9).max(120).default(13),
