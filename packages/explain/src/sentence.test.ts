@@ -10,6 +10,18 @@ describe("explainEvidence", () => {
     expect(explainEvidence(drop, "zh-CN", "CNY").sentence).toBe("近90天订单金额：¥120,000.00，基线 ¥410,000.00，下降70.7%");
   });
 
+  it("explains the contact signals in both languages", () => {
+    const silent = { signal: "contact.daysSinceLast", unit: "days", value: "41", baseline: "7", threshold: "30", changePct: 485.7 } as const;
+    expect(explainEvidence(silent, "en").sentence).toBe("Days since the last contact with the account: 41 days vs 7 days baseline (threshold 30 days), +485.7%");
+    expect(explainEvidence(silent, "zh-CN").sentence).toBe("距最近一次与客户联系的天数：41天，基线 7天，阈值 30天，上升485.7%");
+    const calls = { signal: "contact.unanswered", unit: "count", value: "3", threshold: "3" } as const;
+    expect(explainEvidence(calls, "en").sentence).toBe("Outbound contacts in a row without an answer: 3 (threshold 3)");
+    expect(explainEvidence(calls, "zh-CN").sentence).toBe("连续未获回应的主动联系次数：3，阈值 3");
+    const inbound = { signal: "contact.daysSinceInbound", unit: "days", value: "64" } as const;
+    expect(explainEvidence(inbound, "en").sentence).toBe("Days since the account last got in touch itself: 64 days");
+    expect(explainEvidence(inbound, "zh-CN").sentence).toBe("距客户最近一次主动联系的天数：64天");
+  });
+
   it("still names a signal it does not know, with control characters made harmless", () => {
     const odd = { signal: "new.signal\r\nBcc: x@y.z" as SignalId, unit: "count", value: "3" } as const;
     expect(explainEvidence(odd, "en").sentence).toBe("new.signal Bcc: x@y.z: 3");
