@@ -1,4 +1,5 @@
 import type { Tier } from "@churnwatch/contracts";
+import { simulate } from "@churnwatch/simulator";
 import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../config.ts";
 import { parseEngineConfig } from "../configFile.ts";
@@ -112,6 +113,22 @@ describe("contact.silence", () => {
     expect(wake).toBeGreaterThan(dayMs(56 + 30) - 2 * 60_000);
     expect(wake).toBeLessThanOrEqual(dayMs(56 + 30));
     expect(step(state, { kind: "tick", at: new Date(wake + DAY_MS / 24).toISOString() }, defaultConfig).changes.map((c) => c.alert.rule)).toEqual(["contact.silence"]);
+  });
+});
+
+describe("contact.silence on a simulated world with contacts", () => {
+  it("warns of the defectors that stop answering and of no healthy account", () => {
+    const end = "2026-11-01T00:00:00Z";
+    const sim = simulate({ seed: 42, accounts: 60, months: 18, end, interactions: true });
+    const states = new Map<string, AccountState>();
+    for (const event of sim) states.set(event.accountId, record(states.get(event.accountId) ?? emptyState(event.accountId), event, defaultConfig));
+    const warned = new Set<string>();
+    for (const [id, state] of states) if (step(state, { kind: "tick", at: end }, defaultConfig).state.alerts["contact.silence"]) warned.add(id);
+    const quiet = sim.labels.filter((l) => (l.pattern === "complaint-storm" || l.pattern === "abrupt-stop") && l.driftStartedAt < end).map((l) => l.accountId);
+    const defectors = new Set(sim.labels.map((l) => l.accountId));
+    expect(quiet.length).toBeGreaterThan(2);
+    expect(quiet.filter((id) => !warned.has(id))).toEqual([]);
+    expect([...warned].filter((id) => !defectors.has(id))).toEqual([]);
   });
 });
 
