@@ -28,6 +28,22 @@ export function accountUpserted(
   };
 }
 
+/** A logged contact; `answered` only on outbound ones. The contact person is there to prove it goes no further. */
+export function interactionLogged(
+  accountId: string,
+  at: number,
+  opts: { direction?: "outbound" | "inbound"; kind?: "visit" | "call" | "meeting" | "email"; answered?: boolean } = {},
+): EventOf<"interaction.logged"> {
+  const data: EventOf<"interaction.logged">["data"] = {
+    interactionId: nextId("int"),
+    kind: opts.kind ?? "call",
+    direction: opts.direction ?? "outbound",
+    contact: { name: "Chen Jing", role: "purchasing manager" },
+  };
+  if (opts.answered !== undefined) data.answered = opts.answered;
+  return { eventId: nextId("e"), type: "interaction.logged", accountId, occurredAt: iso(at), schemaVersion: 1, data };
+}
+
 export function orderPlaced(accountId: string, at: number, amount: number | string): EventOf<"order.placed"> {
   const orderId = nextId("o");
   return {
