@@ -33,6 +33,7 @@ export function createFeed(config: DemoFeedConfig, deps: { producer: Producer; l
     until,
     defectorShare: config.DEMO_DEFECTOR_SHARE,
     idPrefix: config.DEMO_ID_PREFIX,
+    interactions: config.DEMO_INTERACTIONS,
   });
   const topics: Record<TopicRole, string> = {
     accounts: config.TOPIC_ACCOUNTS,
