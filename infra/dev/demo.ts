@@ -20,7 +20,7 @@ interface Manifest {
   defectors: { accountId: string; pattern: string; churnedAt: string }[];
 }
 
-const eventTopics = [demo.topics.accounts, demo.topics.orders, demo.topics.payments, demo.topics.complaints];
+const eventTopics = [demo.topics.accounts, demo.topics.orders, demo.topics.payments, demo.topics.complaints, demo.topics.interactions];
 
 async function main(): Promise<void> {
   console.log("Churnwatch demo: key-account defection early warnings on real Kafka, Redis and SMTP\n");

@@ -13,6 +13,7 @@ export const demo = {
     orders: "demo.orders",
     payments: "demo.payments",
     complaints: "demo.complaints",
+    interactions: "demo.interactions",
     deadLetter: "demo.dead-letter",
     alertHistory: "demo.alert-history",
     accountState: "demo.account-state",
@@ -39,6 +40,7 @@ export function serviceEnv(urls: { brokers: string; redisUrl: string; smtpUrl: s
     TOPIC_ORDERS: demo.topics.orders,
     TOPIC_PAYMENTS: demo.topics.payments,
     TOPIC_COMPLAINTS: demo.topics.complaints,
+    TOPIC_INTERACTIONS: demo.topics.interactions,
   };
   return {
     "signal-worker": {

@@ -17,6 +17,7 @@ export interface BenchTopics {
   orders: string;
   payments: string;
   complaints: string;
+  interactions: string;
   deadLetter: string;
   /**
    * The worker relays every alert transition here. Without a topic of its own the relay would write to the
@@ -39,17 +40,18 @@ export async function createBenchTopics(brokers: string[], tag: string): Promise
     orders: `${id}.orders`,
     payments: `${id}.payments`,
     complaints: `${id}.complaints`,
+    interactions: `${id}.interactions`,
     deadLetter: `${id}.dead-letter`,
     alertHistory: `${id}.alert-history`,
     accountState: `${id}.account-state`,
   };
-  await createTopics(brokers, [topics.orders, topics.payments, topics.complaints, topics.alertHistory], { numPartitions: PARTITIONS });
+  await createTopics(brokers, [topics.orders, topics.payments, topics.complaints, topics.interactions, topics.alertHistory], { numPartitions: PARTITIONS });
   await createTopics(brokers, [topics.accounts, topics.accountState], { numPartitions: PARTITIONS, compacted: true });
   await createTopics(brokers, [topics.deadLetter]);
   return { id, topics };
 }
 
-export const eventTopicNames = (t: BenchTopics): string[] => [t.accounts, t.orders, t.payments, t.complaints];
+export const eventTopicNames = (t: BenchTopics): string[] => [t.accounts, t.orders, t.payments, t.complaints, t.interactions];
 
 /** Groups events into one batch per topic, keyed by account id (the worker's partitioning). */
 export function toTopicMessages(events: readonly ChurnEvent[], topics: BenchTopics): Array<{ topic: string; messages: Message[] }> {
@@ -117,6 +119,7 @@ export function workerEnv(brokers: string[], topics: BenchTopics, name: string, 
     TOPIC_ORDERS: topics.orders,
     TOPIC_PAYMENTS: topics.payments,
     TOPIC_COMPLAINTS: topics.complaints,
+    TOPIC_INTERACTIONS: topics.interactions,
     TOPIC_DEAD_LETTER: topics.deadLetter,
     TOPIC_ALERT_HISTORY: topics.alertHistory,
     TOPIC_ACCOUNT_STATE: topics.accountState,

@@ -1,4 +1,4 @@
-import type { ChurnEvent, EventOf, Locale, Tier } from "@churnwatch/contracts";
+import { topicRoleOf, type ChurnEvent, type EventOf, type Locale, type Tier, type TopicRole } from "@churnwatch/contracts";
 
 const DAY = 86_400_000;
 let seq = 0;
@@ -26,6 +26,22 @@ export function accountUpserted(
       locale: opts.locale ?? "en",
     },
   };
+}
+
+/** A logged contact; `answered` only on outbound ones. The contact person is there to prove it goes no further. */
+export function interactionLogged(
+  accountId: string,
+  at: number,
+  opts: { direction?: "outbound" | "inbound"; kind?: "visit" | "call" | "meeting" | "email"; answered?: boolean } = {},
+): EventOf<"interaction.logged"> {
+  const data: EventOf<"interaction.logged">["data"] = {
+    interactionId: nextId("int"),
+    kind: opts.kind ?? "call",
+    direction: opts.direction ?? "outbound",
+    contact: { name: "Chen Jing", role: "purchasing manager" },
+  };
+  if (opts.answered !== undefined) data.answered = opts.answered;
+  return { eventId: nextId("e"), type: "interaction.logged", accountId, occurredAt: iso(at), schemaVersion: 1, data };
 }
 
 export function orderPlaced(accountId: string, at: number, amount: number | string): EventOf<"order.placed"> {
@@ -59,11 +75,5 @@ export function steadyHistory(accountId: string, now: number, weekly = 10_000): 
   return decliningHistory(accountId, now, { weekly, recentShare: 1 });
 }
 
-export const topicOf = (e: ChurnEvent, topics: { accounts: string; orders: string; payments: string; complaints: string }) =>
-  e.type === "account.upserted"
-    ? topics.accounts
-    : e.type.startsWith("order.")
-      ? topics.orders
-      : e.type.startsWith("complaint.")
-        ? topics.complaints
-        : topics.payments;
+/** The topic an event goes to: the contract's routing (topicRoleOf), under the names given. */
+export const topicOf = (e: ChurnEvent, topics: Record<TopicRole, string>): string => topics[topicRoleOf[e.type]];

@@ -10,6 +10,7 @@ export const ruleIds = [
   "payments.overdue",
   "payments.slipping",
   "complaints.spike",
+  "contact.silence",
 ] as const;
 export const ruleIdSchema = z.enum(ruleIds);
 export type RuleId = z.infer<typeof ruleIdSchema>;
@@ -51,6 +52,9 @@ export const signalIds = [
   "complaints.unresolved",
   "complaints.oldestUnresolvedDays",
   "complaints.satisfaction",
+  "contact.daysSinceLast",
+  "contact.unanswered",
+  "contact.daysSinceInbound",
 ] as const;
 export const signalIdSchema = z.enum(signalIds);
 export type SignalId = z.infer<typeof signalIdSchema>;

@@ -56,6 +56,48 @@ describe("decodeEvent", () => {
   });
 });
 
+describe("interaction.logged", () => {
+  const call = {
+    eventId: "crm-1",
+    type: "interaction.logged",
+    accountId: "acc-042",
+    occurredAt: "2026-04-02T15:05:00+08:00",
+    schemaVersion: 1,
+    data: { interactionId: "call-1", kind: "call", direction: "outbound", answered: false },
+  };
+  const withData = (data: Record<string, unknown>) => ({ ...call, data: { ...call.data, ...data } });
+
+  it("accepts a bare contact, and one with its person, answer and note", () => {
+    expect(decodeEvent(bytes({ ...call, data: { interactionId: "v-1", kind: "visit", direction: "inbound" } })).ok).toBe(true);
+    const r = decodeEvent(bytes(withData({ kind: "meeting", answered: true, contact: { name: "Chen Jing", role: "buyer" }, note: "x".repeat(2000) })));
+    expect(r.ok && r.event.type === "interaction.logged" && r.event.data.contact?.role).toBe("buyer");
+  });
+
+  it.each([
+    ["an unknown kind", withData({ kind: "fax" }), "data.kind"],
+    ["an unknown direction", withData({ direction: "sideways" }), "data.direction"],
+    ["no interactionId", { ...call, data: { kind: "call", direction: "outbound" } }, "data.interactionId"],
+    ["a contact without a name", withData({ contact: { role: "buyer" } }), "data.contact.name"],
+    ["a note over 2,000 chars", withData({ note: "x".repeat(2001) }), "data.note"],
+    ["an answer flag on an inbound contact", withData({ direction: "inbound", answered: true }), "data.answered"],
+  ])("refuses %s, saying where", (_what, input, where) => {
+    const r = decodeEvent(bytes(input));
+    expect(r.ok ? "accepted" : r.reason).toBe("schema");
+    expect(r.ok ? "" : r.detail).toContain(where);
+  });
+
+  it("drops unknown fields, as for every event (the JSON Schemas forbid them)", () => {
+    const r = decodeEvent(bytes(withData({ mood: "grumpy", contact: { name: "Chen Jing", phone: "138" } })));
+    expect(r.ok && r.event.data).toEqual({ interactionId: "call-1", kind: "call", direction: "outbound", answered: false, contact: { name: "Chen Jing" } });
+  });
+
+  it("never repeats the contact person's name in a refusal (personal data reaches the dead-letter headers)", () => {
+    const r = decodeEvent(bytes(withData({ contact: { name: "Chen Jing", role: "" } })));
+    expect(r.ok ? "accepted" : r.reason).toBe("schema");
+    expect(r.ok ? "" : r.detail).not.toContain("Chen Jing");
+  });
+});
+
 describe("published JSON Schemas", () => {
   it("docs/schemas matches the zod contract (run `pnpm schemas` after changing it)", () => {
     const files = renderSchemaFiles();

@@ -21,6 +21,8 @@ export type Tier = z.infer<typeof tierSchema>;
 export const localeSchema = z.enum(["zh-CN", "en"]);
 export type Locale = z.infer<typeof localeSchema>;
 export const severities = ["low", "medium", "high", "critical"] as const;
+export const interactionKinds = ["visit", "call", "meeting", "email"] as const;
+export const interactionDirections = ["outbound", "inbound"] as const;
 export const severitySchema = z.enum(severities);
 export type Severity = z.infer<typeof severitySchema>;
 
@@ -80,6 +82,23 @@ export const eventData = {
     complaintId: id,
     satisfaction: z.number().int().min(1).max(5).optional(),
   }),
+  /**
+   * A contact with the account logged in the CRM: "no contact, no response" is a defection sign, regular
+   * visits (走访制度) its remedy. The contact person's name is personal data: the engine keeps neither it nor
+   * the note, and nothing logs them.
+   */
+  "interaction.logged": z.object({
+    interactionId: id,
+    kind: z.enum(interactionKinds),
+    direction: z.enum(interactionDirections),
+    contact: z.object({ name: z.string().min(1).max(200), role: z.string().min(1).max(200).optional() }).optional(),
+    answered: z.boolean().optional().describe("Outbound only: whether the customer responded; left out, the contact counts as made"),
+    note: z.string().max(2000).optional(),
+  }).refine((d) => d.direction === "outbound" || d.answered === undefined, {
+    // An inbound contact is the customer responding: an answer flag on it would be a producer's mix-up.
+    message: "answered is for outbound contacts only (an inbound contact is the customer's own)",
+    path: ["answered"],
+  }),
 } as const;
 
 export type EventType = keyof typeof eventData;
@@ -104,6 +123,7 @@ export const eventSchemas = {
   "payment.received": envelope("payment.received"),
   "complaint.opened": envelope("complaint.opened"),
   "complaint.resolved": envelope("complaint.resolved"),
+  "interaction.logged": envelope("interaction.logged"),
 } as const;
 
 export const churnEventSchema = z.discriminatedUnion("type", [
@@ -114,6 +134,7 @@ export const churnEventSchema = z.discriminatedUnion("type", [
   eventSchemas["payment.received"],
   eventSchemas["complaint.opened"],
   eventSchemas["complaint.resolved"],
+  eventSchemas["interaction.logged"],
 ]);
 
 export type ChurnEvent = z.infer<typeof churnEventSchema>;

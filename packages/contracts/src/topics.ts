@@ -1,7 +1,7 @@
 import type { EventType } from "./events.ts";
 
 /** Logical topics; their real names come from configuration (see each service's env.ts). */
-export type TopicRole = "accounts" | "orders" | "payments" | "complaints";
+export type TopicRole = "accounts" | "orders" | "payments" | "complaints" | "interactions";
 
 export const topicRoleOf: Record<EventType, TopicRole> = {
   "account.upserted": "accounts",
@@ -11,6 +11,8 @@ export const topicRoleOf: Record<EventType, TopicRole> = {
   "payment.received": "payments",
   "complaint.opened": "complaints",
   "complaint.resolved": "complaints",
+  // Its own topic: the CRM that logs contacts is rarely the system that sends orders, payments or complaints.
+  "interaction.logged": "interactions",
 };
 
 export const defaultTopicNames = {
@@ -18,6 +20,7 @@ export const defaultTopicNames = {
   orders: "orders",
   payments: "payments",
   complaints: "complaints",
+  interactions: "interactions",
   deadLetter: "churnwatch.dead-letter",
   alertHistory: "churnwatch.alert-history",
   /** Compacted: each account's latest engine state, written by the signal worker; rebuilds Redis after a loss. */

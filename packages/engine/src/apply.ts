@@ -1,4 +1,5 @@
 import type { ChurnEvent, EventOf } from "@churnwatch/contracts";
+import { applyInteraction } from "./contact.ts";
 import { parseAmount } from "./money.ts";
 import { upsertSorted, withProps, without } from "./records.ts";
 import {
@@ -19,7 +20,7 @@ const complaintKey = (c: ComplaintRecord): [number, string] => [c.atMs, c.compla
 /**
  * Applies one event to the account's history, copy-on-write: the input state and its records are
  * never mutated. Every handler is idempotent on the producer's id (orderId, invoiceId, complaintId,
- * and the payment's eventId), and tolerates arriving before the event it refers to.
+ * interactionId, and the payment's eventId), and tolerates arriving before the event it refers to.
  */
 export function applyEvent(state: AccountState, event: ChurnEvent): AccountState {
   if (event.accountId !== state.accountId) {
@@ -47,6 +48,8 @@ export function applyEvent(state: AccountState, event: ChurnEvent): AccountState
       return applyComplaintOpened(next, event, atMs);
     case "complaint.resolved":
       return applyComplaintResolved(next, event, atMs);
+    case "interaction.logged":
+      return applyContact(next, event, atMs);
   }
 }
 
@@ -201,4 +204,9 @@ function applyComplaintResolved(state: AccountState, event: EventOf<"complaint.r
   const record: ComplaintRecord = withProps(base, { resolvedAtMs: atMs, resolveEventId: event.eventId });
   if (satisfaction !== undefined) record.satisfaction = satisfaction;
   return { ...state, complaints: upsertSorted(state.complaints, existing, record, complaintKey) };
+}
+
+function applyContact(state: AccountState, event: EventOf<"interaction.logged">, atMs: number): AccountState {
+  const contact = applyInteraction(state.contact, event, atMs);
+  return contact === state.contact || contact === undefined ? state : { ...state, contact };
 }

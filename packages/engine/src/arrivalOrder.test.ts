@@ -21,7 +21,8 @@ const DAYS = 360; // < pinnedConfig.retentionDays (400)
 const END = dayIso(DAYS + 1);
 
 /** Histories that exercise every handler: late and partial payments, cancellations, complaints resolved with a
- * rating, a second profile that moves the account's timezone (days late are recomputed), drift into alerts. */
+ * rating, a second profile that moves the account's timezone (days late are recomputed), contacts logged and
+ * left unanswered, drift into alerts. */
 function histories(): Array<[string, ChurnEvent[]]> {
   const out: Array<[string, ChurnEvent[]]> = [];
   for (const seed of [1, 2, 3]) {
@@ -49,6 +50,12 @@ function histories(): Array<[string, ChurnEvent[]]> {
       if (day < 311) drifting.resolve(day + 9, id, 2);
     }
     drifting.invoice(330, "52000.00", 345, "inv-open"); // unpaid at the end
+    // Contacts: a visit every ~3 weeks, some inbound, more than the state keeps (so late ones fall off the
+    // ring), then calls the customer leaves unanswered until it goes silent.
+    for (let day = 3, k = 0; day < 280; day += 18 + (k % 4) * 3, k++) {
+      drifting.interaction(day, k % 3 === 1 ? { direction: "inbound", kind: "email" } : { kind: "visit", answered: k % 5 !== 4 });
+    }
+    for (const day of [290, 297, 304, 309]) drifting.interaction(day, { kind: "call", answered: false });
     out.push([`drifting, seed ${seed}`, drifting.events]);
   }
   return out;

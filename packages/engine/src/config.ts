@@ -140,6 +140,28 @@ export interface ComplaintThresholds {
   satisfactionDrop: number;
 }
 
+/**
+ * contact.silence ("no contact, no response", 失去联系): days since the last contact that reached the customer,
+ * in multiples of its usual gap between contacts, and outbound contacts in a row it left unanswered.
+ */
+export interface ContactThresholds {
+  /** Interactions logged before the rule may fire: most accounts log none, and must never be judged on it. */
+  minInteractions: number;
+  /**
+   * The tier's visiting routine (走访制度) in days: silence fires only past it, however often the account is
+   * usually in touch (the medium threshold in days is max(medium × usual gap, routineDays)).
+   */
+  routineDays: number;
+  medium: number;
+  high: number;
+  critical: number;
+  resolve: number;
+  /** Outbound contacts in a row without an answer, at and past which each level holds. */
+  unansweredMedium: number;
+  unansweredHigh: number;
+  unansweredCritical: number;
+}
+
 export interface RuleThresholds {
   "purchases.decline": DeclineThresholds;
   "purchases.silence": SilenceThresholds;
@@ -147,6 +169,7 @@ export interface RuleThresholds {
   "payments.overdue": OverdueThresholds;
   "payments.slipping": SlippingThresholds;
   "complaints.spike": ComplaintThresholds;
+  "contact.silence": ContactThresholds;
 }
 
 export type RuleOverrides = { [R in keyof RuleThresholds]?: Partial<RuleThresholds[R]> };
@@ -173,7 +196,7 @@ export interface EngineConfig {
 }
 
 export const defaultConfig: EngineConfig = deepFreeze({
-  version: "2026-12-04.1",
+  version: "2026-12-04.2",
   model: defaultModel,
   retentionDays: 460,
   maxEventIds: 20,
@@ -248,6 +271,19 @@ export const defaultConfig: EngineConfig = deepFreeze({
       satisfactionDays: 90,
       satisfactionDrop: 1,
     },
+    // The ordinary routine: a visit a quarter. Three gaps of silence, like purchases.silence; three calls
+    // in a row unanswered is the customer avoiding the account manager, not a busy week.
+    "contact.silence": {
+      minInteractions: 3,
+      routineDays: 90,
+      medium: 3,
+      high: 5,
+      critical: 8,
+      resolve: 2,
+      unansweredMedium: 3,
+      unansweredHigh: 5,
+      unansweredCritical: 8,
+    },
   },
   tiers: {
     // A strategic account is worth an earlier call on payments and complaints. Not on purchases: on UCI
@@ -257,6 +293,11 @@ export const defaultConfig: EngineConfig = deepFreeze({
       "payments.overdue": { medium: 20, high: 45, critical: 75, resolve: 10 },
       "payments.slipping": { medium: 10, high: 21, critical: 45, resolve: 5 },
       "complaints.spike": { medium: { multiple: 2.5, floor: 12 }, high: { multiple: 4, floor: 18 } },
+      // Visited monthly: the relationship runs through joint teams up to the executives.
+      "contact.silence": { routineDays: 30 },
+    },
+    partner: {
+      "contact.silence": { routineDays: 60 },
     },
   },
 });
@@ -296,6 +337,7 @@ export function thresholdsFor(config: EngineConfig, tier: Tier | undefined, acco
     "payments.overdue": { ...r["payments.overdue"], ...t["payments.overdue"], ...a["payments.overdue"] },
     "payments.slipping": { ...r["payments.slipping"], ...t["payments.slipping"], ...a["payments.slipping"] },
     "complaints.spike": { ...r["complaints.spike"], ...t["complaints.spike"], ...a["complaints.spike"] },
+    "contact.silence": { ...r["contact.silence"], ...t["contact.silence"], ...a["contact.silence"] },
   };
   byTier.set(key, result);
   return result;

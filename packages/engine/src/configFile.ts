@@ -86,6 +86,19 @@ const ruleOverrides = z.strictObject({
       satisfactionDrop: z.number().min(0).max(4),
     })
     .partial(),
+  "contact.silence": z
+    .strictObject({
+      minInteractions: z.number().int().min(1).max(12),
+      routineDays: days,
+      medium: positive,
+      high: positive,
+      critical: positive,
+      resolve: positive,
+      unansweredMedium: z.number().int().min(1).max(12),
+      unansweredHigh: z.number().int().min(1).max(12),
+      unansweredCritical: z.number().int().min(1).max(12),
+    })
+    .partial(),
 }).partial();
 
 export const engineConfigFileSchema = z.strictObject({
@@ -151,6 +164,7 @@ function merge(base: EngineConfig["rules"], over: RuleOverrides | undefined): En
     "payments.overdue": { ...base["payments.overdue"], ...o["payments.overdue"] },
     "payments.slipping": { ...base["payments.slipping"], ...o["payments.slipping"] },
     "complaints.spike": { ...base["complaints.spike"], ...o["complaints.spike"] },
+    "contact.silence": { ...base["contact.silence"], ...o["contact.silence"] },
   };
 }
 
@@ -177,7 +191,7 @@ function checkOrdering(config: EngineConfig): string[] {
   ];
   for (const [where, tier, accountId] of scopes) {
     const r = thresholdsFor(config, tier, accountId);
-    for (const rule of ["purchases.decline", "purchases.silence", "purchases.narrowing", "payments.overdue", "payments.slipping"] as const) {
+    for (const rule of ["purchases.decline", "purchases.silence", "purchases.narrowing", "payments.overdue", "payments.slipping", "contact.silence"] as const) {
       const { medium, high, critical, resolve } = r[rule];
       if (!(medium <= high && high <= critical)) errors.push(`${where}: ${rule} needs medium ≤ high ≤ critical (got ${medium}, ${high}, ${critical})`);
       if (!(resolve < medium)) errors.push(`${where}: ${rule} resolve (${resolve}) must be below medium (${medium}) for hysteresis`);
@@ -185,6 +199,10 @@ function checkOrdering(config: EngineConfig): string[] {
     const n = r["purchases.narrowing"];
     if (!(n.minRecentOrders <= n.recentOrders)) {
       errors.push(`${where}: purchases.narrowing minRecentOrders (${n.minRecentOrders}) must not exceed recentOrders (${n.recentOrders})`);
+    }
+    const u = r["contact.silence"];
+    if (!(u.unansweredMedium <= u.unansweredHigh && u.unansweredHigh <= u.unansweredCritical)) {
+      errors.push(`${where}: contact.silence needs unansweredMedium ≤ unansweredHigh ≤ unansweredCritical (got ${u.unansweredMedium}, ${u.unansweredHigh}, ${u.unansweredCritical})`);
     }
     const c = r["complaints.spike"];
     if (!(c.resolve.floor < c.medium.floor && c.resolve.multiple < c.medium.multiple)) {

@@ -27,6 +27,10 @@ interface Inputs {
 const none = (): undefined => undefined;
 const orders = (ctx: RuleContext): object => ctx.view.orders; // cancellations are projected with them
 const paid = (ctx: RuleContext): object => ctx.view.paid; // kept when only open invoices change (view.ts)
+// The contact facts are replaced whole by each new interaction. Accounts without any share one key: their
+// bound is Infinity whatever else holds.
+const NO_CONTACT: object = Object.freeze({});
+const contact = (ctx: RuleContext): object => ctx.state.contact ?? NO_CONTACT;
 
 const inputs: Record<RuleId, Inputs> = {
   "purchases.decline": { records: orders, also: none, scalar: (ctx) => ctx.state.firstOrderAt },
@@ -36,6 +40,7 @@ const inputs: Record<RuleId, Inputs> = {
   "payments.overdue": { records: (ctx) => ctx.view.open, also: paid, scalar: (ctx) => ctx.state.profile?.timezone },
   "payments.slipping": { records: paid, also: none, scalar: none },
   "complaints.spike": { records: (ctx) => ctx.view.complaints, also: none, scalar: (ctx) => ctx.state.firstEventAt },
+  "contact.silence": { records: contact, also: none, scalar: none },
 };
 
 const memo = Object.fromEntries(Object.keys(inputs).map((rule) => [rule, new WeakMap<object, Quiet>()])) as Record<RuleId, WeakMap<object, Quiet>>;

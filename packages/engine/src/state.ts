@@ -1,4 +1,5 @@
 import type { AccountProfile, Evidence, Level, RuleId, Severity } from "@churnwatch/contracts";
+import type { ContactState } from "./contact.ts";
 
 /**
  * Per-account engine state. Plain JSON: the live worker keeps it in Redis and the replay tool in
@@ -33,6 +34,11 @@ export interface AccountState {
   invoices: InvoiceRecord[];
   /** Sorted by (atMs, complaintId). */
   complaints: ComplaintRecord[];
+  /**
+   * Logged contacts (interaction.logged), as a few bounded facts (contact.ts). Absent until the first one:
+   * most accounts log none, and their state must stay byte for byte what it was.
+   */
+  contact?: ContactState;
   alerts: Partial<Record<RuleId, AlertRecord>>;
 }
 

@@ -119,6 +119,31 @@ function randomAccounts(seed: number, accounts: number, days: number): ChurnEven
   return all.map((e, i) => ({ e, i, t: Date.parse(e.occurredAt) })).sort((x, y) => x.t - y.t || x.i - y.i).map((x) => x.e);
 }
 
+/**
+ * Accounts that log contacts: visits and inbound calls at an irregular rhythm of their own, runs of unanswered
+ * calls, pauses longer than any routine, and some that stop for good; every tier, so every routine is met.
+ */
+function contactAccounts(seed: number, accounts: number, days: number): ChurnEvent[] {
+  const r = rng(seed);
+  const tiers = ["strategic", "partner", "ordinary"] as const;
+  const all: ChurnEvent[] = [];
+  for (let a = 0; a < accounts; a++) {
+    const h = new History(`contact-${seed}-${a}`, `ic-${seed}-${a}`);
+    h.profile(0, { tier: tiers[a % 3] as (typeof tiers)[number] });
+    const gap = 3 + r() * 25;
+    const stopAt = r() < 0.4 ? days * (0.3 + r() * 0.6) : days;
+    for (let day = r() * 5; day < stopAt; day += gap * (0.3 + r() * 1.4) * (r() < 0.08 ? 5 : 1)) {
+      const roll = r();
+      if (roll < 0.2) h.interaction(day, { direction: "inbound", kind: "call" });
+      else if (roll < 0.45) h.interaction(day, { kind: "call", answered: false });
+      else if (roll < 0.55) h.interaction(day, { kind: "email" }); // says nothing of an answer: a contact made
+      else h.interaction(day, { kind: "visit", answered: true });
+    }
+    all.push(...h.sorted());
+  }
+  return all.map((e, i) => ({ e, i, t: Date.parse(e.occurredAt) })).sort((x, y) => x.t - y.t || x.i - y.i).map((x) => x.e);
+}
+
 const simulated = (seed: number, accounts: number, months: number) => [...simulate({ seed, accounts, months, end: "2026-06-01T00:00:00Z" })];
 
 describe("nextWakeMs: ticking only from the wake on gives the alerts of ticking every boundary", () => {
@@ -171,6 +196,19 @@ describe("nextWakeMs: ticking only from the wake on gives the alerts of ticking 
     const fired = Object.values(eager.changes).flat().map((c) => JSON.parse(c) as AlertChange).filter((c) => c.type === "fired");
     expect(fired.map((c) => [c.alert.rule, c.at])).toEqual([["complaints.spike", new Date(Math.ceil(dayMs(120) / DAY_MS) * DAY_MS).toISOString()]]);
   });
+
+  for (const seed of [1, 2, 3]) {
+    it(`accounts that log contacts, routines and thresholds shuffled (seed ${seed})`, () => {
+      const r = rng(seed + 100);
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+      const base = shuffledConfig(seed);
+      const contact = { ...base.rules["contact.silence"], routineDays: pick([10, 30, 90]), medium: pick([2, 3]), unansweredMedium: pick([2, 3]), minInteractions: pick([1, 3]) };
+      const config = deepFreeze({ ...structuredClone(base), version: `contact-${seed}`, rules: { ...structuredClone(base.rules), "contact.silence": contact } });
+      const { changes, eager } = expectSame(contactAccounts(seed, 12, 400), config);
+      expect(changes).toBeGreaterThan(5);
+      expect(Object.values(eager.changes).flat().some((c) => (JSON.parse(c) as AlertChange).alert.rule === "contact.silence")).toBe(true);
+    }, 60_000);
+  }
 
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     it(`irregular accounts in many time zones, thresholds shuffled (seed ${seed})`, () => {

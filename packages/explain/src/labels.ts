@@ -34,6 +34,9 @@ export const signalLabels: Record<Locale, Record<SignalId, SignalLabel>> = {
     "complaints.unresolved": () => "Complaints still open",
     "complaints.oldestUnresolvedDays": () => "Days the oldest open complaint has waited",
     "complaints.satisfaction": (w) => `Satisfaction with complaint handling (1–5)${enWindow(w)}`,
+    "contact.daysSinceLast": () => "Days since the last contact with the account",
+    "contact.unanswered": () => "Outbound contacts in a row without an answer",
+    "contact.daysSinceInbound": () => "Days since the account last got in touch itself",
   },
   "zh-CN": {
     "orders.value": (w) => `${zhWindow(w)}订单金额`,
@@ -62,5 +65,8 @@ export const signalLabels: Record<Locale, Record<SignalId, SignalLabel>> = {
     "complaints.unresolved": () => "未解决的投诉数",
     "complaints.oldestUnresolvedDays": () => "最早未解决投诉已等待天数",
     "complaints.satisfaction": (w) => `${zhWindow(w)}投诉处理满意度（1–5分）`,
+    "contact.daysSinceLast": () => "距最近一次与客户联系的天数",
+    "contact.unanswered": () => "连续未获回应的主动联系次数",
+    "contact.daysSinceInbound": () => "距客户最近一次主动联系的天数",
   },
 };

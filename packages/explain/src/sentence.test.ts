@@ -20,6 +20,18 @@ describe("explainEvidence", () => {
     expect(explainEvidence(chance, "zh-CN").sentence).toBe("按该客户的采购节奏，未来183天不再下单的概率为73%。");
   });
 
+  it("explains the contact signals in both languages", () => {
+    const silent = { signal: "contact.daysSinceLast", unit: "days", value: "41", baseline: "7", threshold: "30", changePct: 485.7 } as const;
+    expect(explainEvidence(silent, "en").sentence).toBe("No contact for 41 days; this account is usually in touch every 7 days (an alert from 30 days).");
+    expect(explainEvidence(silent, "zh-CN").sentence).toBe("已41天没有联系；该客户通常每7天联系一次（超过30天即预警）。");
+    const calls = { signal: "contact.unanswered", unit: "count", value: "3", threshold: "3" } as const;
+    expect(explainEvidence(calls, "en").sentence).toBe("Outbound contacts in a row without an answer: 3 (threshold 3)");
+    expect(explainEvidence(calls, "zh-CN").sentence).toBe("连续未获回应的主动联系次数：3，阈值 3");
+    const inbound = { signal: "contact.daysSinceInbound", unit: "days", value: "64" } as const;
+    expect(explainEvidence(inbound, "en").sentence).toBe("Days since the account last got in touch itself: 64 days");
+    expect(explainEvidence(inbound, "zh-CN").sentence).toBe("距客户最近一次主动联系的天数：64天");
+  });
+
   it("still names a signal it does not know, with control characters made harmless", () => {
     const odd = { signal: "new.signal\r\nBcc: x@y.z" as SignalId, unit: "count", value: "3" } as const;
     expect(explainEvidence(odd, "en").sentence).toBe("new.signal Bcc: x@y.z: 3");

@@ -59,6 +59,14 @@ function spokenSentence(e: Evidence, locale: Locale, value: string, baseline: st
     const usual = baseline === undefined ? "" : `; this account usually orders every ${baseline}`;
     return `No order for ${value}${usual}${threshold === undefined ? "" : ` (an alert from ${threshold})`}.`;
   }
+  if (e.signal === "contact.daysSinceLast") {
+    if (locale === "zh-CN") {
+      const usual = baseline === undefined ? "" : `；该客户通常每${baseline}联系一次`;
+      return `已${value}没有联系${usual}${threshold === undefined ? "" : `（超过${threshold}即预警）`}。`;
+    }
+    const usual = baseline === undefined ? "" : `; this account is usually in touch every ${baseline}`;
+    return `No contact for ${value}${usual}${threshold === undefined ? "" : ` (an alert from ${threshold})`}.`;
+  }
   if (e.signal === "orders.defectionChance") {
     const days = e.windowDays ?? 180;
     return locale === "zh-CN" ? `按该客户的采购节奏，未来${days}天不再下单的概率为${value}。` : `At its own buying rhythm, the chance it places no order in the next ${days} days is ${value}.`;

@@ -11,6 +11,7 @@ import type { AccountPlan } from "./plan.ts";
 import { complaintCategories, type ComplaintCategory } from "./pools.ts";
 import { complaintsPerMonth, effectsAt, hasStoppedOrdering, peakComplaintsPerMonth } from "./demand.ts";
 import { drawComplaint, drawOrder, drawPayments, drawScareComplaint, type ComplaintDraw } from "./behaviour.ts";
+import { contactGap, drawContact } from "./contacts.ts";
 import { DAY, endOfLocalDay, isoInZone, officeHours, toSecond } from "./time.ts";
 
 type Draft = { [T in EventType]: { type: T; data: EventOf<T>["data"] } }[EventType];
@@ -37,11 +38,16 @@ export class AccountStream {
   private readonly orderRng: Rng;
   private readonly billRng: Rng;
   private readonly complaintRng: Rng;
+  /** Only when contacts are simulated: the other streams never see it, so their draws stay the same. */
+  private readonly contactRng: Rng | undefined;
+  private readonly contactGapDays: number;
   private readonly zone: string;
   private readonly peakComplaints: number;
   private readonly repeatCategory: ComplaintCategory;
   private nextOrderMs: number;
   private nextComplaintMs: number;
+  private nextContactMs = Infinity;
+  private contacts = 0;
   private lateScareArmed = false;
   private inserted = 0;
   private seq = 0;
@@ -54,6 +60,7 @@ export class AccountStream {
     readonly plan: AccountPlan,
     seed: string,
     private readonly untilMs: number,
+    withContacts = false,
   ) {
     const i = plan.index;
     this.orderRng = Rng.derive(seed, "orders", i);
@@ -64,6 +71,9 @@ export class AccountStream {
     this.repeatCategory = this.complaintRng.pick(complaintCategories.slice(0, 4));
     this.nextOrderMs = this.officeHours(plan.upsertMs + this.orderRng.float(0.2, 1) * plan.gapDays * DAY, this.orderRng);
     this.nextComplaintMs = this.nextComplaintCandidate(plan.upsertMs);
+    this.contactRng = withContacts ? Rng.derive(seed, "contacts", i) : undefined;
+    this.contactGapDays = this.contactRng ? contactGap(this.contactRng, plan) : Infinity;
+    if (this.contactRng) this.nextContactMs = this.officeHours(plan.upsertMs + this.contactRng.float(0.1, 1) * this.contactGapDays * DAY, this.contactRng);
     this.planOneOffs();
     this.advance();
   }
@@ -98,7 +108,7 @@ export class AccountStream {
     this.headMs = Infinity;
     while (!this.done) {
       const nextOneOff = this.oneOffs[this.oneOffs.length - 1];
-      const primaryMs = Math.min(this.nextOrderMs, this.nextComplaintMs, nextOneOff?.ms ?? Infinity);
+      const primaryMs = Math.min(this.nextOrderMs, this.nextComplaintMs, this.nextContactMs, nextOneOff?.ms ?? Infinity);
       const top = this.pending.peek();
       if (top && top.ms <= primaryMs) {
         this.pending.pop();
@@ -112,7 +122,8 @@ export class AccountStream {
         this.oneOffs.pop();
         nextOneOff.run();
       } else if (this.nextOrderMs === primaryMs) this.placeOrder(primaryMs);
-      else this.openComplaint(primaryMs);
+      else if (this.nextComplaintMs === primaryMs) this.openComplaint(primaryMs);
+      else this.logContact(primaryMs);
     }
     this.done = true;
   }
@@ -180,6 +191,17 @@ export class AccountStream {
     }
     const gapDays = (plan.gapDays * rng.float(0.75, 1.25)) / e.freq;
     this.nextOrderMs = this.officeHours(ms + gapDays * DAY, rng);
+  }
+
+  private logContact(ms: number): void {
+    const rng = this.contactRng;
+    const draw = rng && drawContact(rng, this.plan, this.contactGapDays, ms);
+    if (!rng || !draw) {
+      this.nextContactMs = Infinity;
+      return;
+    }
+    this.add(ms, { type: "interaction.logged", data: { interactionId: `${this.plan.accountId}-x${++this.contacts}`, ...draw.data } });
+    this.nextContactMs = this.officeHours(ms + draw.nextGapDays * DAY, rng);
   }
 
   /** Candidates arrive at the account's peak rate and are thinned to the rate at that instant. */

@@ -25,6 +25,12 @@ describe("parseCli", () => {
     });
   });
 
+  it("logs contacts only when asked", () => {
+    expect(parseCli([...end, "--interactions"])).toMatchObject({ kind: "run", options: { interactions: true } });
+    const plain = parseCli(end);
+    expect(plain.kind === "run" && "interactions" in plain.options).toBe(false);
+  });
+
   it("asks for help", () => {
     expect(parseCli(["-h"])).toEqual({ kind: "help" });
   });

@@ -15,6 +15,7 @@ Writes a deterministic key-account event history as NDJSON (one churn event per 
   --defector-share <0..1>       share of accounts that defect (default 0.2)
   --id-prefix <text>            account id prefix (default sim)
   --start-account-index <n>     first account index, to shard a run (default 0)
+  --interactions                also log contacts (interaction.logged); the other events stay the same
   --out <file|->                NDJSON destination; - for stdout (default -)
   --labels <file>               also write defector labels as CSV: accountId,churnedAt,pattern
   --no-progress                 no progress bar (it only shows when stderr is a terminal)
@@ -63,6 +64,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
         out: { type: "string" },
         labels: { type: "string" },
         "no-progress": { type: "boolean" },
+        interactions: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -82,6 +84,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
     ...(defectorShare === undefined ? {} : { defectorShare }),
     ...(values["id-prefix"] === undefined ? {} : { idPrefix: values["id-prefix"] }),
     startAccountIndex: integer("--start-account-index", values["start-account-index"], 0),
+    ...(values.interactions ? { interactions: true } : {}),
   };
   try {
     resolveOptions(options); // same checks as the library, reported as usage errors

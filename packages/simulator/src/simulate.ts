@@ -27,6 +27,11 @@ export interface SimulateOptions {
   idPrefix?: string;
   /** first account index (default 0); an account's history depends only on seed, index and dates */
   startAccountIndex?: number;
+  /**
+   * also log contacts (interaction.logged): visits on the tier's rhythm, and unanswered calls before a
+   * complaint storm's or an abrupt stop's defection. Default false: the other events are the same either way.
+   */
+  interactions?: boolean;
 }
 
 export interface DefectorLabel {
@@ -66,6 +71,7 @@ interface Resolved {
   count: number;
   untilMs: number;
   afterMs: number;
+  interactions: boolean;
 }
 
 function requireInt(name: string, value: unknown, min: number, max: number): number {
@@ -95,7 +101,7 @@ export function resolveOptions(opts: SimulateOptions): Resolved {
   if (untilMs < endMs) throw new RangeError(`until (${opts.until}) must not be before end (${opts.end})`);
   const afterMs = opts.after === undefined ? -Infinity : parseInstant("after", opts.after);
   const ctx: PlanContext = { seed: String(opts.seed), idPrefix, startMs: minusMonths(endMs, months), endMs, defectorShare: share };
-  return { ctx, firstIndex, count, untilMs, afterMs };
+  return { ctx, firstIndex, count, untilMs, afterMs, interactions: opts.interactions === true };
 }
 
 function* plans(r: Resolved): Generator<AccountPlan> {
@@ -120,7 +126,7 @@ const earlier = (a: AccountStream, b: AccountStream): boolean =>
 function* merged(r: Resolved): Generator<ChurnEvent> {
   const heap = new MinHeap<AccountStream>(earlier);
   for (const plan of plans(r)) {
-    const stream = new AccountStream(plan, r.ctx.seed, r.untilMs);
+    const stream = new AccountStream(plan, r.ctx.seed, r.untilMs, r.interactions);
     if (stream.head) heap.push(stream);
   }
   for (;;) {

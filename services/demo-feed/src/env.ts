@@ -9,10 +9,13 @@ const schema = z.object({
   TOPIC_ORDERS: envFields.name.default(defaultTopicNames.orders),
   TOPIC_PAYMENTS: envFields.name.default(defaultTopicNames.payments),
   TOPIC_COMPLAINTS: envFields.name.default(defaultTopicNames.complaints),
+  TOPIC_INTERACTIONS: envFields.name.default(defaultTopicNames.interactions),
   DEMO_SEED: z.string().min(1).default("30"),
   DEMO_ACCOUNTS: z.coerce.number().int().min(1).max(100_000).default(40),
   DEMO_MONTHS: z.coerce.number().int().min(9).max(120).default(13),
   DEMO_DEFECTOR_SHARE: z.coerce.number().min(0).max(1).default(0.2),
+  /** Also feed logged contacts (the simulator's interactions option); off keeps the demo's story as it was. */
+  DEMO_INTERACTIONS: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
   /**
    * The present of the simulated world. Its events are shifted so that this instant becomes "now", which
    * makes the demo tell the same story whenever it runs.

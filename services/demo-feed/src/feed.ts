@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import type { Producer } from "kafkajs";
-import { topicRoleOf, type ChurnEvent } from "@churnwatch/contracts";
+import { topicRoleOf, type ChurnEvent, type TopicRole } from "@churnwatch/contracts";
 import type { Logger } from "@churnwatch/platform";
 import { labelsToCsv, simulate } from "@churnwatch/simulator";
 import { DateTime } from "luxon";
@@ -33,11 +33,16 @@ export function createFeed(config: DemoFeedConfig, deps: { producer: Producer; l
     until,
     defectorShare: config.DEMO_DEFECTOR_SHARE,
     idPrefix: config.DEMO_ID_PREFIX,
+    interactions: config.DEMO_INTERACTIONS,
   });
-  const topic = (e: ChurnEvent) => {
-    const role = topicRoleOf[e.type];
-    return { accounts: config.TOPIC_ACCOUNTS, orders: config.TOPIC_ORDERS, payments: config.TOPIC_PAYMENTS, complaints: config.TOPIC_COMPLAINTS }[role];
+  const topics: Record<TopicRole, string> = {
+    accounts: config.TOPIC_ACCOUNTS,
+    orders: config.TOPIC_ORDERS,
+    payments: config.TOPIC_PAYMENTS,
+    complaints: config.TOPIC_COMPLAINTS,
+    interactions: config.TOPIC_INTERACTIONS,
   };
+  const topic = (e: ChurnEvent) => topics[topicRoleOf[e.type]];
   const send = (events: ChurnEvent[]) =>
     deps.producer.sendBatch({
       topicMessages: [...group(events, topic)].map(([t, es]) => ({

@@ -11,7 +11,7 @@ await runMain(async () => {
   await admin.connect();
   await ensureTopics(admin, [
     { topic: config.TOPIC_ACCOUNTS, partitions: 6, compacted: true },
-    ...[config.TOPIC_ORDERS, config.TOPIC_PAYMENTS, config.TOPIC_COMPLAINTS].map((topic) => ({ topic, partitions: 6 })),
+    ...[config.TOPIC_ORDERS, config.TOPIC_PAYMENTS, config.TOPIC_COMPLAINTS, config.TOPIC_INTERACTIONS].map((topic) => ({ topic, partitions: 6 })),
   ]);
   await admin.disconnect();
   const producer = kafka.producer({ createPartitioner: partitioner, idempotent: true, maxInFlightRequests: 1 });

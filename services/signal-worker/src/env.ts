@@ -14,6 +14,7 @@ const schema = z.object({
   TOPIC_ORDERS: envFields.name.default(defaultTopicNames.orders),
   TOPIC_PAYMENTS: envFields.name.default(defaultTopicNames.payments),
   TOPIC_COMPLAINTS: envFields.name.default(defaultTopicNames.complaints),
+  TOPIC_INTERACTIONS: envFields.name.default(defaultTopicNames.interactions),
   TOPIC_DEAD_LETTER: envFields.name.default(defaultTopicNames.deadLetter),
   /** Every alert transition, durably: the audit history survives a Redis loss. */
   TOPIC_ALERT_HISTORY: envFields.name.default(defaultTopicNames.alertHistory),
@@ -76,5 +77,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SignalWorkerCo
 }
 
 export function eventTopics(config: SignalWorkerConfig): string[] {
-  return [config.TOPIC_ACCOUNTS, config.TOPIC_ORDERS, config.TOPIC_PAYMENTS, config.TOPIC_COMPLAINTS];
+  return [config.TOPIC_ACCOUNTS, config.TOPIC_ORDERS, config.TOPIC_PAYMENTS, config.TOPIC_COMPLAINTS, config.TOPIC_INTERACTIONS];
 }

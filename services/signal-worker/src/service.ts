@@ -144,7 +144,7 @@ export function createSignalWorker(config: SignalWorkerConfig, deps: SignalWorke
     if (config.CREATE_TOPICS) {
       await ensureTopics(admin, [
         { topic: config.TOPIC_ACCOUNTS, partitions: config.TOPIC_PARTITIONS, compacted: true },
-        ...[config.TOPIC_ORDERS, config.TOPIC_PAYMENTS, config.TOPIC_COMPLAINTS].map((topic) => ({ topic, partitions: config.TOPIC_PARTITIONS })),
+        ...[config.TOPIC_ORDERS, config.TOPIC_PAYMENTS, config.TOPIC_COMPLAINTS, config.TOPIC_INTERACTIONS].map((topic) => ({ topic, partitions: config.TOPIC_PARTITIONS })),
         { topic: config.TOPIC_DEAD_LETTER, partitions: 1 },
         { topic: config.TOPIC_ALERT_HISTORY, partitions: config.TOPIC_PARTITIONS, retainForever: true },
         { topic: config.TOPIC_ACCOUNT_STATE, partitions: config.TOPIC_PARTITIONS, compacted: true },

@@ -3,7 +3,7 @@ import { ConfigResourceTypes, Kafka, logLevel } from "kafkajs";
 import { consumeAll, produce, waitFor } from "@churnwatch/testing";
 import { createLogger } from "@churnwatch/platform";
 import { alertJobId, alertNotificationSchema } from "@churnwatch/contracts";
-import { accountUpserted, decliningHistory, orderPlaced, steadyHistory } from "../../../test/support/events.ts";
+import { accountUpserted, decliningHistory, interactionLogged, orderPlaced, steadyHistory } from "../../../test/support/events.ts";
 import { createSignalWorker, type SignalWorker } from "./service.ts";
 import { isolatedEnvironment } from "./testSupport.ts";
 
@@ -66,6 +66,26 @@ describe("signal worker on real Kafka and Redis", () => {
     expect(metrics).toContain(`churnwatch_events_consumed_total{topic="${env.topics.orders}",type="order.placed"} ${orders}`);
     expect(metrics).toMatch(/churnwatch_alerts_enqueued_total\{rule="purchases\.decline",level="(high|critical)"\} 1/);
     expect(metrics).not.toMatch(/churnwatch_alerts_enqueued_total\{rule="(?!purchases\.decline)/);
+  });
+
+  it("reads contacts from the interactions topic: three unanswered calls raise contact.silence, and no person is stored", async () => {
+    const { env } = await startWorker("sw-contact");
+    const now = Date.now();
+    const events = [
+      accountUpserted("acc-calls", now - 40 * DAY, { tier: "strategic" }),
+      interactionLogged("acc-calls", now - 30 * DAY, { kind: "visit", answered: true }),
+      ...[30, 20, 10].map((minutes) => interactionLogged("acc-calls", now - minutes * 60_000, { answered: false })),
+    ];
+    await env.produceEvents(events);
+    const jobs = await waitFor(() => env.queue.getJobs(["waiting", "delayed", "active", "completed", "failed"]), {
+      until: (js) => js.length > 0,
+      description: "an alert job in the queue",
+    });
+    expect(jobs.map((j) => `${j.data.accountId}:${j.data.rule}:${j.data.level}`)).toEqual(["acc-calls:contact.silence:medium"]);
+    await waitFor(async () => (await env.appliedCount("acc-calls")) === events.length, { description: "all contacts applied" });
+    const stored = await env.store.load("acc-calls");
+    expect(stored.state?.contact?.recent).toHaveLength(4);
+    expect(JSON.stringify(stored.state)).not.toContain("Chen Jing");
   });
 
   it("dead-letters invalid messages with the reason and the original bytes, and keeps consuming", async () => {

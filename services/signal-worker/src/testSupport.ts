@@ -17,6 +17,7 @@ export async function isolatedEnvironment(tag: string, overrides: Record<string,
     TOPIC_ORDERS: `${id}.orders`,
     TOPIC_PAYMENTS: `${id}.payments`,
     TOPIC_COMPLAINTS: `${id}.complaints`,
+    TOPIC_INTERACTIONS: `${id}.interactions`,
     TOPIC_DEAD_LETTER: `${id}.dead-letter`,
     TOPIC_ALERT_HISTORY: `${id}.alert-history`,
     TOPIC_ACCOUNT_STATE: `${id}.account-state`,
@@ -36,8 +37,9 @@ export async function isolatedEnvironment(tag: string, overrides: Record<string,
     orders: config.TOPIC_ORDERS,
     payments: config.TOPIC_PAYMENTS,
     complaints: config.TOPIC_COMPLAINTS,
+    interactions: config.TOPIC_INTERACTIONS,
   };
-  await createTopics(config.KAFKA_BROKERS, [topics.orders, topics.payments, topics.complaints], { numPartitions: 3 });
+  await createTopics(config.KAFKA_BROKERS, [topics.orders, topics.payments, topics.complaints, topics.interactions], { numPartitions: 3 });
   await createTopics(config.KAFKA_BROKERS, [topics.accounts], { numPartitions: 3, compacted: true });
   await createTopics(config.KAFKA_BROKERS, [config.TOPIC_DEAD_LETTER]);
   const redis = new Redis(redisUrl());

@@ -1,5 +1,6 @@
 import type { RuleId } from "@churnwatch/contracts";
 import { complaintsQuietUntil, complaintsSpike } from "./complaints.ts";
+import { contactQuietUntil, contactSilence } from "./contact.ts";
 import { declineQuietUntil, purchasesDecline } from "./decline.ts";
 import { narrowingQuietUntil, purchasesNarrowing } from "./narrowing.ts";
 import { overdueQuietUntil, paymentsOverdue } from "./overdue.ts";
@@ -14,6 +15,7 @@ export const rules: Record<RuleId, Rule> = {
   "payments.overdue": paymentsOverdue,
   "payments.slipping": paymentsSlipping,
   "complaints.spike": complaintsSpike,
+  "contact.silence": contactSilence,
 };
 
 /** Per rule, how long it cannot fire with time alone (see QuietBound). */
@@ -24,6 +26,7 @@ export const quietBounds: Record<RuleId, QuietBound> = {
   "payments.overdue": overdueQuietUntil,
   "payments.slipping": slippingQuietUntil,
   "complaints.spike": complaintsQuietUntil,
+  "contact.silence": contactQuietUntil,
 };
 
 export type { QuietBound, Rule, RuleContext, RuleOutcome } from "./types.ts";

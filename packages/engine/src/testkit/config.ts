@@ -72,6 +72,8 @@ const PINNED = {
       satisfactionDays: 90,
       satisfactionDrop: 5, // above any fall on a 1–5 scale
     },
+    // Added after the hashes were recorded, as in the defaults: the simulator logs no contacts, so it never fires.
+    "contact.silence": { minInteractions: 3, routineDays: 90, medium: 3, high: 5, critical: 8, resolve: 2, unansweredMedium: 3, unansweredHigh: 5, unansweredCritical: 8 },
   },
   tiers: {
     strategic: {
@@ -80,7 +82,9 @@ const PINNED = {
       "payments.overdue": { medium: 20, high: 45, critical: 75, resolve: 10 },
       "payments.slipping": { medium: 10, high: 21, critical: 45, resolve: 5 },
       "complaints.spike": { medium: { multiple: 2.5, floor: 9 }, high: { multiple: 4, floor: 14 } },
+      "contact.silence": { routineDays: 30 },
     },
+    partner: { "contact.silence": { routineDays: 60 } },
   },
   model: PINNED_MODEL,
 } satisfies Pick<EngineConfig, "version" | "retentionDays" | "maxEventIds" | "rules" | "tiers" | "model">;

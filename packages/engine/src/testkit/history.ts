@@ -1,4 +1,4 @@
-import type { AccountProfile, ChurnEvent, Severity } from "@churnwatch/contracts";
+import type { AccountProfile, ChurnEvent, EventOf, Severity } from "@churnwatch/contracts";
 import { DAY_MS } from "../time.ts";
 
 /** Day 0 of every synthetic history: a Monday, 09:00 in Shanghai. */
@@ -88,7 +88,18 @@ export class History {
     return this;
   }
 
-  /** Events in time order (stable for equal instants). */
+  /** A logged contact; `answered` only on outbound ones (the contract refuses it on inbound). */
+  interaction(
+    day: number,
+    opts: { direction?: "outbound" | "inbound"; kind?: "visit" | "call" | "meeting" | "email"; answered?: boolean; interactionId?: string } = {},
+  ): string {
+    const interactionId = opts.interactionId ?? `i-${this.seq + 1}`;
+    const data: EventOf<"interaction.logged">["data"] = { interactionId, kind: opts.kind ?? "visit", direction: opts.direction ?? "outbound" };
+    if (opts.answered !== undefined) data.answered = opts.answered;
+    this.push({ type: "interaction.logged", occurredAt: dayIso(day), data });
+    return interactionId;
+  }
+
   /** The last event added. */
   last(): ChurnEvent {
     const event = this.events.at(-1);
@@ -96,6 +107,7 @@ export class History {
     return event;
   }
 
+  /** Events in time order (stable for equal instants). */
   sorted(): ChurnEvent[] {
     return this.events
       .map((e, i) => ({ e, i, t: Date.parse(e.occurredAt) }))

@@ -58,10 +58,15 @@ const en: Messages = {
     "payments.overdue": { title: "Overdue invoices", summary: "This account has invoices that are past due." },
     "payments.slipping": { title: "Payments slipping", summary: "This account is paying later than it used to." },
     "complaints.spike": { title: "Complaints rising", summary: "Complaints from this account are rising." },
+    "contact.silence": {
+      title: "No contact, no response",
+      summary: "This account has been out of touch for longer than its usual rhythm and its visiting routine, or has left our calls unanswered.",
+    },
   },
   actions: {
     call: "Call the account this week to understand what has changed: keep deep communication and confirm its service and benefit are guaranteed.",
     visit: "Visit the account in person within three working days and agree concrete next steps with its decision makers.",
+    routine: "Put the account back on its visiting routine: agree the dates of the next regular visits with its contacts and keep to them.",
     greenChannel: "Open the green channel (priority service) so the account's open complaints are handled first and resolved fast.",
     survey: "Its satisfaction with how complaints are handled has fallen: run a satisfaction survey with its users and decision makers, and tell them what will change.",
     finance: "Ask finance to follow up on the overdue invoices and confirm a payment date with the account.",
@@ -115,10 +120,12 @@ const zh: Messages = {
     "payments.overdue": { title: "发票逾期", summary: "该客户有已逾期未付的发票。" },
     "payments.slipping": { title: "回款变慢", summary: "该客户的回款比以往更慢。" },
     "complaints.spike": { title: "投诉上升", summary: "该客户的投诉正在增加。" },
+    "contact.silence": { title: "失去联系", summary: "该客户失联时间已超过其惯常的联系周期和走访周期，或多次未回应我方的联系。" },
   },
   actions: {
     call: "本周内致电客户，了解变化原因：保持深度沟通，确认服务质量和客户利益得到保证（一个沟通，两个保证）。",
     visit: "三个工作日内上门走访客户，与客户决策层商定具体的后续措施。",
+    routine: "恢复对该客户的定期走访（走访制度）：与客户联系人约定后续走访日期，并按期执行。",
     greenChannel: "为该客户开通绿色通道（优先服务），优先处理并尽快解决未结投诉。",
     survey: "客户对投诉处理的满意度下降：向其使用人员和决策层开展满意度调查，并告知将做出的改进。",
     finance: "请财务跟进逾期发票，并与客户确认付款日期。",

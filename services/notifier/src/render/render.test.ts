@@ -39,6 +39,25 @@ describe("renderAlertEmail", () => {
     expect(mail.html).toContain('lang="zh-CN"');
   });
 
+  it("renders a contact.silence alert in both languages: title, evidence and the visiting routine as next step", () => {
+    const evidence = [
+      { signal: "contact.daysSinceLast" as const, unit: "days" as const, value: "41", baseline: "7", threshold: "30", changePct: 485.7 },
+      { signal: "contact.unanswered" as const, unit: "count" as const, value: "3", threshold: "3" },
+    ];
+    const en = renderAlertEmail(sampleNotification({ rule: "contact.silence", level: "medium", account: { tier: "strategic" }, evidence }), opts);
+    expect(en.subject).toBe("[Churnwatch] Medium risk · Huadong Precision Parts: No contact, no response");
+    expect(en.text).toContain("No contact for 41 days; this account is usually in touch every 7 days (an alert from 30 days).");
+    expect(en.text).toContain("Outbound contacts in a row without an answer: 3 (threshold 3)");
+    expect(en.text).toContain("Call the account this week");
+    expect(en.text).toContain("Put the account back on its visiting routine");
+    const zh = renderAlertEmail(sampleNotification({ rule: "contact.silence", level: "high", account: { locale: "zh-CN", tier: "partner" }, evidence }), opts);
+    expect(zh.subject).toBe("【Churnwatch】高风险 · Huadong Precision Parts：失去联系");
+    expect(zh.text).toContain("已41天没有联系；该客户通常每7天联系一次（超过30天即预警）。");
+    expect(zh.text).toContain("连续未获回应的主动联系次数：3，阈值 3");
+    expect(zh.text).toContain("上门走访");
+    expect(zh.text).toContain("走访制度");
+  });
+
   it("suggests finance follow-up for overdue invoices", () => {
     const n = sampleNotification({
       rule: "payments.overdue",
