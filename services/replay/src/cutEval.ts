@@ -7,13 +7,15 @@
  *
  * Markdown on stdout; JSON and an HTML page with calibration plots when asked for.
  */
+import { CliUsageError } from "./args.ts";
+import { cutArg, forEachArg, runCli } from "./cliMain.ts";
 import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { defaultConfig, parseDefectionModel, readEngineConfig, type DefectionModel, type EngineConfig } from "@churnwatch/engine";
 import { fitModelAtCut, refitPopulation, trainingCutFor, type FitAtCut } from "./datasets/cutFit.ts";
 import { cutHtml } from "./datasets/cutHtml.ts";
 import { evaluateCut, type CutResult } from "./datasets/cutEvaluate.ts";
-import { DEFAULT_HORIZON_MONTHS, parseCut } from "./datasets/cutLabels.ts";
+import { DEFAULT_HORIZON_MONTHS } from "./datasets/cutLabels.ts";
 import { cutMarkdown } from "./datasets/cutMarkdown.ts";
 import { defaultPredictors } from "./datasets/cutPredictors.ts";
 import { newReadStats, openInput, readEvents } from "./ndjson.ts";
@@ -27,8 +29,6 @@ const USAGE = `usage: cutEval.ts <events.ndjson|-> --cut <date|instant> [--cut �
                 and judge the engine with it: nothing at or after C informs the model
   --model       judge the engine with this model file (the fit command's output) instead
 `;
-
-class UsageError extends Error {}
 
 interface Args {
   input: string;
@@ -44,22 +44,11 @@ interface Args {
 
 function parseArgs(argv: readonly string[]): Args {
   const args: Args = { input: "", cuts: [], horizonMonths: DEFAULT_HORIZON_MONTHS, retier: true, fit: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i] as string;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === "--cut") {
-      try {
-        args.cuts.push(parseCut(value()));
-      } catch (err) {
-        throw new UsageError(`--cut: ${(err as Error).message}`);
-      }
-    } else if (flag === "--horizon-months") {
+  forEachArg(argv, (flag, value) => {
+    if (flag === "--cut") args.cuts.push(cutArg(flag, value()));
+    else if (flag === "--horizon-months") {
       const n = Number(value());
-      if (!Number.isInteger(n) || n < 1) throw new UsageError("--horizon-months is a whole number of months ≥ 1");
+      if (!Number.isInteger(n) || n < 1) throw new CliUsageError("--horizon-months is a whole number of months ≥ 1");
       args.horizonMonths = n;
     } else if (flag === "--config") args.config = value();
     else if (flag === "--json") args.json = value();
@@ -67,13 +56,13 @@ function parseArgs(argv: readonly string[]): Args {
     else if (flag === "--keep-tiers") args.retier = false;
     else if (flag === "--fit") args.fit = true;
     else if (flag === "--model") args.model = value();
-    else if (flag.startsWith("--")) throw new UsageError(`unknown flag ${flag}`);
+    else if (flag.startsWith("--")) throw new CliUsageError(`unknown flag ${flag}`);
     else if (args.input === "") args.input = flag;
-    else throw new UsageError(`one input file only (got ${flag} too)`);
-  }
-  if (args.input === "") throw new UsageError("an events file (or - for stdin) is required");
-  if (args.cuts.length === 0) throw new UsageError("at least one --cut is required");
-  if (args.fit && args.model !== undefined) throw new UsageError("--fit and --model both choose the model: give one");
+    else throw new CliUsageError(`one input file only (got ${flag} too)`);
+  });
+  if (args.input === "") throw new CliUsageError("an events file (or - for stdin) is required");
+  if (args.cuts.length === 0) throw new CliUsageError("at least one --cut is required");
+  if (args.fit && args.model !== undefined) throw new CliUsageError("--fit and --model both choose the model: give one");
   return args;
 }
 
@@ -81,24 +70,16 @@ function loadConfig(path: string | undefined, modelPath: string | undefined): En
   let config = defaultConfig;
   if (path !== undefined) {
     const parsed = readEngineConfig(path, (p) => readFileSync(p, "utf8"));
-    if (!parsed.ok) throw new UsageError(`--config ${path} is not a valid rules file:\n  ${parsed.errors.join("\n  ")}`);
+    if (!parsed.ok) throw new CliUsageError(`--config ${path} is not a valid rules file:\n  ${parsed.errors.join("\n  ")}`);
     config = parsed.config;
   }
   if (modelPath === undefined) return config;
   const model = parseDefectionModel(readFileSync(modelPath, "utf8"), `--model ${modelPath}`);
-  if (!model.ok) throw new UsageError(model.errors.join("\n  "));
+  if (!model.ok) throw new CliUsageError(model.errors.join("\n  "));
   return { ...config, model: model.model };
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  let args: Args;
-  try {
-    args = parseArgs(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`cutEval: ${err.message}\n\n${USAGE}`);
-    return 2;
-  }
+async function main(args: Args): Promise<number> {
   const started = performance.now();
   const config = loadConfig(args.config, args.model);
   const read = newReadStats();
@@ -138,12 +119,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`cutEval: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli("cutEval", USAGE, parseArgs, main);

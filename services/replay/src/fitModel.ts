@@ -10,11 +10,13 @@
  * (no order there: defected); BG/NBD's population parameters from every account seen before C (no labels).
  * Nothing after C + horizon is read.
  */
+import { CliUsageError } from "./args.ts";
+import { cutArg, forEachArg, runCli } from "./cliMain.ts";
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseLabels } from "./labels.ts";
 import { defaultConfig, inputNames, type InputName } from "@churnwatch/engine";
 import { fitModelAtCut } from "./datasets/cutFit.ts";
-import { DEFAULT_HORIZON_MONTHS, parseCut } from "./datasets/cutLabels.ts";
+import { DEFAULT_HORIZON_MONTHS } from "./datasets/cutLabels.ts";
 import { newReadStats, openInput, readEvents } from "./ndjson.ts";
 import { loadSorted } from "./order.ts";
 
@@ -24,8 +26,6 @@ const USAGE = `usage: fitModel.ts <events.ndjson|-> --train-cut <date|instant> -
             by the orders ("no order within the horizon")
   inputs: ${inputNames.join(", ")} (default noOrderChance,yearSpend; auto: forward selection by cross-validation)
 `;
-
-class UsageError extends Error {}
 
 interface Args {
   input: string;
@@ -45,53 +45,34 @@ export function parseFitArgs(argv: readonly string[]): Args {
   let horizonMonths = DEFAULT_HORIZON_MONTHS;
   let inputs: Args["inputs"];
   let labels: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i] as string;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === "--train-cut") {
-      try {
-        trainCutMs = parseCut(value());
-      } catch (err) {
-        throw new UsageError(`--train-cut: ${(err as Error).message}`);
-      }
-    } else if (flag === "--out") out = value();
+  forEachArg(argv, (flag, value) => {
+    if (flag === "--train-cut") trainCutMs = cutArg(flag, value());
+    else if (flag === "--out") out = value();
     else if (flag === "--labels") labels = value();
     else if (flag === "--version") version = value();
     else if (flag === "--horizon-months") {
       horizonMonths = Number(value());
-      if (!Number.isInteger(horizonMonths) || horizonMonths < 1) throw new UsageError("--horizon-months is a whole number of months ≥ 1");
+      if (!Number.isInteger(horizonMonths) || horizonMonths < 1) throw new CliUsageError("--horizon-months is a whole number of months ≥ 1");
     } else if (flag === "--inputs") {
       const v = value();
       if (v === "auto") inputs = "auto";
       else {
         const names = v.split(",").map((s) => s.trim());
         const unknown = names.filter((n) => !(inputNames as readonly string[]).includes(n));
-        if (unknown.length > 0) throw new UsageError(`--inputs: unknown ${unknown.join(", ")} (known: ${inputNames.join(", ")})`);
+        if (unknown.length > 0) throw new CliUsageError(`--inputs: unknown ${unknown.join(", ")} (known: ${inputNames.join(", ")})`);
         inputs = names as InputName[];
       }
-    } else if (flag.startsWith("--")) throw new UsageError(`unknown flag ${flag}`);
+    } else if (flag.startsWith("--")) throw new CliUsageError(`unknown flag ${flag}`);
     else if (input === "") input = flag;
-    else throw new UsageError(`one input file only (got ${flag} too)`);
-  }
-  if (input === "") throw new UsageError("an events file (or - for stdin) is required");
-  if (trainCutMs === undefined) throw new UsageError("--train-cut is required");
-  if (out === undefined) throw new UsageError("--out is required");
+    else throw new CliUsageError(`one input file only (got ${flag} too)`);
+  });
+  if (input === "") throw new CliUsageError("an events file (or - for stdin) is required");
+  if (trainCutMs === undefined) throw new CliUsageError("--train-cut is required");
+  if (out === undefined) throw new CliUsageError("--out is required");
   return { input, trainCutMs, out, version: version ?? `fit-${new Date(trainCutMs).toISOString().slice(0, 10)}`, horizonMonths, inputs, labels };
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  let args: Args;
-  try {
-    args = parseFitArgs(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`fitModel: ${err.message}\n\n${USAGE}`);
-    return 2;
-  }
+async function main(args: Args): Promise<number> {
   const started = performance.now();
   const read = newReadStats();
   const events = await loadSorted(readEvents(openInput(args.input), { stats: read }));
@@ -122,14 +103,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`fitModel: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (import.meta.url === `file://${process.argv[1]}`) runCli("fitModel", USAGE, parseFitArgs, main);

@@ -9,11 +9,12 @@
  * (../shared/data from the worktree; datasetFiles.ts). Every event is checked against the wire contract before anything is
  * written. The decisions each conversion makes are in onlineRetailEvents.ts and receivablesEvents.ts.
  */
+import { CliUsageError } from "../args.ts";
+import { cutArg, forEachArg, runCli } from "../cliMain.ts";
 import { churnEventSchema, type ChurnEvent } from "@churnwatch/contracts";
 import { dataFile, defaultDataDir, ONLINE_RETAIL_FILE, readGzipText, RECEIVABLES_FILE } from "../datasetFiles.ts";
 import { writeLines } from "../output.ts";
 import { createProgress } from "../progress.ts";
-import { parseCut } from "./cutLabels.ts";
 import { convertOnlineRetail } from "./onlineRetailEvents.ts";
 import { parseOnlineRetail, type RejectedRow } from "./onlineRetailRows.ts";
 import { convertReceivables } from "./receivablesEvents.ts";
@@ -25,8 +26,6 @@ const USAGE = `usage: convert.ts online-retail|receivables [--data <dir>] --out 
   --disputes skip|complaint  receivables: Disputed = Yes as nothing (default) or a low complaint at the due date
   --no-progress              no progress bar (it is drawn only on a terminal anyway)
 `;
-
-class UsageError extends Error {}
 
 interface Args {
   dataset: "online-retail" | "receivables";
@@ -40,32 +39,21 @@ interface Args {
 
 function parseArgs(argv: readonly string[]): Args {
   const [dataset, ...rest] = argv;
-  if (dataset !== "online-retail" && dataset !== "receivables") throw new UsageError(`first argument: online-retail or receivables (got ${JSON.stringify(dataset ?? "")})`);
+  if (dataset !== "online-retail" && dataset !== "receivables") throw new CliUsageError(`first argument: online-retail or receivables (got ${JSON.stringify(dataset ?? "")})`);
   const args: Args = { dataset, data: defaultDataDir(), out: "", perInvoice: false, disputes: "skip", progress: true };
-  for (let i = 0; i < rest.length; i++) {
-    const flag = rest[i] as string;
-    const value = () => {
-      const v = rest[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  forEachArg(rest, (flag, value) => {
     if (flag === "--data") args.data = value();
     else if (flag === "--out") args.out = value();
-    else if (flag === "--tier-cut") {
-      try {
-        args.tierCutMs = parseCut(value());
-      } catch (err) {
-        throw new UsageError(`--tier-cut: ${(err as Error).message}`);
-      }
-    } else if (flag === "--per-invoice") args.perInvoice = true;
+    else if (flag === "--tier-cut") args.tierCutMs = cutArg(flag, value());
+    else if (flag === "--per-invoice") args.perInvoice = true;
     else if (flag === "--disputes") {
       const v = value();
-      if (v !== "skip" && v !== "complaint") throw new UsageError(`--disputes is skip or complaint (got ${v})`);
+      if (v !== "skip" && v !== "complaint") throw new CliUsageError(`--disputes is skip or complaint (got ${v})`);
       args.disputes = v;
     } else if (flag === "--no-progress") args.progress = false;
-    else throw new UsageError(`unknown flag ${flag}`);
-  }
-  if (args.out === "") throw new UsageError("--out is required (- for stdout)");
+    else throw new CliUsageError(`unknown flag ${flag}`);
+  });
+  if (args.out === "") throw new CliUsageError("--out is required (- for stdout)");
   return args;
 }
 
@@ -89,15 +77,7 @@ function convert(args: Args, text: string): { events: ChurnEvent[]; rejected: Re
   return { events, rejected, summary };
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  let args: Args;
-  try {
-    args = parseArgs(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`convert: ${err.message}\n\n${USAGE}`);
-    return 2;
-  }
+async function main(args: Args): Promise<number> {
   const started = performance.now();
   const file = dataFile(args.data, args.dataset === "online-retail" ? ONLINE_RETAIL_FILE : RECEIVABLES_FILE);
   const { events, rejected, summary } = convert(args, await readGzipText(file));
@@ -135,12 +115,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`convert: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli("convert", USAGE, parseArgs, main);
