@@ -30,8 +30,6 @@ export const signalIds = [
   "orders.count",
   "orders.daysSinceLast",
   "orders.quietChance",
-  "orders.defectionChance",
-  "orders.buyingDays",
   "orders.categories",
   "orders.linesMissing",
   "orders.averageValue",

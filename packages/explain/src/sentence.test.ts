@@ -15,9 +15,6 @@ describe("explainEvidence", () => {
     expect(explainEvidence(quiet, "en").sentence).toBe("No order for 65 days; this account usually orders every 12 days (an alert from 36 days).");
     expect(explainEvidence(quiet, "zh-CN").sentence).toBe("已65天没有下单；该客户通常每12天下单一次（超过36天即预警）。");
     expect(explainEvidence(quiet, "en").change).toBeUndefined(); // not "+441.7%"
-    const chance = { signal: "orders.defectionChance", unit: "percent", value: "73", windowDays: 183 } as const;
-    expect(explainEvidence(chance, "en").sentence).toBe("At its own buying rhythm, the chance it places no order in the next 183 days is 73%.");
-    expect(explainEvidence(chance, "zh-CN").sentence).toBe("按该客户的采购节奏，未来183天不再下单的概率为73%。");
   });
 
   it("explains the contact signals in both languages", () => {

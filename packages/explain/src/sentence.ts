@@ -67,9 +67,5 @@ function spokenSentence(e: Evidence, locale: Locale, value: string, baseline: st
     const usual = baseline === undefined ? "" : `; this account is usually in touch every ${baseline}`;
     return `No contact for ${value}${usual}${threshold === undefined ? "" : ` (an alert from ${threshold})`}.`;
   }
-  if (e.signal === "orders.defectionChance") {
-    const days = e.windowDays ?? 180;
-    return locale === "zh-CN" ? `按该客户的采购节奏，未来${days}天不再下单的概率为${value}。` : `At its own buying rhythm, the chance it places no order in the next ${days} days is ${value}.`;
-  }
   return undefined;
 }

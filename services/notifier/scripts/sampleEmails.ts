@@ -3,7 +3,7 @@
 // screenshot each file. The pictures of 2026-12-04 came from Debian's chromium, with fonts-noto-cjk installed
 // (without a CJK font the Chinese email renders as boxes):
 //   chromium --headless --no-sandbox --hide-scrollbars --screenshot=docs/img/alert-email-en.png \
-//     --window-size=660,1200 file://$PWD/<out-dir>/alert-email-en.html    (alert-email-zh: 660,1650)
+//     --window-size=660,1160 file://$PWD/<out-dir>/alert-email-en.html    (alert-email-zh: 660,1650)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sampleNotification } from "../src/fixtures.ts";
@@ -34,7 +34,6 @@ const en = sampleNotification({
       evidence: [
         { signal: "orders.daysSinceLast", unit: "days", value: "41", baseline: "9", threshold: "27", changePct: 355.6 },
         { signal: "orders.quietChance", unit: "percent", value: "1.1" },
-        { signal: "orders.defectionChance", unit: "percent", value: "64", windowDays: 183 },
       ],
       eventIds: [],
     },

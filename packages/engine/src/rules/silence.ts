@@ -1,5 +1,4 @@
 import type { SilenceThresholds } from "../config.ts";
-import { purchaseRisk } from "../risk/account.ts";
 import { occasions } from "../risk/features.ts";
 import { levelFor, scoreFor } from "../score.ts";
 import { changePct, num, optionalPct } from "../stats.ts";
@@ -16,7 +15,7 @@ import { BOUND_SLACK_MS, NONE, type RuleContext, type RuleOutcome } from "./type
  * have been quiet this long, e^(−days / gap): 5% at three gaps.
  */
 export function purchasesSilence(ctx: RuleContext): RuleOutcome {
-  const { state, view, asOfMs, thresholds, onlyIfFiring } = ctx;
+  const { view, asOfMs, thresholds, onlyIfFiring } = ctx;
   const t = thresholds["purchases.silence"];
   const orders = view.orders;
   const last = orders[orders.length - 1];
@@ -27,7 +26,6 @@ export function purchasesSilence(ctx: RuleContext): RuleOutcome {
   if (onlyIfFiring && !(count >= t.minOrders && ratio > t.medium)) return NONE;
   const bands = { resolve: t.resolve, medium: t.medium, high: t.high, critical: t.critical };
   const level = levelFor(ratio, bands, false);
-  const chance = purchaseRisk(state, view, asOfMs, ctx.model).risk;
   return {
     kind: "measured",
     eligible: count >= t.minOrders,
@@ -45,8 +43,6 @@ export function purchasesSilence(ctx: RuleContext): RuleOutcome {
         ...optionalPct(changePct(days, usualGap)),
       },
       { signal: "orders.quietChance", unit: "percent", value: num(100 * Math.exp(-days / unit)) },
-      // The defection model's reading of the same account: the score every surface shows.
-      ...(chance === undefined ? [] : [{ signal: "orders.defectionChance" as const, unit: "percent" as const, value: String(chance.score), windowDays: ctx.model.horizonDays }]),
     ],
     eventIds: latest.eventId === undefined ? [] : [latest.eventId],
   };
