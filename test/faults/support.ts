@@ -163,3 +163,52 @@ export async function rewindGroup(brokers: string[], groupId: string, topics: st
     await admin.disconnect();
   }
 }
+
+/**
+ * A redis-server of this test's own, on a free port, with no persistence (its data dir under .run/): for faults
+ * that must not touch the shared Redis (FLUSHALL). Undefined when no redis-server is installed. `stop` ends it by
+ * its PID.
+ */
+export async function startPrivateRedis(dataDir: string): Promise<{ url: string; port: number; pid: number; stop(): Promise<void> } | undefined> {
+  const { spawn, spawnSync } = await import("node:child_process");
+  const { mkdirSync } = await import("node:fs");
+  const { createServer } = await import("node:net");
+  const { Redis } = await import("ioredis");
+  if (spawnSync("redis-server", ["--version"]).status !== 0) return undefined;
+  const port = await new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const p = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => resolve(p));
+    });
+  });
+  mkdirSync(dataDir, { recursive: true });
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dataDir], { stdio: "ignore" });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error("redis-server did not start");
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = `redis://127.0.0.1:${port}`;
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on("error", () => undefined); // refused until the server listens: the poll below retries
+  await waitFor(async () => {
+    try {
+      await probe.connect();
+      return (await probe.ping()) === "PONG";
+    } catch {
+      probe.disconnect();
+      return false;
+    }
+  }, { timeoutMs: 10_000, description: `redis-server on ${port}` });
+  probe.disconnect();
+  return {
+    url,
+    port,
+    pid,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
