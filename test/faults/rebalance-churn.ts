@@ -93,7 +93,10 @@ runBench(async () => {
     const events = [...load.produced.map((p) => p.event), ...alerting];
     const accounts = [...new Set(events.map((e) => e.accountId))];
     await sampler.stop();
-    // The last notifications reach the queue through the outbox relay: wait until every live worker has relayed.
+    // The alerting accounts' notifications reach the queue through a sweep (their history is judged once the
+    // group has caught up) and the outbox relay: wait for one per account, then for the outbox to be empty.
+    const alertedAccounts = async () => new Set((await queue.getJobs(["completed", "failed", "delayed", "waiting", "active", "prioritized"])).filter((j) => j.name === ALERT_JOB).map((j) => (j.data as AlertNotification).accountId)).size;
+    await waitFor(alertedAccounts, { until: (k) => k >= 5, timeoutMs: 60_000, intervalMs: 250, description: "an alert job per alerting account" }).catch((err: unknown) => log(String(err)));
     await waitFor(() => redis.llen(`${config.KEY_PREFIX}outbox`), { until: (l) => l === 0, timeoutMs: 30_000, description: "outbox relayed" });
     const diffs = diffAgainstOracle(oracleStates(events, defaultConfig), await storedStates(redis, config.KEY_PREFIX, accounts));
     const lost = diffs.reduce((s, d) => s + Math.max(0, d.applied[1] - d.applied[0]), 0);
