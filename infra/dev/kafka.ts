@@ -1,8 +1,8 @@
 // Start (or reuse) a single-node KRaft Kafka 3.9 broker without Docker: jars come from Maven
 // (infra/kafka/pom.xml), state lives in .run/kafka, output in .run/logs/kafka.log.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import cliProgress from "cli-progress";
@@ -206,4 +206,52 @@ async function waitReady(host: string, port: number, timeoutMs: number, exited: 
   } finally {
     bar?.stop();
   }
+}
+
+export interface PrivateKafka {
+  brokers: string[];
+  pid: number;
+  /** Ends this broker by its PID: SIGTERM (a controlled shutdown) or SIGKILL (a crash), and waits for the exit. */
+  stop(signal?: "SIGTERM" | "SIGKILL"): Promise<void>;
+}
+
+/**
+ * A broker of the caller's own on `port` (its controller on port + 1), its state in `dir`: for fault tests that
+ * stop and restart a broker without touching the shared one. No pid file, not detached: the caller owns it and
+ * ends it by its PID. Started again on the same `dir`, it comes back with its topics, offsets and groups.
+ */
+export async function startPrivateKafka(opts: { port: number; dir: string; readyTimeoutMs?: number }): Promise<PrivateKafka> {
+  const { port, dir } = opts;
+  await assertPortFree("127.0.0.1", port, "Kafka");
+  await assertPortFree("127.0.0.1", port + 1, "Kafka controller");
+  const java = javaBinary();
+  const libs = await ensureJars();
+  const dataDir = join(dir, "data");
+  const props = join(dir, "server.properties");
+  writeFileSync(props, serverProperties(port, dataDir));
+  const log = join(dir, "kafka.log");
+  const jvm = ["-Xmx384m", "-Djava.awt.headless=true", `-Dlog4j.configuration=file:${log4jConfig()}`, "-cp", `${libs}/*`];
+  await formatStorage(java, jvm, props, dataDir, log);
+  const fd = openSync(log, "a");
+  const child = spawn(java, [...jvm, "kafka.Kafka", props], { stdio: ["ignore", fd, fd], cwd: repoRoot() });
+  closeSync(fd);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not start a private Kafka: see ${shown(log)}`);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const stop = async (signal: "SIGTERM" | "SIGKILL" = "SIGTERM") => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  const ready = await pollUntil(
+    async () => {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`private Kafka exited during start-up: see ${shown(log)}\n${tail(log)}`);
+      return readyForGroups("127.0.0.1", port);
+    },
+    { timeoutMs: opts.readyTimeoutMs ?? 90_000, intervalMs: 250 },
+  );
+  if (!ready) {
+    await stop("SIGKILL");
+    throw new Error(`private Kafka on ${port} not ready: see ${shown(log)}\n${tail(log)}`);
+  }
+  return { brokers: [`127.0.0.1:${port}`], pid, stop };
 }

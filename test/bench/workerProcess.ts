@@ -29,6 +29,8 @@ export interface WorkerProcess {
   assertRunning(): void;
   /** SIGTERM (the worker finishes its batch and commits), then waits for the exit. */
   stop(timeoutMs?: number): Promise<void>;
+  /** SIGKILL (a crash: nothing is finished, committed or said to the group), then waits for the exit. */
+  kill(): Promise<void>;
 }
 
 /** Reads VmRSS and VmHWM from /proc (Linux): from outside, so sampling costs the worker nothing. */
@@ -107,6 +109,11 @@ export function spawnWorker(env: Record<string, string>, logFile: string): Worke
     },
     assertRunning() {
       if (exit && !stopping) throw new Error(`the signal worker exited (${JSON.stringify(exit)}); its log ends:\n${tail(logFile)}`);
+    },
+    kill() {
+      stopping = true;
+      if (!exit) child.kill("SIGKILL");
+      return this.stop();
     },
     stop(timeoutMs = 60_000) {
       stopped ??= (async () => {

@@ -12,10 +12,11 @@ const ports = (() => {
 /**
  * Everything one end-to-end test needs, isolated from every other: the signal worker's topics, queue and
  * key prefix, and the notifier's env (its own queues, prefixes, topics and ports), run on real time without
- * quiet hours. Cleanup is registered with the caller.
+ * quiet hours. Cleanup is registered with the caller. `overrides` go to the signal worker's env (REDIS_URL reaches the
+ * notifier too).
  */
-export async function isolatedPipeline(tag: string, cleanups: Array<() => Promise<unknown>>) {
-  const env = await isolatedEnvironment(tag, { LOG_LEVEL: "info" });
+export async function isolatedPipeline(tag: string, cleanups: Array<() => Promise<unknown>>, overrides: Record<string, string> = {}) {
+  const env = await isolatedEnvironment(tag, { LOG_LEVEL: "info", ...overrides });
   cleanups.push(() => env.cleanup());
   const [smtpPort, webPort] = ports();
   const [apiPort] = ports();

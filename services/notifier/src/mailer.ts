@@ -83,8 +83,17 @@ export function createSmtpMailer({ smtpUrl, from, timeoutMs }: SmtpMailerOptions
   return {
     async send(mail) {
       const { "Message-ID": messageId, ...headers } = mail.headers;
+      // nodemailer's socketTimeout does not end a session whose server stops answering mid-transaction (a
+      // server silent after RCPT TO kept a send pending for good: services/notifier/src/smtpTimeout.int.test.ts),
+      // which held the job's delivery slot until the process stopped. So the whole send has a deadline of its own;
+      // past it the send fails as a timeout (retriable). The abandoned session is left to the server to close:
+      // if the server still accepted that message, the retry's copy carries the same Message-ID.
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(Object.assign(new Error(`SMTP send did not finish within ${2 * timeoutMs} ms`), { code: "ETIMEDOUT" })), 2 * timeoutMs);
+      });
       try {
-        const info = (await transport.sendMail({
+        const sending = transport.sendMail({
           from,
           to: { name: mail.to.name, address: mail.to.address },
           subject: mail.subject,
@@ -92,10 +101,14 @@ export function createSmtpMailer({ smtpUrl, from, timeoutMs }: SmtpMailerOptions
           html: mail.html,
           headers,
           ...(messageId ? { messageId } : {}),
-        })) as { messageId?: string };
+        });
+        sending.catch(() => undefined); // an abandoned send's late failure is no one's to handle
+        const info = (await Promise.race([sending, deadline])) as { messageId?: string };
         return { messageId: info.messageId ?? messageId ?? "" };
       } catch (err) {
         throw new MailSendError(classifySmtpError(err), { cause: err });
+      } finally {
+        clearTimeout(timer);
       }
     },
     async verify() {

@@ -25,6 +25,20 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
   return async function handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (batch.isEmpty()) return;
+    // The session timeout is short (a crashed worker's partitions move on after it), so a long batch (a
+    // catch-up fetch of many accounts) keeps the membership alive while it runs: kafkajs sends a heartbeat only
+    // once per heartbeat interval, however often it is asked. A refusal (a rebalance) is left to the heartbeat
+    // after the commit, which throws it to kafkajs.
+    const beating = setInterval(() => void payload.heartbeat().catch(() => undefined), 1_000);
+    try {
+      await handle(payload);
+    } finally {
+      clearInterval(beating);
+    }
+  };
+
+  async function handle(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
     const timer = deps.metrics?.batchSeconds.startTimer({ topic: batch.topic });
     const letters: DeadLetter[] = [];
     const byAccount = new Map<string, { events: ChurnEvent[]; offsets: string[] }>();
@@ -73,7 +87,7 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
     await payload.heartbeat();
     timer?.();
     deps.onProcessed?.({ topic: batch.topic, valid: batch.messages.length - letters.length, invalid: letters.length, duplicates });
-  };
+  }
 }
 
 /** The ids an invalid message claims, when it is JSON at all, so its log line can still be found by them. */

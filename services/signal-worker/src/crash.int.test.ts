@@ -106,8 +106,11 @@ describe("signal worker crash", () => {
     expect(before).toBeGreaterThan(0);
 
     const second = startService("signal-worker", env.env, "crash-2");
+    const restartedAt = Date.now();
     running.push(second);
     await waitFor(() => groupLag(env), { until: (lag) => lag === 0, timeoutMs: 90_000, description: "group lag 0 after restart" });
+    // The figure for docs/reliability.md (a session timeout of 6 s here); timing is reported, never asserted.
+    console.log(`crash: restart → group lag 0 in ${((Date.now() - restartedAt) / 1000).toFixed(1)} s (${produced - atKill} events owed at the kill)`);
     expect(await total()).toBe(produced);
     for (let a = 0; a < ACCOUNTS; a++) {
       const accountId = `acc-crash-${a}`;

@@ -8,8 +8,13 @@ const schema = z.object({
   LOG_LEVEL: envFields.logLevel,
   KAFKA_CLIENT_ID: envFields.name.default("churnwatch-signal-worker"),
   CONSUMER_GROUP: envFields.name.default("churnwatch-signal-worker"),
-  /** How long the group waits for a silent (crashed) member before handing its partitions on. */
-  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  /**
+   * How long the group waits for a silent (crashed) member before handing its partitions on: a restarted
+   * worker's join waits this long for the dead member (kafkajs has no static membership), so this is the
+   * recovery time after a SIGKILL (docs/reliability.md). Shorter means a worker that misses heartbeats that long
+   * (a stalled event loop) loses its partitions, and its batch is redelivered (deduplicated).
+   */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
   TOPIC_ACCOUNTS: envFields.name.default(defaultTopicNames.accounts),
   TOPIC_ORDERS: envFields.name.default(defaultTopicNames.orders),
   TOPIC_PAYMENTS: envFields.name.default(defaultTopicNames.payments),

@@ -42,7 +42,7 @@ export async function isolatedEnvironment(tag: string, overrides: Record<string,
   await createTopics(config.KAFKA_BROKERS, [topics.orders, topics.payments, topics.complaints, topics.interactions], { numPartitions: 3 });
   await createTopics(config.KAFKA_BROKERS, [topics.accounts], { numPartitions: 3, compacted: true });
   await createTopics(config.KAFKA_BROKERS, [config.TOPIC_DEAD_LETTER]);
-  const redis = new Redis(redisUrl());
+  const redis = new Redis(config.REDIS_URL);
   const store = createRedisSignalStore(redis, { prefix: config.KEY_PREFIX, seenTtlSeconds: 3600 });
   const queue = new Queue(config.ALERT_QUEUE, { connection: redis.duplicate() });
 
