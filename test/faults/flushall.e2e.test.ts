@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
+import { keyspace } from "../../services/signal-worker/src/signalKeys.ts";
 import { listEmails, startMaildev, waitFor } from "@churnwatch/testing";
 import { canonicalDump } from "../../services/ops/src/canonicalDump.ts";
 import { durableKeys } from "../../services/ops/src/redisLayout.ts";
@@ -35,7 +36,7 @@ async function inventory(redis: Redis, signal: string, notifier: string, queues:
     ["account index", new RegExp(`^${signal}accounts$`)],
     ["alert histories", new RegExp(`^${signal}history:`)],
     ["complaint texts", new RegExp(`^${signal}complaint-text:`)],
-    ["event dedupe markers", new RegExp(`^${signal}seen:`)],
+    ["event dedupe markers", new RegExp(`^(${keyspace(signal).seenPrefixes.join("|")})`)],
     ["sweep wake index", new RegExp(`^${signal}wake$`)],
     ["alert inboxes", new RegExp(`^${notifier}inbox:`)],
     ["inbox indexes", new RegExp(`^${notifier}inbox-(accounts|active)$`)],

@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import type { ChurnEvent } from "@churnwatch/contracts";
 import { defaultConfig } from "@churnwatch/engine";
 import { redisUrl, testKafka, waitFor } from "@churnwatch/testing";
+import { keyspace } from "../../services/signal-worker/src/signalKeys.ts";
 import { isolatedEnvironment } from "../../services/signal-worker/src/testSupport.ts";
 import { accountUpserted, orderPlaced } from "../support/events.ts";
 import { startService, stopService, type RunningService } from "../support/processes.ts";
@@ -87,7 +88,7 @@ describe("fault: Redis latency and connection resets", () => {
     for (const id of accounts) events.push(accountUpserted(id, now - 400 * DAY));
     for (let i = 0; i < 60; i++) for (const id of accounts) events.push(orderPlaced(id, now - (360 - i * 5) * DAY, (100 + i).toFixed(2)));
     // Where each event landed, to check the commits against: the producer answers with each partition's base offset.
-    const at = new Map<string, string[]>(); // "topic/partition" -> eventIds by offset
+    const at = new Map<string, Array<{ accountId: string; eventId: string }>>(); // "topic/partition" -> events by offset
     const admin = testKafka(env.config.KAFKA_BROKERS).admin();
     await admin.connect();
     cleanups.push(() => admin.disconnect());
@@ -103,7 +104,7 @@ describe("fault: Redis latency and connection resets", () => {
         if (!meta) throw new Error("no metadata");
         const key = `${topic}/${meta.partition}`;
         const list = at.get(key) ?? [];
-        list[Number(meta.baseOffset)] = e.eventId;
+        list[Number(meta.baseOffset)] = { accountId: e.accountId, eventId: e.eventId };
         at.set(key, list);
       }
     }
@@ -118,10 +119,11 @@ describe("fault: Redis latency and connection resets", () => {
     /** Offsets first, then the markers: a marker written after the read of the offsets only makes the check easier to pass, never wrong. */
     const invariant = async () => {
       const rows = await offsetsWith(admin, env.config.CONSUMER_GROUP, topics);
-      const due: string[] = [];
-      for (const r of rows) for (const eventId of (at.get(`${r.topic}/${r.partition}`) ?? []).slice(0, Math.max(0, r.committed))) if (eventId) due.push(eventId);
+      const due: Array<{ accountId: string; eventId: string }> = [];
+      for (const r of rows) for (const e of (at.get(`${r.topic}/${r.partition}`) ?? []).slice(0, Math.max(0, r.committed))) if (e) due.push(e);
       const pipeline = redis.pipeline();
-      for (const id of due) pipeline.exists(`${env.config.KEY_PREFIX}seen:${id}`);
+      const keys = keyspace(env.config.KEY_PREFIX);
+      for (const e of due) pipeline.exists(keys.seen(e.accountId, e.eventId));
       const missing = ((await pipeline.exec()) ?? []).filter(([, v]) => v !== 1).length;
       checks++;
       behind += missing;

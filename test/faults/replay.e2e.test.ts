@@ -5,6 +5,7 @@ import type { ChurnEvent } from "@churnwatch/contracts";
 import { defaultConfig } from "@churnwatch/engine";
 import { deleteKeysByPrefix, listEmails, startMaildev, waitFor } from "@churnwatch/testing";
 import { canonicalDump } from "../../services/ops/src/canonicalDump.ts";
+import { keyspace } from "../../services/signal-worker/src/signalKeys.ts";
 import { durableKeys } from "../../services/ops/src/redisLayout.ts";
 import { accountUpserted, decliningHistory, steadyHistory } from "../support/events.ts";
 import { isolatedPipeline } from "../support/pipeline.ts";
@@ -126,7 +127,7 @@ describe("fault: whole-topic replay", () => {
 
     // 2. Without them (expired, or lost with Redis): the engine recognises every event it holds (order,
     // invoice and complaint ids); no alert job, no email; the state the events decide is unchanged.
-    await deleteKeysByPrefix(redis, `${env.config.KEY_PREFIX}seen:`);
+    for (const prefix of keyspace(env.config.KEY_PREFIX).seenPrefixes) await deleteKeysByPrefix(redis, prefix);
     await replayOnce("3");
     const noMarkers = await snapshot();
     expect(noMarkers.alertJobs).toEqual(before.alertJobs);

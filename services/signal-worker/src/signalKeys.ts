@@ -29,6 +29,8 @@ export function keyspace(prefix: string) {
      * duplicate; these keys expire on their own within SEEN_TTL_DAYS of the upgrade.
      */
     legacySeen: (eventId: string) => `${prefix}${LEGACY_SEEN}${eventId}`,
+    /** Every dedupe marker's name starts with one of these (tools that count or delete them). */
+    seenPrefixes: [`${prefix}${SEEN_BY_ACCOUNT}`, `${prefix}${LEGACY_SEEN}`] as const,
     outbox: `${prefix}outbox`,
     historyOutbox: `${prefix}history-outbox`,
     history: (accountId: string) => `${prefix}history:${accountId}`,
