@@ -1,4 +1,5 @@
 import type { AccountProfile, ChurnEvent, EventOf, Severity } from "@churnwatch/contracts";
+import { seededRandom } from "../model/simulate.ts";
 import { DAY_MS } from "../time.ts";
 
 /** Day 0 of every synthetic history: a Monday, 09:00 in Shanghai. */
@@ -6,17 +7,8 @@ export const START_MS = Date.parse("2025-01-06T09:00:00+08:00");
 export const dayMs = (day: number): number => START_MS + Math.round(day * DAY_MS);
 export const dayIso = (day: number): string => new Date(dayMs(day)).toISOString();
 
-/** Deterministic PRNG (mulberry32), so "noise" is the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32, the simulation's own), so "noise" is the same on every run. */
+export const rng: (seed: number) => () => number = seededRandom;
 
 export const defaultProfile: AccountProfile = {
   name: "Acme Trading Co.",
