@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { ChurnEvent } from "@churnwatch/contracts";
 import { applyEvent } from "./apply.ts";
 import { prune } from "./prune.ts";
 import { orderSeries } from "./series.ts";
@@ -49,5 +50,38 @@ describe("buildView, memoised event by event", () => {
         expect(orderSeries(view.orders)).toEqual(orderSeries(scratch.orders));
       }
     }
+  });
+});
+
+describe("buying occasions", () => {
+  // Several invoices minutes apart are one purchase (the hard simulated world, and UCI before conversion):
+  // the rules must see one occasion, not parts each with a few of its lines.
+  const withLines = (h: History, lines: Record<string, string[]>): ChurnEvent[] =>
+    h.events.map((e) => (e.type === "order.placed" && lines[e.data.orderId] ? { ...e, data: { ...e.data, categories: lines[e.data.orderId] } } : e));
+
+  it("merges one local day's orders: money added, lines joined, every event id kept in time order", () => {
+    const h = new History().profile(0);
+    h.order(10, "100.00", "o-a");
+    h.order(10.01, "50.00", "o-b");
+    h.order(10.6, "25.00", "o-c"); // 23:24 in Shanghai: the same local day
+    h.order(10.7, "5.00", "o-d"); // 01:48 the next day there
+    const events = withLines(h, { "o-a": ["x"], "o-b": ["y", "x"], "o-d": ["z"] });
+    const state = events.reduce(applyEvent, emptyState("acct-1"));
+    const { orders } = buildView(state);
+    expect(orders.map((o) => o.micros)).toEqual([175_000_000n, 5_000_000n]);
+    expect(orders[0]?.categories).toEqual(["x", "y"]);
+    expect(orders[0]?.eventIds).toEqual(["ev-2", "ev-3", "ev-4"]);
+    expect(orders[0]?.eventId).toBe("ev-4");
+    expect(orders[1]?.eventIds).toBeUndefined();
+    expect(buildView(fresh(state)).orders).toEqual(orders);
+  });
+
+  it("follows the account's time zone: the same instants in UTC fall on other days", () => {
+    const h = new History().profile(0, { timezone: "UTC" });
+    h.order(10, "100.00", "o-a"); // 01:00 UTC
+    h.order(10.6, "25.00", "o-c"); // 15:24 UTC, same day
+    h.order(10.7, "5.00", "o-d"); // 17:48 UTC, same day
+    const state = h.events.reduce(applyEvent, emptyState("acct-1"));
+    expect(buildView(state).orders.map((o) => o.micros)).toEqual([130_000_000n]);
   });
 });

@@ -10,7 +10,7 @@ import { MinHeap } from "./heap.ts";
 import type { AccountPlan } from "./plan.ts";
 import { complaintCategories, type ComplaintCategory } from "./pools.ts";
 import { complaintsPerMonth, effectsAt, hasStoppedOrdering, peakComplaintsPerMonth } from "./demand.ts";
-import { drawComplaint, drawOrder, drawPayments, drawScareComplaint, type ComplaintDraw } from "./behaviour.ts";
+import { drawComplaint, drawOrder, drawPayments, drawScareComplaint, splitOccasion, type ComplaintDraw, type OrderDraw } from "./behaviour.ts";
 import { contactGap, drawContact } from "./contacts.ts";
 import { DAY, endOfLocalDay, isoInZone, officeHours, toSecond } from "./time.ts";
 
@@ -40,6 +40,8 @@ export class AccountStream {
   private readonly complaintRng: Rng;
   /** Only when contacts are simulated: the other streams never see it, so their draws stay the same. */
   private readonly contactRng: Rng | undefined;
+  /** Only in a world that splits occasions into several orders, for the same reason. */
+  private readonly splitRng: Rng | undefined;
   private readonly contactGapDays: number;
   private readonly zone: string;
   private readonly peakComplaints: number;
@@ -72,6 +74,7 @@ export class AccountStream {
     this.nextOrderMs = this.officeHours(plan.upsertMs + this.orderRng.float(0.2, 1) * plan.gapDays * DAY, this.orderRng);
     this.nextComplaintMs = this.nextComplaintCandidate(plan.upsertMs);
     this.contactRng = withContacts ? Rng.derive(seed, "contacts", i) : undefined;
+    this.splitRng = plan.splitChance > 0 ? Rng.derive(seed, "split", i) : undefined;
     this.contactGapDays = this.contactRng ? contactGap(this.contactRng, plan) : Infinity;
     if (this.contactRng) this.nextContactMs = this.officeHours(plan.upsertMs + this.contactRng.float(0.1, 1) * this.contactGapDays * DAY, this.contactRng);
     this.planOneOffs();
@@ -161,6 +164,15 @@ export class AccountStream {
     }
     const e = effectsAt(plan, ms);
     const order = drawOrder(rng, plan, e);
+    const parts = this.splitRng?.chance(plan.splitChance) ? splitOccasion(this.splitRng, ms, order) : [{ ms, order }];
+    for (const part of parts) this.emitOrder(part.ms, part.order);
+    const gapDays = (plan.gapDays * rng.float(0.75, 1.25)) / e.freq;
+    this.nextOrderMs = this.officeHours(ms + gapDays * DAY, rng);
+  }
+
+  /** One order with its consequences: a cancellation, or an invoice and the payments it will get. */
+  private emitOrder(ms: number, order: OrderDraw): void {
+    const { plan, orderRng: rng } = this;
     const orderId = `${plan.accountId}-o${++this.orders}`;
     const currency = plan.profile.currency;
     const amount = money(order.cents);
@@ -189,8 +201,6 @@ export class AccountStream {
         this.add(pay.ms, { type: "payment.received", data: { invoiceId, amount: money(pay.cents) } });
       }
     }
-    const gapDays = (plan.gapDays * rng.float(0.75, 1.25)) / e.freq;
-    this.nextOrderMs = this.officeHours(ms + gapDays * DAY, rng);
   }
 
   private logContact(ms: number): void {

@@ -25,6 +25,12 @@ describe("parseCli", () => {
     });
   });
 
+  it("passes the world through and refuses an unknown one as a usage error", () => {
+    expect(parseCli([...end, "--world", "hard"])).toMatchObject({ kind: "run", options: { world: "hard" } });
+    expect(parseCli(end)).not.toHaveProperty("options.world");
+    expect(() => parseCli([...end, "--world", "odd"])).toThrow(/--world must be one of standard, hard/);
+  });
+
   it("logs contacts only when asked", () => {
     expect(parseCli([...end, "--interactions"])).toMatchObject({ kind: "run", options: { interactions: true } });
     const plain = parseCli(end);

@@ -1,6 +1,7 @@
 /** Command-line parsing for the simulator CLI, kept pure so it can be tested without a process. */
 import { parseArgs } from "node:util";
 import { resolveOptions, type SimulateOptions } from "./simulate.ts";
+import type { World } from "./hardWorld.ts";
 
 export const usage = `Usage: churnwatch-simulate --end <ISO instant> [options]
 
@@ -16,6 +17,8 @@ Writes a deterministic key-account event history as NDJSON (one churn event per 
   --id-prefix <text>            account id prefix (default sim)
   --start-account-index <n>     first account index, to shard a run (default 0)
   --interactions                also log contacts (interaction.logged); the other events stay the same
+  --world <standard|hard>       hard: seasonal buyers, one-off bulk orders, occasions split into several
+                                orders (default standard); add --months 30 for histories past the retention
   --out <file|->                NDJSON destination; - for stdout (default -)
   --labels <file>               also write defector labels as CSV: accountId,churnedAt,pattern
   --no-progress                 no progress bar (it only shows when stderr is a terminal)
@@ -65,6 +68,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
         labels: { type: "string" },
         "no-progress": { type: "boolean" },
         interactions: { type: "boolean" },
+        world: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -85,6 +89,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
     ...(values["id-prefix"] === undefined ? {} : { idPrefix: values["id-prefix"] }),
     startAccountIndex: integer("--start-account-index", values["start-account-index"], 0),
     ...(values.interactions ? { interactions: true } : {}),
+    ...(values.world === undefined ? {} : { world: values.world as World }),
   };
   try {
     resolveOptions(options); // same checks as the library, reported as usage errors

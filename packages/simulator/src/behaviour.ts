@@ -4,7 +4,7 @@ import type { Rng } from "./prng.ts";
 import type { AccountPlan } from "./plan.ts";
 import type { Effects } from "./patterns.ts";
 import { complaintCategories, complaintText, type ComplaintCategory } from "./pools.ts";
-import { DAY, HOUR, officeHours } from "./time.ts";
+import { DAY, HOUR, MINUTE, officeHours } from "./time.ts";
 
 export interface OrderDraw {
   cents: number;
@@ -20,13 +20,32 @@ export function drawOrder(rng: Rng, plan: AccountPlan, e: Effects): OrderDraw {
   const bulk = rng.chance(plan.bulkChance);
   const lines = bulk ? kept : rng.int(1, Math.min(3, kept));
   const breadth = (kept / all.length) ** 0.8;
-  const amount = rng.lognormal(plan.sizeMedian, plan.sizeSigma) * e.size * breadth * (bulk ? rng.float(3, 6) : 1);
+  const amount = rng.lognormal(plan.sizeMedian, plan.sizeSigma) * e.size * breadth * (bulk ? rng.float(...plan.bulkFactor) : 1);
   const margin = plan.marginMean + 0.03 * rng.normal() - (bulk ? 0.05 : 0);
   return {
     cents: Math.max(100, Math.round(amount * 100)),
     grossMargin: Math.round(Math.min(0.6, Math.max(-0.2, margin)) * 1000) / 1000,
     categories: rng.sample(active, lines),
   };
+}
+
+/**
+ * One buying occasion placed as 2-4 orders minutes apart (as wholesale buyers' invoices often are), the
+ * amount shared out at random and each with some of the lines: the same occasion, more orders.
+ */
+export function splitOccasion(rng: Rng, ms: number, order: OrderDraw): { ms: number; order: OrderDraw }[] {
+  const count = rng.int(2, 4);
+  const weights = Array.from({ length: count }, () => rng.float(0.2, 1));
+  const total = weights.reduce((a, b) => a + b, 0);
+  let left = order.cents;
+  let at = ms;
+  return weights.map((w, i) => {
+    const cents = i === count - 1 ? left : Math.max(100, Math.round((order.cents * w) / total));
+    left = Math.max(100, left - cents);
+    if (i > 0) at += rng.float(2, 40) * MINUTE;
+    const categories = order.categories.length > 1 ? rng.sample(order.categories, rng.int(1, order.categories.length)) : order.categories;
+    return { ms: at, order: { ...order, cents, categories } };
+  });
 }
 
 export interface PaymentDraw {

@@ -7,6 +7,7 @@ import { Rng } from "./prng.ts";
 import { companyName, managers, owners, productCategories, regions, tierWeights, type Person } from "./pools.ts";
 import { defectionPatterns, patternSpecs, scareKinds, type DefectionPattern, type Scare } from "./patterns.ts";
 import { DAY, officeHours, toSecond } from "./time.ts";
+import { hardTraits, standardTraits, type World, type WorldTraits } from "./hardWorld.ts";
 
 export interface PlanContext {
   seed: string;
@@ -14,6 +15,8 @@ export interface PlanContext {
   startMs: number;
   endMs: number;
   defectorShare: number;
+  /** "hard": the traits of `hardWorld.ts` on top of the standard draws (default "standard"). */
+  world: World;
 }
 
 export interface Defection {
@@ -24,7 +27,7 @@ export interface Defection {
   churnMs: number;
 }
 
-export interface AccountPlan {
+export interface AccountPlan extends WorldTraits {
   index: number;
   accountId: string;
   profile: AccountProfile;
@@ -146,7 +149,7 @@ export function planAccount(ctx: PlanContext, index: number): AccountPlan {
       : undefined;
 
   const squeezer = rng.chance(0.05); // 扒皮大户: big volume at almost no margin
-  return {
+  const standard: Omit<AccountPlan, keyof WorldTraits> = {
     index,
     accountId: accountId(ctx, index),
     profile,
@@ -172,4 +175,6 @@ export function planAccount(ctx: PlanContext, index: number): AccountPlan {
     ...(defection ? { defection } : {}),
     scares: defection ? [] : planScares(rng, ctx),
   };
+  // The hard world draws from a stream of its own, so the standard world's accounts stay byte for byte.
+  return ctx.world === "hard" ? { ...standard, ...hardTraits(Rng.derive(ctx.seed, "hard", index), standard) } : { ...standard, ...standardTraits };
 }

@@ -7,6 +7,7 @@ import { AccountStream } from "./account.ts";
 import { MinHeap } from "./heap.ts";
 import type { DefectionPattern, Scare } from "./patterns.ts";
 import { planAccount, type AccountPlan, type PlanContext } from "./plan.ts";
+import { worlds, type World } from "./hardWorld.ts";
 import { isoInZone, minusMonths, parseInstant } from "./time.ts";
 
 export interface SimulateOptions {
@@ -32,6 +33,11 @@ export interface SimulateOptions {
    * complaint storm's or an abrupt stop's defection. Default false: the other events are the same either way.
    */
   interactions?: boolean;
+  /**
+   * "hard": seasonal buyers, one-off bulk orders and occasions split into several orders (`hardWorld.ts`),
+   * to judge the engine on a world it was not tuned on. Default "standard".
+   */
+  world?: World;
 }
 
 export interface DefectorLabel {
@@ -100,7 +106,9 @@ export function resolveOptions(opts: SimulateOptions): Resolved {
   const untilMs = opts.until === undefined ? endMs : parseInstant("until", opts.until);
   if (untilMs < endMs) throw new RangeError(`until (${opts.until}) must not be before end (${opts.end})`);
   const afterMs = opts.after === undefined ? -Infinity : parseInstant("after", opts.after);
-  const ctx: PlanContext = { seed: String(opts.seed), idPrefix, startMs: minusMonths(endMs, months), endMs, defectorShare: share };
+  const world = opts.world ?? "standard";
+  if (!worlds.includes(world)) throw new RangeError(`world must be one of ${worlds.join(", ")} (got ${JSON.stringify(world)})`);
+  const ctx: PlanContext = { seed: String(opts.seed), idPrefix, startMs: minusMonths(endMs, months), endMs, defectorShare: share, world };
   return { ctx, firstIndex, count, untilMs, afterMs, interactions: opts.interactions === true };
 }
 

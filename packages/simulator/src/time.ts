@@ -3,7 +3,8 @@ import { DateTime } from "luxon";
 import type { Rng } from "./prng.ts";
 import { formatIso, fromLocal, toLocal } from "./zone.ts";
 
-export const HOUR = 3_600_000;
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
 /** ISO 8601 in the account's zone, e.g. 2026-03-02T09:15:00+08:00 (whole seconds, so ordering survives). */

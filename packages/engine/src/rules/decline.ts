@@ -3,7 +3,7 @@ import { levelFor, scoreFor } from "../score.ts";
 import { changePct, num, optionalPct } from "../stats.ts";
 import { DAY_MS, parseInstant } from "../time.ts";
 import { lowerBound, orderSeries, upperBound } from "../series.ts";
-import { latestIds } from "../view.ts";
+import { latestIds, orderEventIds } from "../view.ts";
 import type { Evidence } from "@churnwatch/contracts";
 import type { DeclineThresholds } from "../config.ts";
 import type { OrderView } from "../view.ts";
@@ -272,9 +272,9 @@ export function purchasesDecline({ state, view, asOfMs, thresholds, maxEventIds,
   const fireAt = divRound(baseline * BigInt(Math.round((100 - t.medium) * 100)), 10_000n);
   const windowStart = asOfMs - t.windowDays * DAY_MS;
   // Orders are sorted, so the latest recent ones (and the latest orders judged alone) are the tail.
-  const moved = view.orders
+  const moved: Array<{ atMs: number; id: string | undefined }> = view.orders
     .slice(Math.max(Math.min(firstRecent, view.orders.length - (shrunk?.recent.length ?? 0)), view.orders.length - maxEventIds))
-    .map((o) => ({ atMs: o.atMs, id: o.eventId }));
+    .flatMap((o) => orderEventIds(o).map((id) => ({ atMs: o.atMs, id })));
   for (const c of view.cancellations.slice(-maxEventIds)) if (c.atMs > windowStart) moved.push({ atMs: c.atMs, id: c.eventId });
 
   const evidence: Evidence[] = [

@@ -2,7 +2,7 @@ import type { NarrowingThresholds } from "../config.ts";
 import { formatMoney } from "../money.ts";
 import { levelFor, scoreFor } from "../score.ts";
 import { num } from "../stats.ts";
-import type { OrderView } from "../view.ts";
+import { orderEventIds, type OrderView } from "../view.ts";
 import { lowerBound } from "../series.ts";
 import { DAY_MS } from "../time.ts";
 import { compareSizes, type SizeComparison, type Split } from "./orderSize.ts";
@@ -200,10 +200,7 @@ function outcome(w: Judged, t: NarrowingThresholds, maxEventIds: number): RuleOu
         baseline: num(w.expectedMissing),
       },
     ],
-    eventIds: w.recent
-      .slice(-maxEventIds)
-      .map((o) => o.eventId)
-      .filter((id): id is string => id !== undefined),
+    eventIds: w.recent.flatMap(orderEventIds).slice(-maxEventIds),
   };
 }
 
