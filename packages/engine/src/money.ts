@@ -37,11 +37,6 @@ export function parseAmount(amount: number | string): bigint {
   return micros;
 }
 
-/** Micro-units as the string stored in state. */
-export function microsToString(micros: bigint): string {
-  return micros.toString();
-}
-
 export function toMicros(value: bigint | string): bigint {
   return typeof value === "bigint" ? value : BigInt(value);
 }

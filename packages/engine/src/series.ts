@@ -62,23 +62,6 @@ export function upperBound(times: Float64Array, ms: number): number {
   return lo;
 }
 
-const medianGapOf = new WeakMap<readonly OrderView[], number | undefined>();
-
-/** Median gap in days between consecutive orders (undefined with fewer than two). */
-export function medianGapDays(orders: readonly OrderView[]): number | undefined {
-  if (medianGapOf.has(orders)) return medianGapOf.get(orders);
-  let value: number | undefined;
-  if (orders.length >= 2) {
-    const gaps = new Float64Array(orders.length - 1);
-    for (let i = 1; i < orders.length; i++) {
-      gaps[i - 1] = ((orders[i] as OrderView).atMs - (orders[i - 1] as OrderView).atMs) / DAY_MS;
-    }
-    value = median(gaps);
-  }
-  medianGapOf.set(orders, value);
-  return value;
-}
-
 const medianLateOf = new WeakMap<readonly PaidInvoiceView[], number | undefined>();
 
 /** Median days late of the paid invoices (undefined without any). */

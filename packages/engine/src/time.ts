@@ -36,10 +36,6 @@ export function toIso(ms: number): string {
   return iso;
 }
 
-export function daysBetween(fromMs: number, toMs: number): number {
-  return (toMs - fromMs) / DAY_MS;
-}
-
 const QUARTER_HOUR_MS = 900_000;
 const MAX_CACHED_OFFSETS = 50_000;
 // Zone offsets via Intl are slow. They only change at a transition, on a quarter-hour boundary, and no zone

@@ -10,3 +10,4 @@ export * from "./historyRelay.ts";
 export * from "./complaintTexts.ts";
 export * from "./changelogRelay.ts";
 export * from "./engineConfig.ts";
+export * from "./deadLetter.ts";

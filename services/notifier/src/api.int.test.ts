@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { AlertNotification } from "@churnwatch/contracts";
 import { cleanupHarnesses, OPS_TOKEN, startHarness, type Harness } from "./testSupport/harness.ts";
-import { waitFor } from "./testSupport/waitFor.ts";
+import { waitFor } from "@churnwatch/testing";
 
 afterEach(cleanupHarnesses);
 
@@ -91,11 +91,7 @@ describe("alerts API", () => {
     });
     expect(dismissed.status).toBe(200);
 
-    const history = await waitFor(
-      async () => ((await (await h.api(`/api/alerts/${theirs.accountId}/payments.overdue`)).json()) as { history: Array<{ type: string; actor: string; note?: string }> }).history,
-      (list) => list.some((t) => t.type === "dismissed"),
-      { what: "the dismissal in the alert's history" },
-    );
+    const history = await waitFor(async () => ((await (await h.api(`/api/alerts/${theirs.accountId}/payments.overdue`)).json()) as { history: Array<{ type: string; actor: string; note?: string }> }).history, { until: (list) => list.some((t) => t.type === "dismissed"), description: "the dismissal in the alert's history", timeoutMs: 15_000 });
     expect(history.find((t) => t.type === "dismissed")).toMatchObject({ actor: "operations", note: "Customer pays quarterly, agreed with finance" });
 
     expect((await h.api(`/api/accounts/${mine.accountId}/defection`, { method: "POST", token: h.ownerToken, body: JSON.stringify({ churnedAt: "2026-06-01T00:00:00Z" }) })).status).toBe(403);

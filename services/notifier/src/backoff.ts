@@ -1,5 +1,3 @@
-export { JITTER_BACKOFF } from "@churnwatch/contracts";
-
 export interface BackoffPolicy {
   baseMs: number;
   maxMs: number;

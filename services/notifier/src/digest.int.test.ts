@@ -10,7 +10,7 @@ import { DIGEST_JOB, schedulerIdOf } from "./digest/scheduler.ts";
 import type { DigestRunResult } from "./digest/runner.ts";
 import { seedAccounts, type SeedAccount } from "./testSupport/accountStates.ts";
 import { cleanupHarnesses, OPS_TOKEN, startHarness, type Harness } from "./testSupport/harness.ts";
-import { waitFor } from "./testSupport/waitFor.ts";
+import { waitFor } from "@churnwatch/testing";
 
 afterEach(cleanupHarnesses);
 
@@ -34,11 +34,7 @@ const weekly = (email: string, timezone: string, extra: object = {}) => ({
 /** The subscription's pending run (BullMQ's delayed job), with the instant BullMQ scheduled it for. */
 async function pendingRun(h: Harness, subscriptionId: string, after = 0): Promise<{ job: Job; at: number }> {
   const prefix = `repeat:${schedulerIdOf(subscriptionId)}:`;
-  const job = await waitFor(
-    async () => (await h.digestQueue.getDelayed()).find((j) => j.id?.startsWith(prefix) && Number(j.id.slice(prefix.length)) > after),
-    (j) => j !== undefined,
-    { what: `the next run of ${subscriptionId}` },
-  );
+  const job = await waitFor(async () => (await h.digestQueue.getDelayed()).find((j) => j.id?.startsWith(prefix) && Number(j.id.slice(prefix.length)) > after), { until: (j) => j !== undefined, description: `the next run of ${subscriptionId}`, timeoutMs: 15_000 });
   if (!job?.id) throw new Error("unreachable");
   const at = Number(job.id.slice(prefix.length));
   // The job's own delay agrees with its name: it becomes due at that instant.
@@ -54,7 +50,7 @@ async function run(h: Harness, job: Job, clockAt: number): Promise<DigestRunResu
 }
 
 async function finished(h: Harness, jobId: string): Promise<DigestRunResult> {
-  const state = await waitFor(() => h.digestQueue.getJobState(jobId), (s) => s === "completed" || s === "failed", { what: `digest job ${jobId} done` });
+  const state = await waitFor(() => h.digestQueue.getJobState(jobId), { until: (s) => s === "completed" || s === "failed", description: `digest job ${jobId} done`, timeoutMs: 15_000 });
   const job = await Job.fromId(h.digestQueue, jobId);
   // failedReason stays from an earlier attempt that was retried; only the state says how it ended.
   if (!job || state === "failed") throw new Error(`digest job failed: ${job?.failedReason}`);

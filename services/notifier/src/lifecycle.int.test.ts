@@ -7,7 +7,7 @@ import { inboxKeys } from "./lifecycle/redisInbox.ts";
 import { keepComplaintTextsFor } from "./testSupport/complaints.ts";
 import { cleanupHarnesses, startHarness, type Harness } from "./testSupport/harness.ts";
 import type { ReceivedEmail } from "./testSupport/mailSink.ts";
-import { waitFor } from "./testSupport/waitFor.ts";
+import { waitFor } from "@churnwatch/testing";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -33,9 +33,7 @@ async function tickAndSettle(h: Harness): Promise<void> {
 }
 
 async function settle(h: Harness): Promise<void> {
-  await waitFor(() => h.emailQueue.getJobCounts("waiting", "active", "prioritized"), (c) => (c.waiting ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0) === 0, {
-    what: "email queue drained",
-  });
+  await waitFor(() => h.emailQueue.getJobCounts("waiting", "active", "prioritized"), { until: (c) => (c.waiting ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0) === 0, description: "email queue drained", timeoutMs: 15_000 });
 }
 
 const linkOf = (mail: ReceivedEmail | undefined, action: string): string => {
@@ -114,11 +112,7 @@ describe("alert lifecycle (Kafka + Redis + SMTP)", () => {
       history: Array<{ type: string; actor: string }>;
     };
     expect(detail.delivery.acknowledgedBy).toBe(`link:${h.owner}`);
-    await waitFor(
-      async () => ((await (await h.api(`/api/alerts/${n.accountId}/purchases.decline`)).json()) as typeof detail).history,
-      (hist) => hist.some((t) => t.type === "acknowledged" && t.actor === `link:${h.owner}`),
-      { what: "the acknowledgement in the history" },
-    );
+    await waitFor(async () => ((await (await h.api(`/api/alerts/${n.accountId}/purchases.decline`)).json()) as typeof detail).history, { until: (hist) => hist.some((t) => t.type === "acknowledged" && t.actor === `link:${h.owner}`), description: "the acknowledgement in the history", timeoutMs: 15_000 });
   });
 
   it("a snoozed alert stays quiet until it worsens", async () => {
@@ -150,7 +144,7 @@ describe("alert lifecycle (Kafka + Redis + SMTP)", () => {
     const h = await startHarness({ startAt: "2026-03-06T15:00:00Z" });
     const n = h.notification();
     await send(h, n);
-    const delayed = await waitFor(() => h.emailQueue.getDelayed(), (jobs) => jobs.length === 1, { what: "a delayed email job" });
+    const delayed = await waitFor(() => h.emailQueue.getDelayed(), { until: (jobs) => jobs.length === 1, description: "a delayed email job", timeoutMs: 15_000 });
     const job = delayed[0];
     expect(job?.opts.delay).toBe(Date.parse("2026-03-09T00:00:00Z") - h.clock.ms); // 57 hours
     expect((job?.data as { sendAt: string }).sendAt).toBe("2026-03-09T00:00:00.000Z");

@@ -7,7 +7,7 @@ import { singleKey } from "./linkKeys.ts";
 import { legacyActionToken, tokenBody, withBody } from "./testSupport/legacyLinks.ts";
 import { cleanupHarnesses, SECRET, startHarness, type Harness } from "./testSupport/harness.ts";
 import type { ReceivedEmail } from "./testSupport/mailSink.ts";
-import { waitFor } from "./testSupport/waitFor.ts";
+import { waitFor } from "@churnwatch/testing";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -145,6 +145,6 @@ describe("link keys rotation", () => {
     // A link under a key nobody configured any more.
     const retired = actionUrl(h.config.appBaseUrl, { ...claims, action: "snooze" }, singleKey("retired-secret-0123456789abcdef01234", "k0"));
     expect((await fetch(retired)).status).toBe(403);
-    await waitFor(() => delivery(h, n), (d) => d.acknowledgedAt !== undefined, { what: "acknowledged" });
+    await waitFor(() => delivery(h, n), { until: (d) => d.acknowledgedAt !== undefined, description: "acknowledged", timeoutMs: 15_000 });
   });
 });

@@ -9,7 +9,7 @@ import { singleKey } from "./linkKeys.ts";
 import { idKeyPart } from "./lifecycle/keyNames.ts";
 import { messageIdFor } from "./render/index.ts";
 import { cleanupHarnesses, OPS_TOKEN, SECRET, startHarness, type Harness } from "./testSupport/harness.ts";
-import { waitFor } from "./testSupport/waitFor.ts";
+import { waitFor } from "@churnwatch/testing";
 
 afterEach(cleanupHarnesses);
 
@@ -25,9 +25,7 @@ const enqueue = (ctx: Ctx, n: AlertNotification) => ctx.enqueue(n);
 
 /** The one email job the policy decided for the owner. */
 async function emailJob(ctx: Ctx): Promise<Job> {
-  const jobs = await waitFor(() => ctx.emailQueue.getJobs(["waiting", "active", "delayed", "completed", "failed"]), (j) => j.length >= 1, {
-    what: "an email job",
-  });
+  const jobs = await waitFor(() => ctx.emailQueue.getJobs(["waiting", "active", "delayed", "completed", "failed"]), { until: (j) => j.length >= 1, description: "an email job", timeoutMs: 15_000 });
   const job = jobs[0];
   if (!job) throw new Error("no email job");
   return job;
@@ -35,7 +33,7 @@ async function emailJob(ctx: Ctx): Promise<Job> {
 
 async function settled(ctx: Ctx, state: "completed" | "failed"): Promise<Job> {
   const job = await emailJob(ctx);
-  await waitFor(() => ctx.emailQueue.getJobState(job.id ?? ""), (s) => s === state, { what: `email job ${state}` });
+  await waitFor(() => ctx.emailQueue.getJobState(job.id ?? ""), { until: (s) => s === state, description: `email job ${state}`, timeoutMs: 15_000 });
   return (await ctx.emailQueue.getJob(job.id ?? "")) ?? job;
 }
 
@@ -78,7 +76,7 @@ describe("notifier delivery (Kafka + Redis + SMTP)", () => {
     const data = first.data as unknown;
     await first.remove();
     await ctx.emailQueue.add("send-email", data, { jobId: first.id ?? "" });
-    await waitFor(() => ctx.emailQueue.getJob(first.id ?? ""), (j) => j?.returnvalue !== undefined && j.returnvalue !== null, { what: "the redelivered job done" });
+    await waitFor(() => ctx.emailQueue.getJob(first.id ?? ""), { until: (j) => j?.returnvalue !== undefined && j.returnvalue !== null, description: "the redelivered job done", timeoutMs: 15_000 });
     expect((await ctx.emailQueue.getJob(first.id ?? ""))?.returnvalue).toEqual({ status: "already-sent" });
     expect(await ctx.sink.emailsTo(ctx.owner)).toHaveLength(1);
   });
@@ -88,7 +86,7 @@ describe("notifier delivery (Kafka + Redis + SMTP)", () => {
     await enqueue(ctx, notification(ctx));
 
     const job = await emailJob(ctx);
-    const failedTwice = await waitFor(() => ctx.emailQueue.getJob(job.id ?? ""), (j) => (j?.attemptsMade ?? 0) >= 2, { what: "two failed attempts" });
+    const failedTwice = await waitFor(() => ctx.emailQueue.getJob(job.id ?? ""), { until: (j) => (j?.attemptsMade ?? 0) >= 2, description: "two failed attempts", timeoutMs: 15_000 });
     expect(failedTwice?.failedReason).toMatch(/ECONNREFUSED|ECONNECTION|ESOCKET/);
     await ctx.sink.listen();
 
@@ -136,7 +134,7 @@ describe("notifier delivery (Kafka + Redis + SMTP)", () => {
     expect(a.attemptsMade).toBe(1);
 
     await ctx.alertQueue.add("notify-owner", { notificationId: "x", evidence: [] }, { jobId: `invalid-${ctx.id}` });
-    await waitFor(() => ctx.alertQueue.getJobState(`invalid-${ctx.id}`), (s) => s === "failed", { what: "invalid notification failed" });
+    await waitFor(() => ctx.alertQueue.getJobState(`invalid-${ctx.id}`), { until: (s) => s === "failed", description: "invalid notification failed", timeoutMs: 15_000 });
     const b = await ctx.alertQueue.getJob(`invalid-${ctx.id}`);
     expect(b?.failedReason).toMatch(/^invalid payload: /);
     expect(b?.attemptsMade).toBe(1);
@@ -153,14 +151,14 @@ describe("notifier delivery (Kafka + Redis + SMTP)", () => {
       return undefined;
     });
     await enqueue(ctx, notification(ctx));
-    await waitFor(() => arrived, Boolean, { what: "the send to start" });
+    await waitFor(() => arrived, { until: Boolean, description: "the send to start", timeoutMs: 15_000 });
     const job = await emailJob(ctx);
 
     const stopping = ctx.notifier.stop();
     expect(ctx.notifier.stop()).toBe(stopping);
     let stopped = false;
     void stopping.then(() => (stopped = true));
-    await waitFor(() => ctx.emailQueue.getJobState(job.id ?? ""), (s) => s === "active", { what: "job still active" });
+    await waitFor(() => ctx.emailQueue.getJobState(job.id ?? ""), { until: (s) => s === "active", description: "job still active", timeoutMs: 15_000 });
     expect(stopped).toBe(false);
     release();
     await stopping;

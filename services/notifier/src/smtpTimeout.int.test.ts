@@ -3,7 +3,7 @@
 // Before the deadline this send stayed pending for good: nodemailer's socketTimeout did not end the session.
 import { afterEach, describe, expect, it } from "vitest";
 import { cleanupHarnesses, startHarness } from "./testSupport/harness.ts";
-import { waitFor } from "./testSupport/waitFor.ts";
+import { waitFor } from "@churnwatch/testing";
 
 afterEach(cleanupHarnesses);
 
@@ -27,9 +27,9 @@ describe("notifier delivery: SMTP timeouts", () => {
     const started = Date.now();
     const n = ctx.notification();
     await ctx.enqueue(n);
-    const jobs = await waitFor(() => ctx.emailQueue.getJobs(["waiting", "active", "delayed", "completed", "failed"]), (j) => j.length >= 1, { what: "an email job" });
+    const jobs = await waitFor(() => ctx.emailQueue.getJobs(["waiting", "active", "delayed", "completed", "failed"]), { until: (j) => j.length >= 1, description: "an email job", timeoutMs: 15_000 });
     const id = jobs[0]?.id ?? "";
-    await waitFor(() => ctx.emailQueue.getJobState(id), (s) => s === "completed", { what: "the email job completed", timeoutMs: 30_000 });
+    await waitFor(() => ctx.emailQueue.getJobState(id), { until: (s) => s === "completed", description: "the email job completed", timeoutMs: 30_000 });
     const job = await ctx.emailQueue.getJob(id);
     expect(stalls).toBe(2);
     // Delivered by the retry, not because the stalled session finally ended (fails on a mailer without a deadline).

@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { Partitioners, type KafkaMessage } from "kafkajs";
 import { Redis } from "ioredis";
 import { consumeAll, createTopics, deleteKeysByPrefix, deleteTopics, kafkaBrokers, produce, redisUrl, testKafka, uniqueName } from "@churnwatch/testing";
-import { createDeadLetterWriter, type DeadLetter } from "../../signal-worker/src/deadLetter.ts";
+import { createDeadLetterWriter, type DeadLetter } from "@churnwatch/platform";
 import { runReplay } from "./replayCommand.ts";
 
 const redis = new Redis(redisUrl());

@@ -5,7 +5,7 @@ import { byFiredAt, type Episode } from "./episodes.ts";
 import { UnsortedInputError } from "./order.ts";
 import { AccountPartition, type PartitionOptions, type PartitionResult } from "./partition.ts";
 import type { AccountInfo } from "./report.ts";
-import type { Snapshot } from "./snapshot.ts";
+import type { Snapshot } from "@churnwatch/engine";
 
 export const DAY_MS = 86_400_000;
 

@@ -1,9 +1,8 @@
 import type { EachBatchPayload } from "kafkajs";
 import { decodeEvent, type ChurnEvent } from "@churnwatch/contracts";
-import type { Logger } from "@churnwatch/platform";
+import type { DeadLetter, Logger } from "@churnwatch/platform";
 import { EngineError } from "./accountEvaluation.ts";
 import type { AccountProcessor } from "./accountProcessor.ts";
-import type { DeadLetter } from "./deadLetter.ts";
 import type { SignalMetrics } from "./metrics.ts";
 
 export interface BatchHandlerDeps {

@@ -18,11 +18,11 @@ import {
   type OpsServer,
   type Logger,
   type Loop,
+  createDeadLetterWriter,
 } from "@churnwatch/platform";
 import { createAccountProcessor } from "./accountProcessor.ts";
 import { createBatchHandler } from "./batchHandler.ts";
 import { createConfigSource } from "./configSource.ts";
-import { createDeadLetterWriter } from "./deadLetter.ts";
 import { eventTopics, type SignalWorkerConfig } from "./env.ts";
 import { createLagMonitor } from "./lagMonitor.ts";
 import { createSignalMetrics } from "./metrics.ts";

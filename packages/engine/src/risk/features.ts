@@ -133,7 +133,7 @@ export function featuresLater(f: PurchaseFeatures, days: number): PurchaseFeatur
 }
 
 /** The first instant after asOf at which an occasion leaves the recent or the prior volume window. */
-export function nextWindowEdgeMs(state: AccountState, view: View, asOfMs: number): number {
+function nextWindowEdgeMs(state: AccountState, view: View, asOfMs: number): number {
   const timezone = state.profile?.timezone;
   const { days } = occasions(view, timezone);
   const today = localDay(asOfMs, timezone);

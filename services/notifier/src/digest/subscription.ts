@@ -45,7 +45,7 @@ export const filtersSchema = z
     owners: z.array(z.email().transform((e) => e.toLowerCase())).max(200).optional(),
   })
   .strict();
-export type DigestFilters = z.infer<typeof filtersSchema>;
+type DigestFilters = z.infer<typeof filtersSchema>;
 
 /** What a caller sends to create or replace a subscription. */
 export const subscriptionInputSchema = z
@@ -67,7 +67,7 @@ export const subscriptionInputSchema = z
     startsAt: z.iso.datetime({ offset: true, error: "an ISO instant with its offset, such as 2027-03-01T00:00:00+08:00" }).optional(),
   })
   .strict();
-export type SubscriptionInput = z.input<typeof subscriptionInputSchema>;
+type SubscriptionInput = z.input<typeof subscriptionInputSchema>;
 
 export const subscriptionSchema = subscriptionInputSchema.extend({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),

@@ -6,8 +6,6 @@ import { renderText } from "./text.ts";
 import { buildView, type ViewOptions } from "./view.ts";
 
 export { escapeHtml, headerSafe } from "./escape.ts";
-export { suggestedActions, type ActionKey } from "./actions.ts";
-export type { AnswerLinks, EmailReason, Role } from "./view.ts";
 
 export interface RenderedEmail {
   subject: string;

@@ -13,7 +13,7 @@ import type { NotifierConfig } from "../env.ts";
 import { singleKey, type LinkKeys } from "../linkKeys.ts";
 import { createNotifier, type Notifier } from "../service.ts";
 import { createMailSink, freePort, type MailSink, type ReceivedEmail } from "./mailSink.ts";
-import { waitFor } from "./waitFor.ts";
+import { waitFor } from "@churnwatch/testing";
 
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 export const KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? "127.0.0.1:9092").split(",");
@@ -214,12 +214,10 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       await alertQueue.add(ALERT_JOB, n, { ...alertJobOptions, jobId: alertJobId(n.notificationId) });
     },
     decided: async (n) => {
-      await waitFor(() => alertQueue.getJobState(alertJobId(n.notificationId)), (s) => s === "completed" || s === "failed", {
-        what: `notification ${n.notificationId} decided`,
-      });
+      await waitFor(() => alertQueue.getJobState(alertJobId(n.notificationId)), { until: (s) => s === "completed" || s === "failed", description: `notification ${n.notificationId} decided`, timeoutMs: 15_000 });
     },
     emailsTo,
-    waitEmails: (address, count) => waitFor(() => emailsTo(address), (m) => m.length >= count, { what: `${count} email(s) to ${address}` }),
+    waitEmails: (address, count) => waitFor(() => emailsTo(address), { until: (m) => m.length >= count, description: `${count} email(s) to ${address}`, timeoutMs: 15_000 }),
     notification,
   };
 }
