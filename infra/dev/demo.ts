@@ -1,5 +1,6 @@
 // `pnpm demo`: infrastructure, both workers and a simulated year of key-account events, then live events;
 // waits for the alert emails and prints where to look. Everything keeps running; `pnpm demo:stop` ends it.
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import cliProgress from "cli-progress";
 import { Queue } from "bullmq";
@@ -65,6 +66,8 @@ async function reset(admin: Admin, redis: Redis, queues: Queue[], webUrl: string
   const old = Object.values(demo.topics).filter((t) => existing.has(t));
   if (old.length > 0) await admin.deleteTopics({ topics: old, timeout: 30_000 });
   await admin.deleteGroups([demo.group]).catch(() => undefined); // absent on a first run
+  await admin.deleteGroups([demo.consoleGroup]).catch(() => undefined);
+  resetConsoleDatabase();
   await pollUntil(async () => !(await admin.listTopics()).some((t) => old.includes(t)), { timeoutMs: 30_000 });
   for (const queue of queues) await queue.obliterate({ force: true });
   let cursor = "0";
@@ -76,6 +79,13 @@ async function reset(admin: Admin, redis: Redis, queues: Queue[], webUrl: string
   await deleteAllEmails(webUrl);
   rmSync(demo.manifest, { force: true });
   for (const s of services) writeFileSync(logFile(s), ""); // each run's logs tell only about that run
+}
+
+/** The console's read model starts empty with the topics it is projected from (psql on the local socket). */
+function resetConsoleDatabase(): void {
+  for (const sql of [`DROP DATABASE IF EXISTS "${demo.consoleDatabase}" WITH (FORCE)`, `CREATE DATABASE "${demo.consoleDatabase}"`]) {
+    execFileSync("psql", ["-h", "/var/run/postgresql", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", sql], { stdio: ["ignore", "ignore", "inherit"] });
+  }
 }
 
 async function sumOffsets(admin: Admin): Promise<{ produced: number; consumed: number }> {
@@ -194,12 +204,16 @@ function summarise(manifest: Manifest, emails: MaildevEmail[], webUrl: string, d
   const healthyEmailed = [...emailed].filter((a) => a && !defectors.has(a));
   console.log(`Healthy accounts emailed: ${healthyEmailed.length === 0 ? "none" : healthyEmailed.join(", ")}`);
   console.log(`\nAlert emails (${emails.length}):`);
+  // An owner who got an alert has an account at risk to look at in the console.
+  const owner = emails.flatMap((m) => m.to.map((t) => t.address)).find((a) => a !== demo.executive);
   for (const m of emails) console.log(`  → ${m.to.map((t) => t.address).join(", ")}: ${m.subject}`);
   console.log(`
 Where to look
   Inbox (maildev)   ${webUrl}  (each email's buttons acknowledge, snooze or dismiss through the notifier)
   Alerts API        curl -H 'Authorization: Bearer ${demo.apiToken}' http://localhost:8080/api/alerts
-  Queue dashboard   http://localhost:8080/ops/queues  (any user name, the token above as password)${
+  Queue dashboard   http://localhost:8080/ops/queues  (any user name, the token above as password)
+  Console           ${demo.consoleUrl}  sign in with an account manager's address${owner ? ` (e.g. ${owner})` : ""}, or ${demo.executive}
+                    (executive, read-only) or ${demo.operator} (operations); the sign-in link arrives in the inbox above${
     digest
       ? `
   Executive digest  to ceo@seller.example daily at ${digest.at}, the first in about three minutes; see it now with

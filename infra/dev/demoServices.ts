@@ -1,5 +1,6 @@
 // The demo's own namespace (topics, group, queue, Redis keys) and its three detached services.
 import { createRequire } from "node:module";
+import { userInfo } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { logFile, repoRoot } from "./paths.ts";
@@ -19,6 +20,7 @@ export const demo = {
     accountState: "demo.account-state",
     alertInbox: "demo.alert-inbox",
     digestSubscriptions: "demo.digest-subscriptions",
+    consoleAnswers: "demo.console-answers",
   },
   group: "churnwatch-demo",
   queue: "churnwatch-demo-alerts",
@@ -26,9 +28,16 @@ export const demo = {
   /** Operations token of the demo's alerts API (http://localhost:8080/api/alerts). */
   apiToken: "demo-only-api-token-0123456789abcdef",
   manifest: join(repoRoot(), ".run", "demo-manifest.json"),
+  /** The console's read model: a database of the demo's own in the local PostgreSQL, made afresh each run. */
+  consoleDatabase: "churnwatch_demo_console",
+  consoleGroup: "churnwatch-demo-console",
+  consoleUrl: "http://localhost:8090",
+  /** Who signs in to the console as the demo's executive (read-only) and operations. */
+  executive: "ceo@seller.example",
+  operator: "ops@seller.example",
 };
 
-export const services = ["signal-worker", "notifier", "demo-feed"] as const;
+export const services = ["signal-worker", "notifier", "demo-feed", "console"] as const;
 export type DemoService = (typeof services)[number];
 
 const pidName = (s: DemoService) => `demo-${s}`;
@@ -79,6 +88,23 @@ export function serviceEnv(urls: { brokers: string; redisUrl: string; smtpUrl: s
       TICK_INTERVAL_MS: "10000",
     },
     "demo-feed": { KAFKA_BROKERS: urls.brokers, ...topics, DEMO_MANIFEST: demo.manifest },
+    console: {
+      KAFKA_BROKERS: urls.brokers,
+      SMTP_URL: urls.smtpUrl,
+      DATABASE_URL: `postgresql://${encodeURIComponent(process.env.PGUSER ?? userInfo().username)}@localhost/${demo.consoleDatabase}?host=/var/run/postgresql`,
+      CONSUMER_GROUP: demo.consoleGroup,
+      TOPIC_ACCOUNT_STATE: demo.topics.accountState,
+      TOPIC_ALERT_HISTORY: demo.topics.alertHistory,
+      TOPIC_CONSOLE_ANSWERS: demo.topics.consoleAnswers,
+      TOPIC_INTERACTIONS: demo.topics.interactions,
+      PORT: "8090",
+      CONSOLE_BASE_URL: demo.consoleUrl,
+      // A demo-only key: real deployments set their own (openssl rand -hex 32).
+      SESSION_KEY: "de".repeat(32),
+      CONSOLE_EXECUTIVES: demo.executive,
+      CONSOLE_OPERATORS: demo.operator,
+      QUEUE_DASHBOARD_URL: "http://localhost:8080/ops/queues",
+    },
   };
 }
 

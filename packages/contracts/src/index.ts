@@ -3,3 +3,4 @@ export * from "./topics.ts";
 export * from "./validate.ts";
 export * from "./alerts.ts";
 export * from "./jsonSchema.ts";
+export * from "./answers.ts";

@@ -27,4 +27,6 @@ export const defaultTopicNames = {
   accountState: "churnwatch.account-state",
   /** Compacted: each account's alert inbox (delivery state), written by the notifier; rebuilds Redis too. */
   alertInbox: "churnwatch.alert-inbox",
+  /** Kept forever: what people answer and note in the console (answers.ts), keyed by account. */
+  consoleAnswers: "churnwatch.console-answers",
 } as const;

@@ -52,6 +52,7 @@ export {
 } from "./value.ts";
 export {
   rankSnapshot,
+  snapshotEntries,
   snapshotOf,
   takeSnapshot,
   takeSnapshotEntries,

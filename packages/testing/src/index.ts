@@ -20,3 +20,6 @@ export {
   type MaildevEmail,
   type MaildevHandle,
 } from "../../../infra/dev/smtp.ts";
+export { createTestDatabase, pgAdminUrl } from "./postgres.ts";
+export { freePort } from "./ports.ts";
+export { firingAlertRecord, type FiringAlert } from "./alertRecords.ts";

@@ -1,19 +1,11 @@
 // The maildev sink and its REST client (infra/dev/smtp.ts), driven by a minimal SMTP conversation.
 import { once } from "node:events";
-import { createServer, connect } from "node:net";
+import { connect } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { deleteAllEmails, listEmails, startMaildev, type MaildevHandle } from "./index.ts";
+import { deleteAllEmails, freePort, listEmails, startMaildev, type MaildevHandle } from "./index.ts";
 import { waitFor } from "./waitFor.ts";
 
 let maildev: MaildevHandle;
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Just enough SMTP to hand one message over: each line goes out after the server's previous reply. */
 async function sendMail(smtpUrl: string, to: string, subject: string): Promise<void> {

@@ -1,11 +1,9 @@
-import type { Level, Locale, RuleId, Tier } from "@churnwatch/contracts";
+import type { Locale } from "@churnwatch/contracts";
 import type { ActionKey } from "./actions.ts";
+import { vocabulary, type Vocabulary } from "@churnwatch/explain";
 
 
-export interface Messages {
-  levels: Record<Level, string>;
-  tiers: Record<Tier, string>;
-  rules: Record<RuleId, { title: string; summary: string }>;
+export interface Messages extends Vocabulary {
   actions: Record<ActionKey, string>;
   subject: (p: { account: string; level: string; title: string; escalated: boolean; resolved?: boolean }) => string;
   ui: {
@@ -49,20 +47,7 @@ export interface Messages {
 
 
 const en: Messages = {
-  levels: { low: "Low", medium: "Medium", high: "High", critical: "Critical" },
-  tiers: { strategic: "Strategic key account", partner: "Partner key account", ordinary: "Ordinary key account" },
-  rules: {
-    "purchases.decline": { title: "Purchases declining", summary: "Purchases have dropped well below this account's usual level." },
-    "purchases.silence": { title: "No recent orders", summary: "This account has not ordered for longer than its usual rhythm." },
-    "purchases.narrowing": { title: "Buying fewer product lines", summary: "This account has stopped buying several of its usual product lines." },
-    "payments.overdue": { title: "Overdue invoices", summary: "This account has invoices that are past due." },
-    "payments.slipping": { title: "Payments slipping", summary: "This account is paying later than it used to." },
-    "complaints.spike": { title: "Complaints rising", summary: "Complaints from this account are rising." },
-    "contact.silence": {
-      title: "No contact, no response",
-      summary: "This account has been out of touch for longer than its usual rhythm and its visiting routine, or has left our calls unanswered.",
-    },
-  },
+  ...vocabulary.en,
   actions: {
     call: "Call the account this week to understand what has changed: keep deep communication and confirm its service and benefit are guaranteed.",
     visit: "Visit the account in person within three working days and agree concrete next steps with its decision makers.",
@@ -111,17 +96,7 @@ const en: Messages = {
 };
 
 const zh: Messages = {
-  levels: { low: "低", medium: "中", high: "高", critical: "严重" },
-  tiers: { strategic: "战略性大客户", partner: "伙伴式大客户", ordinary: "普通大客户" },
-  rules: {
-    "purchases.decline": { title: "采购下降", summary: "该客户的采购额明显低于其正常水平。" },
-    "purchases.silence": { title: "长期未下单", summary: "该客户未下单的时间已超过其惯常周期。" },
-    "purchases.narrowing": { title: "采购品类收窄", summary: "该客户已不再采购其多个常购品类。" },
-    "payments.overdue": { title: "发票逾期", summary: "该客户有已逾期未付的发票。" },
-    "payments.slipping": { title: "回款变慢", summary: "该客户的回款比以往更慢。" },
-    "complaints.spike": { title: "投诉上升", summary: "该客户的投诉正在增加。" },
-    "contact.silence": { title: "失去联系", summary: "该客户失联时间已超过其惯常的联系周期和走访周期，或多次未回应我方的联系。" },
-  },
+  ...vocabulary["zh-CN"],
   actions: {
     call: "本周内致电客户，了解变化原因：保持深度沟通，确认服务质量和客户利益得到保证（一个沟通，两个保证）。",
     visit: "三个工作日内上门走访客户，与客户决策层商定具体的后续措施。",

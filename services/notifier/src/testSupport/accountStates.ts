@@ -2,7 +2,8 @@
 // `<SIGNAL_KEY_PREFIX>accounts` set and `<SIGNAL_KEY_PREFIX>account:<id>` hash, field `s` = AccountState JSON.
 import type { Redis } from "ioredis";
 import type { Evidence, Level, RuleId, Tier } from "@churnwatch/contracts";
-import { emptyState, type AccountState, type AlertRecord } from "@churnwatch/engine";
+import { emptyState, type AccountState } from "@churnwatch/engine";
+import { firingAlertRecord } from "@churnwatch/testing";
 
 export interface SeedAccount {
   accountId: string;
@@ -20,16 +21,7 @@ export function accountState(a: SeedAccount, nowMs: number): AccountState {
   const at = new Date(nowMs).toISOString();
   const alerts: AccountState["alerts"] = {};
   for (const x of a.alerts) {
-    const record: AlertRecord = {
-      alertId: `${a.accountId}:${x.rule}:1`,
-      rule: x.rule,
-      level: x.level,
-      score: x.score,
-      firedAt: at,
-      lastEvaluatedAt: at,
-      evidence: x.evidence ?? [{ signal: "orders.value", unit: "money", value: "120000", baseline: "410000", windowDays: 90, changePct: -71 }],
-      eventIds: [],
-    };
+    const record = firingAlertRecord(a.accountId, x, at);
     if (x.pending) record.pendingSince = at;
     alerts[x.rule] = record;
   }

@@ -1,0 +1,118 @@
+// The console end to end in a real Chromium (Debian's package, driven by playwright-core: no download):
+// sign in through the emailed link, see only one's own accounts, open one, acknowledge an alert, switch
+// the language. Real Kafka, PostgreSQL and SMTP behind it.
+import { existsSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { consoleAnswerSchema } from "@churnwatch/contracts";
+import { consumeAll, listEmails, waitFor } from "@churnwatch/testing";
+import { startConsoleHarness, type ConsoleHarness } from "./testSupport/harness.ts";
+import { demoAccounts, demoPeople } from "./testSupport/demoAccounts.ts";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+describe("the console in a real browser", () => {
+  let h: ConsoleHarness;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk (or set CHROMIUM_PATH)`);
+    h = await startConsoleHarness({ accounts: demoAccounts, nowMs: Date.now(), executives: [demoPeople.executive] });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  /** Asks for a link, reads it from the SMTP sink, follows it. */
+  async function signIn(page: Page, email: string): Promise<string> {
+    await page.goto(`${h.url}/inbox`);
+    expect(new URL(page.url()).pathname).toBe("/signin");
+    await page.getByLabel(/Work email|工作邮箱/).fill(email);
+    await page.getByRole("button", { name: /sign-in link|发送登录链接/ }).click();
+    await page.getByRole("status").waitFor();
+    const mail = await waitFor(async () => (await listEmails(h.maildev.webUrl)).find((m) => m.to.some((t) => t.address === email)), { timeoutMs: 15_000, description: `a sign-in email to ${email}` });
+    const link = /https?:\/\/\S+\/signin\/[A-Za-z0-9_-]+/.exec(mail.text ?? "")?.[0];
+    if (!link) throw new Error(`no sign-in link in: ${mail.text ?? ""}`);
+    await page.goto(link);
+    await page.getByRole("button", { name: /^(Sign in|登录)$/ }).click();
+    await page.waitForURL(`${h.url}/`);
+    return link;
+  }
+
+  it("shows no account data without a session", async () => {
+    const page = await browser.newPage();
+    const res = await page.goto(`${h.url}/accounts/acc-hz-001`);
+    expect(new URL(page.url()).pathname).toBe("/signin");
+    expect(res?.status()).toBe(200);
+    expect(await page.content()).not.toContain("杭州明远");
+    await page.close();
+    // A form posted without its CSRF token is refused.
+    const forged = await fetch(`${h.url}/signin`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "email=wang.fang%40example.com" });
+    expect(forged.status).toBe(403);
+  });
+
+  it("signs in by emailed link, shows the owner's portfolio, acknowledges an alert and switches language", async () => {
+    const context = await browser.newContext({ locale: "en-US" });
+    const page = await context.newPage();
+    const link = await signIn(page, demoPeople.owner.email);
+
+    // The owner's two accounts, ranked by revenue at risk; not the other owner's.
+    const rows = page.locator("tbody tr");
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await rows.first().getAttribute("data-account")).toBe("acc-hz-001");
+    expect(await page.content()).not.toContain("Northwind");
+    expect(await page.locator("svg.spark").count()).toBe(2);
+    // Not even by address.
+    expect((await page.goto(`${h.url}/accounts/acc-us-003`))?.status()).toBe(404);
+
+    await page.goto(`${h.url}/`);
+    await page.getByRole("link", { name: "杭州明远机电有限公司" }).click();
+    await page.getByRole("heading", { name: /杭州明远/ }).waitFor();
+    const overdue = page.locator('[data-rule="payments.overdue"]');
+    expect(await overdue.textContent()).toContain("Unanswered");
+    expect(await overdue.textContent()).toMatch(/47 days/);
+    await overdue.getByRole("button", { name: "Acknowledge" }).click();
+    await page.getByRole("status").waitFor();
+    expect(await overdue.textContent()).toContain(`Acknowledged by ${demoPeople.owner.email}`);
+
+    // The answer is an event on the console-answers topic, the durable record.
+    const messages = await consumeAll(h.topics.consoleAnswers, { until: (m) => m.length >= 1 });
+    expect(consoleAnswerSchema.parse(JSON.parse(messages[0]?.value ?? "null"))).toMatchObject({ type: "acknowledge", accountId: "acc-hz-001", rule: "payments.overdue", actor: demoPeople.owner.email });
+
+    // A logged visit is an interaction.logged event, on the topic the engine reads contacts from.
+    await page.locator('form[action$="/contacts"] select[name="kind"]').selectOption("visit");
+    await page.getByLabel("What was said").fill("Met the buyer");
+    await page.getByRole("button", { name: "Log it" }).click();
+    await page.getByText("Met the buyer").waitFor();
+    const contacts = await consumeAll(h.topics.interactions, { until: (m) => m.length >= 1 });
+    expect(JSON.parse(contacts[0]?.value ?? "null")).toMatchObject({ type: "interaction.logged", accountId: "acc-hz-001", data: { kind: "visit", direction: "outbound", answered: true } });
+
+    // The language switch keeps the page and turns every word, number and date.
+    await page.getByRole("button", { name: "中文" }).click();
+    await page.getByRole("heading", { name: "未关闭的预警" }).waitFor();
+    expect(await page.locator("html").getAttribute("lang")).toBe("zh-CN");
+    expect(await overdue.textContent()).toContain("已确认");
+    expect(await overdue.textContent()).toContain("47天");
+    await page.getByRole("link", { name: "客户组合" }).click();
+    await page.getByRole("heading", { name: "风险客户" }).waitFor();
+
+    // The link was spent by the first use.
+    const again = await context.newPage();
+    await again.goto(link);
+    await again.getByRole("button", { name: /^(Sign in|登录)$/ }).click();
+    expect(await again.content()).toMatch(/used or has expired|已使用或已过期/);
+    await context.close();
+  });
+
+  it("shows an executive every account, read-only", async () => {
+    const context = await browser.newContext({ locale: "zh-CN" });
+    const page = await context.newPage();
+    await signIn(page, demoPeople.executive);
+    await expect.poll(() => page.locator("tbody tr").count()).toBe(3);
+    await page.goto(`${h.url}/accounts/acc-us-003`);
+    expect(await page.locator('[data-test="acknowledge"]').count()).toBe(0);
+    await context.close();
+  });
+});

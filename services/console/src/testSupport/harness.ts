@@ -1,0 +1,102 @@
+// A whole console on real infrastructure for a test: its own database, topics, consumer group and SMTP
+// sink, seeded with account states through the changelog topic the signal worker writes.
+import { randomBytes } from "node:crypto";
+import type pg from "pg";
+import { createLogger } from "@churnwatch/platform";
+import { createTestDatabase, createTopics, deleteTopics, freePort, kafkaBrokers, produce, startMaildev, uniqueName, waitFor, type MaildevHandle } from "@churnwatch/testing";
+import { consoleEnvSchema } from "../env.ts";
+import { createConsole } from "../service.ts";
+import { changelogValue, fixtureState, type FixtureAccount } from "./fixtures.ts";
+
+const WEEK_MS = 7 * 86_400_000;
+const WEEKS = [5, 4, 3, 2, 1, 0];
+
+/** The account as it was `i` versions in: its alerts' scores climbing to what they are now. */
+function grown(a: FixtureAccount, i: number): FixtureAccount {
+  const share = (i + 1) / WEEKS.length;
+  return { ...a, alerts: i < 2 ? [] : (a.alerts ?? []).map((x) => ({ ...x, score: Math.round(x.score * share) })) };
+}
+
+/** Each alert's "fired" and "notified" steps, as the alert-history topic carries them. */
+function firedTransitions(a: FixtureAccount, nowMs: number) {
+  return (a.alerts ?? []).flatMap((x, i) =>
+    (["fired", "notified"] as const).map((type, j) => ({
+      key: a.accountId,
+      value: JSON.stringify({
+        transitionId: `${a.accountId}:${x.rule}:${type}`,
+        alertId: `${a.accountId}:${x.rule}:1`,
+        accountId: a.accountId,
+        rule: x.rule,
+        type,
+        level: x.level,
+        score: x.score,
+        at: new Date(nowMs - 2 * WEEK_MS + i * 3_600_000 + j * 60_000).toISOString(),
+        cause: type === "fired" ? "engine" : "policy",
+        actor: type === "fired" ? "engine" : a.owner.email,
+        configVersion: "demo",
+      }),
+    })),
+  );
+}
+
+export interface ConsoleHarness {
+  url: string;
+  maildev: MaildevHandle;
+  pool: pg.Pool;
+  topics: { accountState: string; alertHistory: string; consoleAnswers: string; interactions: string };
+  close: () => Promise<void>;
+}
+
+export async function startConsoleHarness(opts: { accounts: FixtureAccount[]; nowMs: number; executives?: string[]; operators?: string[] }): Promise<ConsoleHarness> {
+  const db = await createTestDatabase("cw_console");
+  const topics = {
+    accountState: uniqueName("cw-console-state"),
+    alertHistory: uniqueName("cw-console-history"),
+    consoleAnswers: uniqueName("cw-console-answers"),
+    interactions: uniqueName("cw-console-interactions"),
+  };
+  await createTopics(kafkaBrokers(), [topics.accountState, topics.alertHistory, topics.interactions]);
+  const maildev = await startMaildev({ smtpPort: await freePort(), webPort: await freePort() });
+  const port = await freePort();
+  const config = consoleEnvSchema.parse({
+    PORT: String(port),
+    CONSOLE_BASE_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: db.url,
+    KAFKA_BROKERS: kafkaBrokers().join(","),
+    CONSUMER_GROUP: uniqueName("cw-console-projector"),
+    TOPIC_ACCOUNT_STATE: topics.accountState,
+    TOPIC_ALERT_HISTORY: topics.alertHistory,
+    TOPIC_CONSOLE_ANSWERS: topics.consoleAnswers,
+    TOPIC_INTERACTIONS: topics.interactions,
+    SMTP_URL: maildev.smtpUrl,
+    SESSION_KEY: randomBytes(32).toString("hex"),
+    CONSOLE_EXECUTIVES: (opts.executives ?? []).join(","),
+    CONSOLE_OPERATORS: (opts.operators ?? []).join(","),
+    LOG_LEVEL: "silent",
+  });
+  const app = createConsole(config, { logger: createLogger("console-test", "silent") });
+  await app.start();
+  // A few weeks of versions per account (its alerts growing), so the charts have a history to draw.
+  await produce(topics.accountState, opts.accounts.flatMap((a) => WEEKS.map((w, i) => ({ key: a.accountId, value: changelogValue(fixtureState(grown(a, i), opts.nowMs - w * WEEK_MS), i + 1) }))));
+  await produce(topics.alertHistory, opts.accounts.flatMap((a) => firedTransitions(a, opts.nowMs)));
+  const transitions = opts.accounts.reduce((n, a) => n + 2 * (a.alerts?.length ?? 0), 0);
+  await waitFor(
+    async () => {
+      const r = await app.pool.query<{ points: number; transitions: number }>("SELECT (SELECT count(*)::int FROM risk_points) AS points, (SELECT count(*)::int FROM alert_transitions) AS transitions");
+      return r.rows[0]?.points === opts.accounts.length * WEEKS.length && r.rows[0].transitions === transitions;
+    },
+    { timeoutMs: 30_000, description: "the projector has every seeded version and transition" },
+  );
+  return {
+    url: config.CONSOLE_BASE_URL,
+    maildev,
+    pool: app.pool,
+    topics,
+    close: async () => {
+      await app.stop();
+      await maildev.close();
+      await db.drop();
+      await deleteTopics(kafkaBrokers(), Object.values(topics));
+    },
+  };
+}
