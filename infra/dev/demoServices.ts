@@ -42,6 +42,8 @@ export type DemoService = (typeof services)[number];
 
 const pidName = (s: DemoService) => `demo-${s}`;
 const entry = (s: DemoService) => join(repoRoot(), "services", s, "src", "main.ts");
+// Illustrative rates (the file says so): the demo feed has CNY, USD and EUR accounts.
+const demoRatesPath = join(repoRoot(), "infra", "config", "fx.demo.json");
 
 export function serviceEnv(urls: { brokers: string; redisUrl: string; smtpUrl: string }): Record<DemoService, Record<string, string>> {
   const topics = {
@@ -86,6 +88,8 @@ export function serviceEnv(urls: { brokers: string; redisUrl: string; smtpUrl: s
       // The demo runs at whatever hour you start it: no quiet hours, every day a business day.
       POLICY_CONFIG_PATH: join(repoRoot(), "infra", "config", "policy.demo.json"),
       TICK_INTERVAL_MS: "10000",
+      // Digests and the console rank and total money converted into one reporting currency.
+      FX_RATES_PATH: demoRatesPath,
     },
     "demo-feed": { KAFKA_BROKERS: urls.brokers, ...topics, DEMO_MANIFEST: demo.manifest },
     console: {
@@ -104,6 +108,7 @@ export function serviceEnv(urls: { brokers: string; redisUrl: string; smtpUrl: s
       CONSOLE_EXECUTIVES: demo.executive,
       CONSOLE_OPERATORS: demo.operator,
       QUEUE_DASHBOARD_URL: "http://localhost:8080/ops/queues",
+      FX_RATES_PATH: demoRatesPath,
     },
   };
 }

@@ -31,6 +31,7 @@ export {
   type SlippingThresholds,
 } from "./config.ts";
 export { addMoney, formatMoney, parseAmount, MICROS_PER_UNIT } from "./money.ts";
+export { exchangeRatesSchema, toReportingMicros, type ExchangeRates } from "./exchangeRates.ts";
 export { scoreFor, type Bands } from "./score.ts";
 export { parseEngineConfig, parseDefectionModel, readEngineConfig, engineConfigFileSchema, type EngineConfigFile, type ParsedConfig } from "./configFile.ts";
 export { accountRiskAt, purchaseRisk, type AccountRisk } from "./risk/account.ts";

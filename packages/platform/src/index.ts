@@ -10,4 +10,5 @@ export * from "./historyRelay.ts";
 export * from "./complaintTexts.ts";
 export * from "./changelogRelay.ts";
 export * from "./engineConfig.ts";
+export * from "./exchangeRatesFile.ts";
 export * from "./deadLetter.ts";

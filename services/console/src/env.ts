@@ -32,6 +32,8 @@ export const consoleEnvSchema = z.object({
   CONSOLE_OPERATORS: emails,
   QUEUE_DASHBOARD_URL: z.url().optional(),
   ENGINE_CONFIG_PATH: z.string().optional(),
+  /** The reporting currency and its rates (JSON), the same file the notifier's digests read. */
+  FX_RATES_PATH: z.string().min(1).optional(),
   LOG_LEVEL: envFields.logLevel,
 });
 export type ConsoleConfig = z.infer<typeof consoleEnvSchema>;

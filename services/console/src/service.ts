@@ -1,6 +1,6 @@
 import nodemailer from "nodemailer";
 import type { FastifyInstance } from "fastify";
-import { createKafka, closeAll, DependencyError, ensureTopics, loadEngineConfig, once, partitioner, sharedProducer, type Logger } from "@churnwatch/platform";
+import { createKafka, closeAll, DependencyError, ensureTopics, loadEngineConfig, loadExchangeRates, once, partitioner, sharedProducer, type Logger } from "@churnwatch/platform";
 import type { ConsoleConfig } from "./env.ts";
 import { createPool, migrate } from "./readModel/database.ts";
 import { createSigninLinks } from "./auth/signinLinks.ts";
@@ -33,6 +33,8 @@ export function createConsole(config: ConsoleConfig, deps: { logger: Logger; now
   const { logger } = deps;
   const now = deps.now ?? Date.now;
   const engineConfig = loadEngineConfig(config.ENGINE_CONFIG_PATH);
+  // Read before anything connects: a bad rates file stops start-up with its reason.
+  const fx = loadExchangeRates(config.FX_RATES_PATH);
   const pool = createPool(config.DATABASE_URL);
   pool.on("error", (err) => logger.error({ err }, "postgres pool error"));
   const kafka = createKafka({ clientId: "churnwatch-console", brokers: config.KAFKA_BROKERS, logger });
@@ -72,6 +74,7 @@ export function createConsole(config: ConsoleConfig, deps: { logger: Logger; now
       signinMinutes: config.SIGNIN_LINK_MINUTES,
       queuesUrl: config.QUEUE_DASHBOARD_URL,
       levelFloors: engineConfig.model.levels,
+      fx,
       now,
       logger,
     });

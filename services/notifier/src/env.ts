@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { ALERT_QUEUE, defaultTopicNames } from "@churnwatch/contracts";
-import type { EngineConfig } from "@churnwatch/engine";
-import { ConfigError, envFields, loadEngineConfig, parseEnv } from "@churnwatch/platform";
+import type { EngineConfig, ExchangeRates } from "@churnwatch/engine";
+import { ConfigError, envFields, loadEngineConfig, loadExchangeRates, parseEnv } from "@churnwatch/platform";
 import { parsePolicyConfig, PolicyConfigError, type PolicyConfig } from "@churnwatch/policy";
 import { EMAIL_QUEUE } from "./lifecycle/emailQueue.ts";
 import { parseApiTokens, type ApiToken } from "./api/tokens.ts";
@@ -77,6 +77,8 @@ export const envSchema = z.object({
   DIGEST_LATE_AFTER_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   /** The signal worker's rules file: digests rank accounts by the risk score its model gives. */
   ENGINE_CONFIG_PATH: z.string().min(1).optional(),
+  /** The reporting currency and its rates (JSON): digests rank and total converted amounts. */
+  FX_RATES_PATH: z.string().min(1).optional(),
 });
 
 export interface NotifierConfig {
@@ -105,6 +107,8 @@ export interface NotifierConfig {
   digests: { queueName: string; lateAfterMs: number };
   /** The signal worker's rules and model (ENGINE_CONFIG_PATH); the built-in ones when absent. */
   engine?: EngineConfig;
+  /** FX_RATES_PATH; undefined: digests total each currency on its own. */
+  fx?: ExchangeRates | undefined;
 }
 
 /** Reads and validates the policy file; a bad file stops start-up naming the file and each bad field. */
@@ -167,5 +171,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotifierConfig
     api: { port: e.API_PORT, host: e.API_HOST, tokens: parseApiTokens(e.API_TOKENS) },
     digests: { queueName: e.DIGEST_QUEUE, lateAfterMs: e.DIGEST_LATE_AFTER_MINUTES * 60_000 },
     engine: loadEngineConfig(e.ENGINE_CONFIG_PATH),
+    fx: loadExchangeRates(e.FX_RATES_PATH),
   };
 }

@@ -9,13 +9,14 @@ import { consoleMessages } from "../pages/messages.ts";
 import { localeOf } from "./session.ts";
 import { access, viewerOf, type RouteKit } from "./routeKit.ts";
 
+const isDecimal = (v: unknown): v is string => typeof v === "string" && /^-?\d{1,30}(\.\d{1,12})?$/.test(v);
 const cursor = z
   .string()
   .max(500)
   .transform((s, ctx) => {
     try {
-      const [risk, id] = JSON.parse(Buffer.from(s, "base64url").toString("utf8")) as [unknown, unknown];
-      if (typeof risk === "string" && /^-?\d+(\.\d+)?$/.test(risk) && typeof id === "string") return { risk, id };
+      const [risk, own, id] = JSON.parse(Buffer.from(s, "base64url").toString("utf8")) as [unknown, unknown, unknown];
+      if (isDecimal(risk) && isDecimal(own) && typeof id === "string") return { risk, own, id };
     } catch {
       // handled below
     }
@@ -36,7 +37,7 @@ export function registerPageRoutes(app: FastifyInstance, { deps, context, html, 
   app.get("/", access("signedIn"), async (req, reply) => {
     const q = portfolioQuery.safeParse(req.query ?? {});
     if (!q.success) return refuse(req, reply, 400, consoleMessages[localeOf(req)].errors.badRequest);
-    const view = await portfolio(deps.pool, viewerOf(req), q.data);
+    const view = await portfolio(deps.pool, viewerOf(req), q.data, deps.fx);
     return html(reply, 200, portfolioPage(context(req, reply), view, req.query as Record<string, string>));
   });
 
@@ -48,6 +49,6 @@ export function registerPageRoutes(app: FastifyInstance, { deps, context, html, 
     // Not in scope reads the same as missing: the page reveals nothing about other people's accounts.
     if (!view) return refuse(req, reply, 404, consoleMessages[localeOf(req)].errors.notFound);
     const saved = (req.query as { saved?: string }).saved === "1" ? consoleMessages[localeOf(req)].saved : undefined;
-    return html(reply, 200, accountPage(context(req, reply, saved), view, deps.levelFloors));
+    return html(reply, 200, accountPage(context(req, reply, saved), view, deps.levelFloors, deps.fx));
   });
 }

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type pg from "pg";
 import { accessFor } from "@churnwatch/route-access";
+import type { ExchangeRates } from "@churnwatch/engine";
 import type { Logger } from "@churnwatch/platform";
 import type { RolePolicy, Viewer } from "../auth/roles.ts";
 import type { SigninLinks } from "../auth/signinLinks.ts";
@@ -36,6 +37,8 @@ export interface ConsoleDeps {
   signinMinutes: number;
   queuesUrl?: string | undefined;
   levelFloors: Record<string, number>;
+  /** The reporting currency (FX_RATES_PATH): the portfolio ranks converted amounts. */
+  fx?: ExchangeRates | undefined;
   now: () => number;
   logger: Logger;
 }

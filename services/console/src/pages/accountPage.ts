@@ -1,6 +1,7 @@
 import { DateTime } from "luxon";
 import type { Level, Locale, RuleId } from "@churnwatch/contracts";
 import { escapeHtml as e, explainEvidence, formatDateTime, formatMoney, vocabulary } from "@churnwatch/explain";
+import { formatMoney as majorUnits, parseAmount, toReportingMicros, type ExchangeRates } from "@churnwatch/engine";
 import type { AccountView } from "../readModel/queries.ts";
 import { csrfField, page, type PageContext } from "./layout.ts";
 import { consoleMessages } from "./messages.ts";
@@ -9,7 +10,15 @@ import { barChart, scoreChart } from "./svg.ts";
 
 const day = (at: Date | string, locale: Locale, zone: string) => DateTime.fromISO(iso(at)).setZone(zone).setLocale(locale).toLocaleString(DateTime.DATE_MED);
 
-export function accountPage(ctx: PageContext, view: AccountView, levelFloors: Partial<Record<Level, number>>): string {
+/** The reporting-currency figure beside the account's own, so the page matches the portfolio's ranking. */
+function inReporting(raw: string, currency: string | null, fx: ExchangeRates | undefined, locale: Locale): string {
+  if (!fx || (currency ?? fx.reporting) === fx.reporting) return "";
+  const micros = toReportingMicros(parseAmount(raw), currency ?? undefined, fx);
+  const m = consoleMessages[locale].account;
+  return micros === undefined ? ` (${m.noRate})` : ` (${m.inReporting(formatMoney(majorUnits(micros), locale, fx.reporting), fx.asOf)})`;
+}
+
+export function accountPage(ctx: PageContext, view: AccountView, levelFloors: Partial<Record<Level, number>>, fx?: ExchangeRates): string {
   const { account: a } = view;
   const locale = ctx.locale;
   const m = consoleMessages[locale];
@@ -25,7 +34,7 @@ export function accountPage(ctx: PageContext, view: AccountView, levelFloors: Pa
       [f.owner, a.owner_name ?? "—"],
       [f.manager, a.manager_name ?? "—"],
       [f.trailing, money(a.trailing_value)],
-      [f.revenueAtRisk, money(a.revenue_at_risk)],
+      [f.revenueAtRisk, money(a.revenue_at_risk) + inReporting(a.revenue_at_risk, a.currency, fx, locale)],
       [f.evaluated, a.evaluated_at ? formatDateTime(iso(a.evaluated_at), locale, zone) : "—"],
     ]
       .map(([k, val]) => `<div><dt>${e(k ?? "")}</dt><dd>${e(val ?? "")}</dd></div>`)

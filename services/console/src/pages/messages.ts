@@ -25,6 +25,8 @@ export interface ConsoleMessages {
     next: string;
     first: string;
     trendLabel: (points: string) => string;
+    converted: (reporting: string, asOf: string) => string;
+    noRate: string;
   };
   account: {
     facts: { tier: string; region: string; owner: string; manager: string; trailing: string; revenueAtRisk: string; evaluated: string };
@@ -43,6 +45,8 @@ export interface ConsoleMessages {
     contacts: string;
     actions: { acknowledge: string; snooze: string; snoozeWeek: string; snoozeMonth: string; dismiss: string; reason: string; note: string; addNote: string; logContact: string; kind: string; answered: string; contactNote: string; log: string };
     readOnly: string;
+    inReporting: (amount: string, asOf: string) => string;
+    noRate: string;
     kinds: Record<"visit" | "call" | "meeting" | "email", string>;
   };
   answers: Record<"acknowledge" | "snooze" | "dismiss", (who: string, when: string) => string>;
@@ -117,6 +121,8 @@ const en: ConsoleMessages = {
     next: "Next page",
     first: "First page",
     trendLabel: (points) => `Risk score trend: ${points}`,
+    converted: (reporting, asOf) => `Ranked by revenue at risk converted to ${reporting} at the rates of ${asOf}; each account's own currency is shown below its amount.`,
+    noRate: "not converted: no exchange rate",
   },
   account: {
     facts: { tier: "Tier", region: "Region", owner: "Owner", manager: "Manager", trailing: "Orders, last 12 months", revenueAtRisk: "Revenue at risk", evaluated: "Evaluated" },
@@ -149,6 +155,8 @@ const en: ConsoleMessages = {
       log: "Log it",
     },
     readOnly: "You can read this account; answering is for its account manager and their manager.",
+    inReporting: (amount, asOf) => `≈ ${amount} at the rates of ${asOf}`,
+    noRate: "not converted: no exchange rate",
     kinds: { visit: "Visit", call: "Call", meeting: "Meeting", email: "Email" },
   },
   answers: {
@@ -193,6 +201,8 @@ const zh: ConsoleMessages = {
     next: "下一页",
     first: "第一页",
     trendLabel: (points) => `风险分趋势：${points}`,
+    converted: (reporting, asOf) => `按 ${asOf} 的汇率折算为 ${reporting} 后，按风险收入排序；各客户的原币金额显示在其下方。`,
+    noRate: "未折算：缺少汇率",
   },
   account: {
     facts: { tier: "客户等级", region: "区域", owner: "负责人", manager: "经理", trailing: "近12个月订单额", revenueAtRisk: "风险收入", evaluated: "评估时间" },
@@ -225,6 +235,8 @@ const zh: ConsoleMessages = {
       log: "记录",
     },
     readOnly: "您可以查看该客户；处理预警由其客户经理和经理负责。",
+    inReporting: (amount, asOf) => `按 ${asOf} 汇率约合 ${amount}`,
+    noRate: "未折算：缺少汇率",
     kinds: { visit: "走访", call: "电话", meeting: "会议", email: "邮件" },
   },
   answers: {

@@ -1,6 +1,6 @@
 import { levels, tiers, type Locale } from "@churnwatch/contracts";
 import { escapeHtml as e, formatMoney, vocabulary } from "@churnwatch/explain";
-import type { PortfolioView } from "../readModel/queries.ts";
+import type { PortfolioRow, PortfolioView } from "../readModel/queries.ts";
 import { page, type PageContext } from "./layout.ts";
 import { consoleMessages } from "./messages.ts";
 import { answerText, levelBadge } from "./format.ts";
@@ -14,7 +14,18 @@ function select(name: string, label: string, any: string, choices: Array<[string
 }
 
 /** The cursor in the next page's link: the last row's rank key, opaque to the reader. */
-export const encodeCursor = (c: { risk: string; id: string }) => Buffer.from(JSON.stringify([c.risk, c.id])).toString("base64url");
+export const encodeCursor = (c: { risk: string; own: string; id: string }) => Buffer.from(JSON.stringify([c.risk, c.own, c.id])).toString("base64url");
+
+/**
+ * With a reporting currency: the converted amount the row is ranked by, and the account's own below it; a
+ * currency with no rate shows only its own amount, marked, since it was ranked after the converted ones.
+ */
+function riskCell(r: PortfolioRow, fx: PortfolioView["fx"], locale: Locale): string {
+  const own = e(formatMoney(r.revenue_at_risk, locale, r.currency ?? undefined));
+  if (!fx || (r.currency ?? fx.reporting) === fx.reporting) return own;
+  if (r.reporting_risk === null) return `${own}<div class="muted">${e(consoleMessages[locale].portfolio.noRate)}</div>`;
+  return `${e(formatMoney(r.reporting_risk, locale, fx.reporting))}<div class="muted">${own}</div>`;
+}
 
 export function portfolioPage(ctx: PageContext, view: PortfolioView, query: Record<string, string>): string {
   const locale: Locale = ctx.locale;
@@ -38,7 +49,7 @@ export function portfolioPage(ctx: PageContext, view: PortfolioView, query: Reco
         `<tr data-account="${e(r.account_id)}"><td><a href="/accounts/${encodeURIComponent(r.account_id)}">${e(r.name ?? r.account_id)}</a><div class="muted">${e(r.tier ? v.tiers[r.tier as keyof typeof v.tiers] ?? r.tier : "")}${r.region ? ` · ${e(r.region)}` : ""}</div></td>` +
         `<td class="num">${r.score}</td><td>${levelBadge(r.level, locale)}</td>` +
         `<td>${sparkline(trend, m.portfolio.trendLabel(trend.join(", ")))}</td>` +
-        `<td class="num">${e(formatMoney(r.revenue_at_risk, locale, r.currency ?? undefined))}</td>` +
+        `<td class="num">${riskCell(r, view.fx, locale)}</td>` +
         `<td>${e(r.owner_name ?? "")}</td><td>${answers}</td></tr>`
       );
     })
@@ -51,5 +62,6 @@ export function portfolioPage(ctx: PageContext, view: PortfolioView, query: Reco
   const table = view.rows.length === 0
     ? `<p class="muted">${e(m.portfolio.empty)}</p>`
     : `<table><thead><tr><th>${e(c.account)}</th><th class="num">${e(c.score)}</th><th>${e(c.level)}</th><th>${e(c.trend)}</th><th class="num">${e(c.revenueAtRisk)}</th><th>${e(c.owner)}</th><th>${e(c.answer)}</th></tr></thead><tbody>${rows}</tbody></table>`;
-  return page(ctx, m.portfolio.title, `<h1>${e(m.portfolio.title)}</h1>${filters}${table}${pager}`);
+  const fxNote = view.fx ? `<p class="muted" data-test="fx-note">${e(m.portfolio.converted(view.fx.reporting, view.fx.asOf))}</p>` : "";
+  return page(ctx, m.portfolio.title, `<h1>${e(m.portfolio.title)}</h1>${filters}${table}${fxNote}${pager}`);
 }

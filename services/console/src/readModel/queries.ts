@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { AlertTransition, Level, RuleId } from "@churnwatch/contracts";
+import type { ExchangeRates } from "@churnwatch/engine";
 import { scopeCondition, type DirectoryFacts, type Viewer } from "../auth/roles.ts";
 import type { OpenAlert, SpendSeries } from "../projector/project.ts";
 
@@ -12,8 +13,11 @@ export interface PortfolioFilters {
   level?: Level | undefined;
   owner?: string | undefined;
   q?: string | undefined;
-  /** Keyset cursor: the last row of the previous page (revenue at risk, account id). */
-  after?: { risk: string; id: string } | undefined;
+  /**
+   * Keyset cursor: the last row of the previous page (its rank key, its own amount, account id). The rank key
+   * is the amount in the reporting currency, -1 when its currency has no rate.
+   */
+  after?: { risk: string; own: string; id: string } | undefined;
 }
 
 /** The latest answer to each open alert; `a` is the alias of an alert element. */
@@ -41,13 +45,33 @@ export interface PortfolioRow {
   score: number;
   level: Level | null;
   revenue_at_risk: string;
+  /** In the reporting currency; null without rates configured or without a rate for the account's currency. */
+  reporting_risk: string | null;
+  /** The rank key (reporting amount, -1 for no rate; the own amount without rates), kept for the cursor. */
+  rank_key: string;
   trend: number[] | null;
   /** Per open alert: its rule and the latest answer, if any. */
   answers: Array<{ rule: RuleId; response: { type: string; actor: string; at: string } | null }>;
 }
 
-/** Accounts at risk in the viewer's scope, ranked by revenue at risk: filters, search and paging in SQL. */
-export async function portfolio(pool: pg.Pool, viewer: Viewer, f: PortfolioFilters) {
+/**
+ * Revenue at risk in the reporting currency, in SQL so that ranking and paging compare converted amounts:
+ * rates travel as one jsonb parameter (code → decimal string, numeric in SQL, never a float). A currency with
+ * no rate gives NULL, shown in its own currency and ranked after every converted amount.
+ */
+function reportingRisk(fx: ExchangeRates | undefined, values: unknown[]): string {
+  if (!fx) return "NULL::numeric";
+  values.push(fx.reporting, JSON.stringify(fx.rates));
+  const [reporting, rates] = [values.length - 1, values.length];
+  return `CASE WHEN accounts.currency IS NULL OR accounts.currency = $${reporting} THEN accounts.revenue_at_risk
+    ELSE round(accounts.revenue_at_risk * (($${rates}::jsonb)->>accounts.currency)::numeric, 6) END`;
+}
+
+/**
+ * Accounts at risk in the viewer's scope, ranked by revenue at risk (converted when rates are configured):
+ * filters, search and paging in SQL.
+ */
+export async function portfolio(pool: pg.Pool, viewer: Viewer, f: PortfolioFilters, fx?: ExchangeRates) {
   const scope = scopeCondition(viewer, 1);
   const values: unknown[] = [...scope.values];
   const where = [scope.sql, "accounts.level IS NOT NULL"];
@@ -55,32 +79,40 @@ export async function portfolio(pool: pg.Pool, viewer: Viewer, f: PortfolioFilte
     values.push(v);
     where.push(sql(values.length));
   };
+  const converted = reportingRisk(fx, values);
   if (f.region) add((n) => `accounts.region = $${n}`, f.region);
   if (f.tier) add((n) => `accounts.tier = $${n}`, f.tier);
   if (f.level) add((n) => `accounts.level = $${n}`, f.level);
   if (f.owner) add((n) => `accounts.owner_email = $${n}`, f.owner.toLowerCase());
   if (f.q) add((n) => `(accounts.name ILIKE $${n} OR accounts.account_id ILIKE $${n})`, `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   if (f.after) {
-    values.push(f.after.risk, f.after.id);
-    where.push(`(accounts.revenue_at_risk, accounts.account_id) < ($${values.length - 1}::numeric, $${values.length})`);
+    values.push(f.after.risk, f.after.own, f.after.id);
+    const n = values.length;
+    where.push(`(ranked.rank_key, accounts.revenue_at_risk, accounts.account_id) < ($${n - 2}::numeric, $${n - 1}::numeric, $${n})`);
   }
+  // Without rates the rank key is the own amount, so one query shape serves both.
   const sql = `
     SELECT account_id, name, tier, region, currency, owner_name, owner_email, score, level, revenue_at_risk::text,
+      ranked.reporting_risk::text, ranked.rank_key::text,
       (SELECT array_agg(score ORDER BY at) FROM (SELECT score, at FROM risk_points rp
          WHERE rp.account_id = accounts.account_id ORDER BY at DESC LIMIT ${TREND_POINTS}) t) AS trend,
       (SELECT coalesce(json_agg(json_build_object('rule', a->>'rule', 'response', ${LATEST_RESPONSE})), '[]'::json)
          FROM jsonb_array_elements(accounts.alerts) a) AS answers
-    FROM accounts WHERE ${where.join(" AND ")}
-    ORDER BY revenue_at_risk DESC, account_id DESC
+    FROM accounts,
+      LATERAL (SELECT ${converted} AS reporting_risk) conv,
+      LATERAL (SELECT ${fx ? "coalesce(conv.reporting_risk, -1)" : "accounts.revenue_at_risk"} AS rank_key, conv.reporting_risk) ranked
+    WHERE ${where.join(" AND ")}
+    ORDER BY ranked.rank_key DESC, accounts.revenue_at_risk DESC, accounts.account_id DESC
     LIMIT ${PAGE_SIZE + 1}`;
-  // (risk, id) descending together, so the keyset comparison above is one row comparison.
+  // (rank key, own amount, id) descending together, so the keyset comparison above is one row comparison.
   const rows = (await pool.query<PortfolioRow>(sql, values)).rows;
   const page = rows.slice(0, PAGE_SIZE);
   const last = page.at(-1);
   return {
     rows: page,
-    next: rows.length > PAGE_SIZE && last ? { risk: last.revenue_at_risk, id: last.account_id } : undefined,
+    next: rows.length > PAGE_SIZE && last ? { risk: last.rank_key, own: last.revenue_at_risk, id: last.account_id } : undefined,
     filters: f,
+    fx: fx ? { reporting: fx.reporting, asOf: fx.asOf } : undefined,
     options: await filterOptions(pool, viewer),
   };
 }

@@ -1,4 +1,4 @@
-import { defaultConfig } from "@churnwatch/engine";
+import { defaultConfig, exchangeRatesSchema, formatMoney, parseAmount } from "@churnwatch/engine";
 import { describe, expect, it } from "vitest";
 import type { AccountInbox } from "../lifecycle/inbox.ts";
 import { renderDigestEmail } from "../render/digest.ts";
@@ -27,8 +27,19 @@ function subscription(filters: object = {}) {
   });
 }
 
-const digest = (filters: object, history: DigestRecord[] = [], inboxes = new Map<string, AccountInbox>()) =>
-  buildDigest({ subscription: subscription(filters), states, inboxes, history, periodKey: "2027-W11", scheduledMs: NOW, nowMs: NOW, late: false, engine: defaultConfig });
+const digest = (filters: object, history: DigestRecord[] = [], inboxes = new Map<string, AccountInbox>(), fx?: unknown, more: typeof states = []) =>
+  buildDigest({
+    subscription: subscription(filters),
+    states: [...states, ...more],
+    inboxes,
+    history,
+    periodKey: "2027-W11",
+    scheduledMs: NOW,
+    nowMs: NOW,
+    late: false,
+    engine: defaultConfig,
+    fx: fx === undefined ? undefined : exchangeRatesSchema.parse(fx),
+  });
 
 describe("digest content", () => {
   it("filters by owner and tier, and marks nothing new in the first digest", () => {
@@ -70,5 +81,39 @@ describe("digest content", () => {
     const text = renderDigestEmail(d, { subscription: subscription({ minLevel: "medium" }), unsubscribeUrl: "https://x/u", accountUrl: (id) => `https://x/a/${id}` }).text;
     expect(text).toContain("- Recovered: Gamma (now Low, below this digest's scope), Zeta");
     expect(text).toContain("Scope: risk at least Medium");
+  });
+
+  it("ranks and totals converted amounts when a reporting currency is configured, and keeps each account's own", () => {
+    const yen = accountState({ accountId: "d", name: "Delta", tier: "partner", region: "East", owner: ann, revenue: 90_000_000, currency: "JPY", alerts: [{ rule: "payments.overdue", level: "high", score: 60 }] }, NOW);
+    const plain = digest({ regions: ["East"] }, [], undefined, undefined, [yen]);
+    // Raw amounts: the yen account's 90 million tops the list, a ranking that means nothing across currencies.
+    expect(plain.lines.map((l) => l.accountId)).toEqual(["d", "a", "b"]);
+    expect(plain.fx).toBeUndefined();
+
+    const fx = { reporting: "CNY", asOf: "2027-03-01", rates: { USD: "10" } };
+    const d = digest({ regions: ["East"] }, [], undefined, fx, [yen]);
+    const line = (id: string) => d.lines.find((l) => l.accountId === id);
+    const beta = line("b");
+    expect(beta?.reportingRevenueAtRisk).toBe(formatMoney(parseAmount(beta?.revenueAtRisk ?? "") * 10n));
+    expect(line("a")?.reportingRevenueAtRisk).toBe(line("a")?.revenueAtRisk);
+    // Beta's USD converted outranks Alpha's CNY; the yen account has no rate, so it comes last, never added in.
+    expect(Number(beta?.reportingRevenueAtRisk)).toBeGreaterThan(Number(line("a")?.revenueAtRisk));
+    expect(d.lines.map((l) => [l.accountId, l.rank])).toEqual([["b", 1], ["a", 2], ["d", 3]]);
+    expect(line("d")?.reportingRevenueAtRisk).toBeUndefined();
+    const total = formatMoney(parseAmount(beta?.reportingRevenueAtRisk ?? "") + parseAmount(line("a")?.revenueAtRisk ?? ""));
+    expect(d.byRegion).toEqual([
+      { key: "East", accounts: 3, revenueAtRisk: [{ currency: "CNY", amount: total }, { currency: "JPY", amount: line("d")?.revenueAtRisk, unconverted: true }] },
+    ]);
+    expect(d.fx).toEqual({ reporting: "CNY", asOf: "2027-03-01" });
+
+    const email = (locale: "en" | "zh-CN") => {
+      const sub = subscription({ regions: ["East"] });
+      return renderDigestEmail(d, { subscription: { ...sub, recipient: { ...sub.recipient, locale } }, unsubscribeUrl: "https://x/u", accountUrl: (id) => `https://x/a/${id}` }).text;
+    };
+    const en = email("en");
+    expect(en).toMatch(/1\. Beta · High · Revenue at risk CN¥[\d,]+\.\d\d \(\$[\d,]+\.\d\d\)/);
+    expect(en).toContain("(not converted: no exchange rate)");
+    expect(en).toContain("Amounts are converted to CNY at the rates of 2027-03-01");
+    expect(email("zh-CN")).toContain("金额按 2027-03-01 的汇率折算为 CNY");
   });
 });

@@ -1,5 +1,5 @@
 import { levelRank, type Evidence, type Level, type RuleId, type Tier } from "@churnwatch/contracts";
-import { formatMoney, parseAmount, snapshotOf, type AccountState, type EngineConfig } from "@churnwatch/engine";
+import { formatMoney, parseAmount, snapshotOf, toReportingMicros, type AccountState, type EngineConfig, type ExchangeRates } from "@churnwatch/engine";
 import type { AccountInbox } from "../lifecycle/inbox.ts";
 import type { Subscription } from "./subscription.ts";
 
@@ -32,6 +32,8 @@ export interface DigestLine {
   currency: string | undefined;
   /** Major units, as the snapshot computes it: trailing-12-month order value × score. */
   revenueAtRisk: string;
+  /** The same in the reporting currency, when rates are configured; undefined with no rate for the currency. */
+  reportingRevenueAtRisk: string | undefined;
   /** The two strongest alerts, strongest first. */
   signals: DigestSignal[];
   /** Whether the owner answered: every firing alert acknowledged (or dismissed as not a risk), some, or none. */
@@ -44,8 +46,11 @@ export interface DigestLine {
 export interface DigestTotal {
   key: string;
   accounts: number;
-  /** Per currency (no FX conversion), major units. */
-  revenueAtRisk: Array<{ currency: string | undefined; amount: string }>;
+  /**
+   * Major units. With rates configured: one entry in the reporting currency, then one per currency that has
+   * no rate (marked unconverted, never added in). Without: one entry per currency.
+   */
+  revenueAtRisk: Array<{ currency: string | undefined; amount: string; unconverted?: true }>;
 }
 
 export interface DigestContent {
@@ -66,6 +71,8 @@ export interface DigestContent {
   recovered: Array<{ accountId: string; name: string; was: Level; now: Level | undefined }>;
   byRegion: DigestTotal[];
   byTier: DigestTotal[];
+  /** The rates the money was converted at, shown with the totals; undefined when none are configured. */
+  fx: { reporting: string; asOf: string } | undefined;
   /** What this digest leaves for the next one, once sent. */
   record: DigestRecord;
 }
@@ -83,6 +90,13 @@ export interface DigestInput {
   late: boolean;
   /** The signal worker's rules and model: the risk score the digest ranks by is the one every surface shows. */
   engine: EngineConfig;
+  /** The reporting currency: with it, the ranking and the totals compare converted amounts. */
+  fx?: ExchangeRates | undefined;
+}
+
+function converted(amount: string, currency: string | undefined, fx: ExchangeRates): string | undefined {
+  const micros = toReportingMicros(parseAmount(amount), currency, fx);
+  return micros === undefined ? undefined : formatMoney(micros);
 }
 
 /** Only firing alerts count: one still in its pending period has not been announced to anyone. */
@@ -112,19 +126,30 @@ function acknowledged(inbox: AccountInbox | undefined, rules: RuleId[]): DigestL
   return answered === 0 ? "none" : answered === rules.length ? "all" : "some";
 }
 
-function totals(lines: readonly DigestLine[], keyOf: (l: DigestLine) => string): DigestTotal[] {
-  const groups = new Map<string, { accounts: number; money: Map<string | undefined, bigint> }>();
+function totals(lines: readonly DigestLine[], keyOf: (l: DigestLine) => string, fx: ExchangeRates | undefined): DigestTotal[] {
+  const groups = new Map<string, { accounts: number; converted: bigint; money: Map<string | undefined, bigint> }>();
   for (const l of lines) {
     const key = keyOf(l);
-    const g = groups.get(key) ?? { accounts: 0, money: new Map() };
+    const g = groups.get(key) ?? { accounts: 0, converted: 0n, money: new Map() };
     g.accounts++;
-    g.money.set(l.currency, (g.money.get(l.currency) ?? 0n) + parseAmount(l.revenueAtRisk));
+    if (fx && l.reportingRevenueAtRisk !== undefined) g.converted += parseAmount(l.reportingRevenueAtRisk);
+    else g.money.set(l.currency, (g.money.get(l.currency) ?? 0n) + parseAmount(l.revenueAtRisk));
     groups.set(key, g);
   }
   return [...groups.entries()]
-    .map(([key, g]) => ({ key, accounts: g.accounts, revenueAtRisk: [...g.money.entries()].map(([currency, m]) => ({ currency, amount: formatMoney(m) })) }))
+    .map(([key, g]) => ({
+      key,
+      accounts: g.accounts,
+      revenueAtRisk: [
+        ...(fx ? [{ currency: fx.reporting, amount: formatMoney(g.converted) }] : []),
+        ...[...g.money.entries()].map(([currency, m]) => ({ currency, amount: formatMoney(m), ...(fx ? { unconverted: true as const } : {}) })),
+      ],
+    }))
     .sort((a, b) => b.accounts - a.accounts || a.key.localeCompare(b.key));
 }
+
+/** Reporting-currency micro-units, or -1 for no rate: those rank after every converted one, in snapshot order. */
+const reportingRank = (l: DigestLine) => (l.reportingRevenueAtRisk === undefined ? -1n : parseAmount(l.reportingRevenueAtRisk));
 
 /**
  * The digest, a pure function of the state: every account with a firing alert that passes the filters,
@@ -155,12 +180,19 @@ export function buildDigest(input: DigestInput): DigestContent {
       score: a.score,
       currency: a.currency ?? undefined,
       revenueAtRisk: a.revenueAtRisk,
+      reportingRevenueAtRisk: input.fx ? converted(a.revenueAtRisk, a.currency ?? undefined, input.fx) : undefined,
       signals: a.alerts.slice(0, 2).map((s) => ({ rule: s.rule, level: s.level, score: s.score, evidence: state.alerts[s.rule]?.evidence ?? [] })),
       acknowledged: acknowledged(input.inboxes.get(a.accountId), a.alerts.map((s) => s.rule)),
       trend: [...past.map((d) => d.accounts.find((x) => x.accountId === a.accountId)?.score ?? 0), a.score],
       // The first digest has nothing to compare with: no account is "new" in it.
       change: !last ? "same" : !prev ? "new" : levelRank[a.level] > levelRank[prev.level] ? "escalated" : levelRank[a.level] < levelRank[prev.level] ? "eased" : "same",
     });
+  }
+  if (input.fx) {
+    // The snapshot ranks raw amounts; across currencies only the converted ones compare. A stable sort keeps
+    // the snapshot's order (score, then id) among equal amounts.
+    all.sort((a, b) => { const d = reportingRank(b) - reportingRank(a); return d > 0n ? 1 : d < 0n ? -1 : 0; });
+    all.forEach((l, i) => (l.rank = i + 1));
   }
   const current = new Set(all.map((l) => l.accountId));
   const record: DigestRecord = {
@@ -185,8 +217,9 @@ export function buildDigest(input: DigestInput): DigestContent {
     recovered: (last?.accounts ?? [])
       .filter((a) => !current.has(a.accountId))
       .map((a) => ({ accountId: a.accountId, name: a.name, was: a.level, now: snapshot.accounts.find((x) => x.accountId === a.accountId)?.level ?? undefined })),
-    byRegion: totals(all, (l) => l.region ?? "—"),
-    byTier: totals(all, (l) => l.tier ?? "—"),
+    byRegion: totals(all, (l) => l.region ?? "—", input.fx),
+    byTier: totals(all, (l) => l.tier ?? "—", input.fx),
+    fx: input.fx ? { reporting: input.fx.reporting, asOf: input.fx.asOf } : undefined,
     record,
   };
 }

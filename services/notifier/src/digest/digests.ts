@@ -76,6 +76,7 @@ export function createDigests(deps: DigestsDeps): Digests {
     links: { appBaseUrl: config.appBaseUrl, linkKeys: config.linkKeys, linkTtlSeconds: config.linkTtlSeconds },
     lateAfterMs: config.digests.lateAfterMs,
     engine: config.engine ?? defaultConfig,
+    fx: config.fx,
     now: deps.now,
     logger: log,
   };

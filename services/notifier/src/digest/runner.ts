@@ -1,7 +1,7 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import type { AccountState, EngineConfig } from "@churnwatch/engine";
+import type { AccountState, EngineConfig, ExchangeRates } from "@churnwatch/engine";
 import type { Logger } from "@churnwatch/platform";
 import type { InboxStore } from "../lifecycle/redisInbox.ts";
 import { signAccountLink } from "../links.ts";
@@ -36,6 +36,7 @@ export interface DigestRunnerDeps {
   /** A run processed this long after its scheduled instant says so in the email. */
   lateAfterMs: number;
   engine: EngineConfig;
+  fx?: ExchangeRates | undefined;
   now: () => number;
   logger: Logger;
 }
@@ -79,7 +80,7 @@ export function createDigestComposer(deps: Omit<DigestRunnerDeps, "store" | "sch
     const inboxes = new Map((await deps.inbox.loadMany(states.map((s) => s.accountId))).map((i) => [i.accountId, i]));
     const history = (await deps.redis.lrange(keys.history(sub.id), 0, TREND_POINTS - 1)).map((raw) => JSON.parse(raw) as DigestRecord);
     const late = nowMs - scheduledMs > deps.lateAfterMs;
-    const content = buildDigest({ subscription: sub, states, inboxes, history, periodKey: period, scheduledMs, nowMs, late, engine: deps.engine });
+    const content = buildDigest({ subscription: sub, states, inboxes, history, periodKey: period, scheduledMs, nowMs, late, engine: deps.engine, fx: deps.fx });
     const exp = Math.floor(nowMs / 1000) + deps.links.linkTtlSeconds;
     const { appBaseUrl, linkKeys } = deps.links;
     const email = renderDigestEmail(content, {

@@ -31,7 +31,15 @@ function view(c: DigestContent, o: DigestRenderOptions) {
   const d: DigestMessages = digestCatalogs[locale];
   const colon = m.ui.colon;
   const money = (amount: string, currency: string | undefined) => formatMoney(amount, locale, currency);
-  const totalMoney = (t: DigestTotal) => t.revenueAtRisk.map((r) => money(r.amount, r.currency)).join(" + ");
+  const totalMoney = (t: DigestTotal) => t.revenueAtRisk.map((r) => `${money(r.amount, r.currency)}${r.unconverted ? ` (${d.noRate})` : ""}`).join(" + ");
+  /** Converted first when rates are configured, the account's own amount beside it: both are true. */
+  const atRisk = (l: DigestLine) => {
+    const own = money(l.revenueAtRisk, l.currency);
+    if (!c.fx) return own;
+    if (l.reportingRevenueAtRisk === undefined) return `${own} (${d.noRate})`;
+    const reported = money(l.reportingRevenueAtRisk, c.fx.reporting);
+    return l.currency === undefined || l.currency === c.fx.reporting ? reported : `${reported} (${own})`;
+  };
   const f = sub.filters;
   const scopeParts = [
     f.regions?.length ? `${d.scopeParts.region} ${f.regions.map((r) => one(r, 100)).join(", ")}` : "",
@@ -46,7 +54,7 @@ function view(c: DigestContent, o: DigestRenderOptions) {
     change: l.change === "same" ? "" : d.change[l.change],
     level: m.levels[l.level],
     levelKey: l.level,
-    atRisk: money(l.revenueAtRisk, l.currency),
+    atRisk: atRisk(l),
     signals: l.signals.map((s) => ({
       title: `${m.rules[s.rule].title} (${m.levels[s.level]})`,
       sentence: s.evidence[0] ? explainEvidence(s.evidence[0], locale, l.currency).sentence : "",
@@ -81,6 +89,7 @@ function view(c: DigestContent, o: DigestRenderOptions) {
     since: since.length > 0 ? since : [d.noChange],
     byRegion: c.byRegion.map((t) => ({ key: one(t.key, 100), accounts: String(t.accounts), atRisk: totalMoney(t) })),
     byTier: c.byTier.map((t) => ({ key: t.key in m.tiers ? m.tiers[t.key as keyof Messages["tiers"]] : t.key, accounts: String(t.accounts), atRisk: totalMoney(t) })),
+    converted: c.fx ? d.converted(c.fx.reporting, c.fx.asOf) : "",
     unsubscribeUrl: o.unsubscribeUrl,
   };
 }
@@ -109,6 +118,7 @@ function text(v: View): string {
     ...v.since.map((s) => `- ${s}`),
     ...totals(v.d.byRegion, v.byRegion),
     ...totals(v.d.byTier, v.byTier),
+    ...(v.converted ? ["", v.converted] : []),
     "",
     "--",
     v.d.footer,
@@ -155,6 +165,7 @@ function html(v: View): string {
     `<ul style="margin:0 0 10px;padding-left:18px;">${v.since.map((s) => `<li style="font-size:14px;margin:0 0 4px;">${e(s)}</li>`).join("")}</ul>`,
     totals(v.d.byRegion, v.byRegion),
     totals(v.d.byTier, v.byTier),
+    p(v.converted, "font-size:12px;color:#6b7280;margin-top:6px;"),
     `<hr style="border:none;border-top:1px solid #e5e7eb;margin:20px 0;">`,
     p(v.d.footer, "font-size:12px;color:#6b7280;"),
     `<p style="margin:0;font-size:12px;"><a href="${e(v.unsubscribeUrl)}" style="color:#6b7280;">${e(v.d.unsubscribe)}</a></p>`,

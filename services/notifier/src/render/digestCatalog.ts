@@ -27,6 +27,10 @@ export interface DigestMessages {
   byRegion: string;
   byTier: string;
   totalColumns: { key: string; accounts: string; atRisk: string };
+  /** Said once, under the totals, when amounts were converted to the reporting currency. */
+  converted: (reporting: string, asOf: string) => string;
+  /** After an amount whose currency has no configured rate: shown as it is and left out of converted totals. */
+  noRate: string;
   unsubscribe: string;
   footer: string;
   pages: { title: string; confirm: (name: string) => string; button: string; done: string; gone: string };
@@ -57,6 +61,8 @@ const en: DigestMessages = {
   byRegion: "Totals by region",
   byTier: "Totals by tier",
   totalColumns: { key: "", accounts: "Accounts", atRisk: "Revenue at risk" },
+  converted: (reporting, asOf) => `Amounts are converted to ${reporting} at the rates of ${asOf} to rank and total them; each account's own currency is in brackets.`,
+  noRate: "not converted: no exchange rate",
   unsubscribe: "Unsubscribe from this digest",
   footer: "You receive this digest because you subscribed to it in Churnwatch.",
   pages: {
@@ -93,6 +99,8 @@ const zh: DigestMessages = {
   byRegion: "按区域汇总",
   byTier: "按客户类型汇总",
   totalColumns: { key: "", accounts: "客户数", atRisk: "风险收入" },
+  converted: (reporting, asOf) => `为排序和汇总，金额按 ${asOf} 的汇率折算为 ${reporting}；括号内为客户自身币种的金额。`,
+  noRate: "未折算：无汇率",
   unsubscribe: "退订此报告",
   footer: "您收到此邮件，是因为您在 Churnwatch 中订阅了此报告。",
   pages: {
