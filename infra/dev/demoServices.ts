@@ -78,6 +78,9 @@ export function serviceEnv(urls: { brokers: string; redisUrl: string; smtpUrl: s
       TOPIC_ALERT_HISTORY: demo.topics.alertHistory,
       TOPIC_ALERT_INBOX: demo.topics.alertInbox,
       TOPIC_DIGEST_SUBSCRIPTIONS: demo.topics.digestSubscriptions,
+      // Answers given in the console stop escalation as those through email links do.
+      TOPIC_CONSOLE_ANSWERS: demo.topics.consoleAnswers,
+      ANSWERS_CONSUMER_GROUP: `${demo.consoleGroup}-notifier-answers`,
       KEY_PREFIX: `${demo.keyPrefix}notifier:`,
       SIGNAL_KEY_PREFIX: demo.keyPrefix,
       // A demo-only key and token: real deployments set their own (see docs/operations.md).

@@ -30,3 +30,9 @@ export const defaultTopicNames = {
   /** Kept forever: what people answer and note in the console (answers.ts), keyed by account. */
   consoleAnswers: "churnwatch.console-answers",
 } as const;
+
+/**
+ * The console-answers topic's partitions: the console writes it and the notifier reads it, and whichever
+ * starts first creates it, so both take the count from here.
+ */
+export const CONSOLE_ANSWERS_PARTITIONS = 3;

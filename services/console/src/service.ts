@@ -1,6 +1,7 @@
 import nodemailer from "nodemailer";
 import type { FastifyInstance } from "fastify";
 import { createKafka, closeAll, DependencyError, ensureTopics, loadEngineConfig, loadExchangeRates, once, partitioner, sharedProducer, type Logger } from "@churnwatch/platform";
+import { CONSOLE_ANSWERS_PARTITIONS } from "@churnwatch/contracts";
 import type { ConsoleConfig } from "./env.ts";
 import { createPool, migrate } from "./readModel/database.ts";
 import { createSigninLinks } from "./auth/signinLinks.ts";
@@ -55,7 +56,7 @@ export function createConsole(config: ConsoleConfig, deps: { logger: Logger; now
     await admin.connect();
     try {
       // The console owns its answers topic; the others belong to the services that write them.
-      await ensureTopics(admin, [{ topic: topics.consoleAnswers, partitions: 3, retainForever: true }]);
+      await ensureTopics(admin, [{ topic: topics.consoleAnswers, partitions: CONSOLE_ANSWERS_PARTITIONS, retainForever: true }]);
       await waitForUpstreamTopics(() => admin.listTopics(), [topics.accountState, topics.alertHistory, topics.interactions], logger);
     } finally {
       await admin.disconnect();

@@ -58,6 +58,9 @@ export const envSchema = z.object({
   TOPIC_ALERT_HISTORY: envFields.name.default(defaultTopicNames.alertHistory),
   /** Compacted changelog of every account's alert inbox: what `ops rebuild-redis` restores it from. */
   TOPIC_ALERT_INBOX: envFields.name.default(defaultTopicNames.alertInbox),
+  /** What people answer in the console: the notifier applies acknowledge, snooze and not a risk. */
+  TOPIC_CONSOLE_ANSWERS: envFields.name.default(defaultTopicNames.consoleAnswers),
+  ANSWERS_CONSUMER_GROUP: envFields.name.default("churnwatch-notifier-answers"),
   /** The signal worker's key prefix: the notifier adds to its per-account history and reads complaint texts. */
   SIGNAL_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{0,100}$/, "letters, digits, ':', '.', '_' or '-'").default("cw:"),
   EMAIL_QUEUE: envFields.name.default(EMAIL_QUEUE),
@@ -98,7 +101,7 @@ export interface NotifierConfig {
   keyPrefix: string;
   sentMarkerTtlSeconds: number;
   ops: { port: number; token: string | undefined };
-  kafka: { brokers: string[]; historyTopic: string; inboxTopic: string; subscriptionsTopic: string };
+  kafka: { brokers: string[]; historyTopic: string; inboxTopic: string; subscriptionsTopic: string; answersTopic: string; answersGroup: string };
   signalKeyPrefix: string;
   emailQueueName: string;
   policy: PolicyConfig;
@@ -163,7 +166,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotifierConfig
     keyPrefix: e.KEY_PREFIX,
     sentMarkerTtlSeconds: e.SENT_MARKER_TTL_DAYS * DAY_S,
     ops: { port: e.OPS_PORT, token: e.OPS_TOKEN },
-    kafka: { brokers: e.KAFKA_BROKERS, historyTopic: e.TOPIC_ALERT_HISTORY, inboxTopic: e.TOPIC_ALERT_INBOX, subscriptionsTopic: e.TOPIC_DIGEST_SUBSCRIPTIONS },
+    kafka: { brokers: e.KAFKA_BROKERS, historyTopic: e.TOPIC_ALERT_HISTORY, inboxTopic: e.TOPIC_ALERT_INBOX, subscriptionsTopic: e.TOPIC_DIGEST_SUBSCRIPTIONS,
+      answersTopic: e.TOPIC_CONSOLE_ANSWERS,
+      answersGroup: e.ANSWERS_CONSUMER_GROUP,
+    },
     signalKeyPrefix: e.SIGNAL_KEY_PREFIX,
     emailQueueName: e.EMAIL_QUEUE,
     policy: loadPolicyFile(e.POLICY_CONFIG_PATH),

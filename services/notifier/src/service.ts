@@ -3,7 +3,7 @@ import { Queue, UnrecoverableError, type Job, type Worker } from "bullmq";
 import type { FastifyInstance } from "fastify";
 import type { Producer } from "kafkajs";
 import { z } from "zod";
-import { ALERT_JOB, alertNotificationSchema, type AlertTransition } from "@churnwatch/contracts";
+import { ALERT_JOB, alertNotificationSchema, CONSOLE_ANSWERS_PARTITIONS, type AlertTransition } from "@churnwatch/contracts";
 import {
   closeAll,
   createChangelogRelay,
@@ -35,6 +35,7 @@ import { createNotifierMetrics } from "./metrics.ts";
 import { createRedisSentMarkers } from "./redisSentMarkers.ts";
 import { createAlertWorker, createEmailProcessor } from "./worker.ts";
 import { createDigests, type Digests } from "./digest/digests.ts";
+import { createConsoleAnswerConsumer } from "./consoleAnswerConsumer.ts";
 
 export interface NotifierDeps {
   logger: Logger;
@@ -92,6 +93,7 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
   let apiPort: number | undefined;
   let relayLoop: Loop | undefined;
   let digests: Digests | undefined;
+  let answers: ReturnType<typeof createConsoleAnswerConsumer> | undefined;
   let lifecycle: Lifecycle | undefined;
   let relayAll: () => Promise<unknown> = async () => undefined;
   let tickAll: () => Promise<number> = async () => 0;
@@ -114,6 +116,7 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
     await ensureTopics(admin, [
       { topic: config.kafka.historyTopic, partitions: 3, retainForever: true },
       { topic: config.kafka.inboxTopic, partitions: 3, compacted: true },
+      { topic: config.kafka.answersTopic, partitions: CONSOLE_ANSWERS_PARTITIONS, retainForever: true },
     ]);
     await producer.connect();
 
@@ -217,6 +220,8 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
       logger,
     });
     const labels = createRedisLabels(connection, `${config.keyPrefix}labels`);
+    answers = createConsoleAnswerConsumer({ kafka, topic: config.kafka.answersTopic, groupId: config.kafka.answersGroup, lifecycle: lc, labels, afterCommit: relayAll, logger });
+    await answers.start();
     api = await buildApi({
       lifecycle: lc,
       history: async (accountId) =>
@@ -246,6 +251,7 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
         ["lifecycle worker", async () => lifecycleWorker?.close()],
         ["email worker", async () => emailWorker?.close()],
         ["digests", async () => digests?.stop()],
+        ["console answers", async () => answers?.stop()],
         ["relay", async () => relayLoop?.stop()],
         ["outboxes", async () => (redis?.status === "ready" ? relayAll() : undefined)],
         ["api", async () => api?.close()],

@@ -123,7 +123,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     keyPrefix: `test:notifier:${id}:`,
     sentMarkerTtlSeconds: 600,
     ops: { port: 0, token: OPS_TOKEN },
-    kafka: { brokers: KAFKA_BROKERS, historyTopic: `history-int-${id}`, inboxTopic: `inbox-int-${id}`, subscriptionsTopic: `digest-subscriptions-int-${id}` },
+    kafka: { brokers: KAFKA_BROKERS, historyTopic: `history-int-${id}`, inboxTopic: `inbox-int-${id}`, subscriptionsTopic: `digest-subscriptions-int-${id}`, answersTopic: `console-answers-int-${id}`, answersGroup: `answers-int-${id}` },
     signalKeyPrefix: `test:signals:${id}:`,
     policy: parsePolicyConfig(opts.policy ?? {}),
     // Ticks are driven by the test (notifier.tick()) so they follow the test clock; the scheduler stays slow.
@@ -153,7 +153,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     await sink.close();
     const admin = new Kafka({ brokers: KAFKA_BROKERS, clientId: `cleanup-${id}` }).admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [config.kafka.historyTopic, config.kafka.inboxTopic, config.kafka.subscriptionsTopic] }).catch(() => undefined);
+    await admin.deleteTopics({ topics: [config.kafka.historyTopic, config.kafka.inboxTopic, config.kafka.subscriptionsTopic, config.kafka.answersTopic] }).catch(() => undefined);
     await admin.disconnect();
   });
   addressScans.push(async () => {
