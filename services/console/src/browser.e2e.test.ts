@@ -113,6 +113,11 @@ describe("the console in a real browser", () => {
     await expect.poll(() => page.locator("tbody tr").count()).toBe(3);
     await page.goto(`${h.url}/accounts/acc-us-003`);
     expect(await page.locator('[data-test="acknowledge"]').count()).toBe(0);
+    // The overview: revenue at risk by region and tier, the week, and how good the warnings are.
+    await page.getByRole("link", { name: "总览" }).click();
+    await page.getByRole("heading", { level: 1, name: "总览" }).waitFor();
+    expect(await page.getByRole("img", { name: /各区域风险收入/ }).count() + (await page.getByText("未配置报表币种").count())).toBeGreaterThan(0);
+    expect(await page.locator('[data-test="quality"]').textContent()).toContain("预警的准确度");
     await context.close();
   });
 });

@@ -34,6 +34,8 @@ export const consoleEnvSchema = z.object({
   ENGINE_CONFIG_PATH: z.string().optional(),
   /** The reporting currency and its rates (JSON), the same file the notifier's digests read. */
   FX_RATES_PATH: z.string().min(1).optional(),
+  /** The replay's backtest report (JSON) the overview shows: precision, recall and lead time on the company's own history. */
+  BACKTEST_REPORT_PATH: z.string().min(1).optional(),
   LOG_LEVEL: envFields.logLevel,
 });
 export type ConsoleConfig = z.infer<typeof consoleEnvSchema>;

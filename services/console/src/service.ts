@@ -6,6 +6,7 @@ import type { ConsoleConfig } from "./env.ts";
 import { createPool, migrate } from "./readModel/database.ts";
 import { createSigninLinks } from "./auth/signinLinks.ts";
 import { createAnswerLog } from "./answerLog.ts";
+import { backtestReader } from "./backtestSummary.ts";
 import { createProjector } from "./projector/kafkaProjector.ts";
 import { buildConsole } from "./http/server.ts";
 
@@ -76,6 +77,7 @@ export function createConsole(config: ConsoleConfig, deps: { logger: Logger; now
       queuesUrl: config.QUEUE_DASHBOARD_URL,
       levelFloors: engineConfig.model.levels,
       fx,
+      backtest: backtestReader(config.BACKTEST_REPORT_PATH, logger),
       now,
       logger,
     });

@@ -5,6 +5,8 @@ import { accountDetail, inbox, portfolio } from "../readModel/queries.ts";
 import { portfolioPage } from "../pages/portfolioPage.ts";
 import { accountPage } from "../pages/accountPage.ts";
 import { inboxPage } from "../pages/inboxPage.ts";
+import { overviewPage } from "../pages/overviewPage.ts";
+import { answersByRule, overview } from "../readModel/overview.ts";
 import { consoleMessages } from "../pages/messages.ts";
 import { localeOf } from "./session.ts";
 import { access, viewerOf, type RouteKit } from "./routeKit.ts";
@@ -41,6 +43,10 @@ export function registerPageRoutes(app: FastifyInstance, { deps, context, html, 
     return html(reply, 200, portfolioPage(context(req, reply), view, req.query as Record<string, string>));
   });
 
+  app.get("/overview", access("signedIn"), async (req, reply) =>
+    html(reply, 200, overviewPage(context(req, reply), await overview(deps.pool, viewerOf(req), deps.fx, deps.now()), deps.backtest?.())),
+  );
+
   app.get("/inbox", access("signedIn"), async (req, reply) => html(reply, 200, inboxPage(context(req, reply), await inbox(deps.pool, viewerOf(req)))));
 
   app.get("/accounts/:accountId", access("signedIn"), async (req, reply) => {
@@ -49,6 +55,8 @@ export function registerPageRoutes(app: FastifyInstance, { deps, context, html, 
     // Not in scope reads the same as missing: the page reveals nothing about other people's accounts.
     if (!view) return refuse(req, reply, 404, consoleMessages[localeOf(req)].errors.notFound);
     const saved = (req.query as { saved?: string }).saved === "1" ? consoleMessages[localeOf(req)].saved : undefined;
-    return html(reply, 200, accountPage(context(req, reply, saved), view, deps.levelFloors, deps.fx));
+    const backtest = deps.backtest?.();
+    const track = { answers: await answersByRule(deps.pool, deps.now()), backtest: backtest?.ok ? backtest.report : undefined };
+    return html(reply, 200, accountPage(context(req, reply, saved), view, deps.levelFloors, deps.fx, track));
   });
 }

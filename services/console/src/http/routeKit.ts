@@ -6,6 +6,7 @@ import type { Logger } from "@churnwatch/platform";
 import type { RolePolicy, Viewer } from "../auth/roles.ts";
 import type { SigninLinks } from "../auth/signinLinks.ts";
 import type { AnswerLog } from "../answerLog.ts";
+import type { BacktestRead } from "../backtestSummary.ts";
 import type { PageContext } from "../pages/layout.ts";
 
 // What every route module needs from the server, kept apart from the server so that the route modules do
@@ -39,6 +40,8 @@ export interface ConsoleDeps {
   levelFloors: Record<string, number>;
   /** The reporting currency (FX_RATES_PATH): the portfolio ranks converted amounts. */
   fx?: ExchangeRates | undefined;
+  /** The latest backtest report (BACKTEST_REPORT_PATH), read when it changes; undefined when none is configured. */
+  backtest?: () => BacktestRead;
   now: () => number;
   logger: Logger;
 }

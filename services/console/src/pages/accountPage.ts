@@ -3,6 +3,9 @@ import type { Level, Locale, RuleId } from "@churnwatch/contracts";
 import { escapeHtml as e, explainEvidence, formatDateTime, formatMoney, vocabulary } from "@churnwatch/explain";
 import { formatMoney as majorUnits, parseAmount, toReportingMicros, type ExchangeRates } from "@churnwatch/engine";
 import type { AccountView } from "../readModel/queries.ts";
+import { ANSWER_WINDOW_DAYS, type RuleAnswers } from "../readModel/overview.ts";
+import type { BacktestSummary } from "../backtestSummary.ts";
+import { overviewMessages } from "./overviewMessages.ts";
 import { csrfField, page, type PageContext } from "./layout.ts";
 import { consoleMessages } from "./messages.ts";
 import { answerText, iso, levelBadge } from "./format.ts";
@@ -18,7 +21,23 @@ function inReporting(raw: string, currency: string | null, fx: ExchangeRates | u
   return micros === undefined ? ` (${m.noRate})` : ` (${m.inReporting(formatMoney(majorUnits(micros), locale, fx.reporting), fx.asOf)})`;
 }
 
-export function accountPage(ctx: PageContext, view: AccountView, levelFloors: Partial<Record<Level, number>>, fx?: ExchangeRates): string {
+/** How alerts of a rule have turned out: the answers given to them, and the latest backtest's precision. */
+export interface TrackRecord {
+  answers: readonly RuleAnswers[];
+  backtest?: BacktestSummary | undefined;
+}
+
+function trackLine(rule: RuleId, track: TrackRecord, locale: Locale): string {
+  const t = overviewMessages[locale].track;
+  const a = track.answers.find((x) => x.rule === rule);
+  const share = a && a.answered > 0 ? new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 }).format(a.notARisk / a.answered) : "";
+  const answers = a && a.answered > 0 ? t.answers({ answered: a.answered, days: ANSWER_WINDOW_DAYS, notARisk: a.notARisk, share }) : t.noAnswers(ANSWER_WINDOW_DAYS);
+  const precision = track.backtest?.perRule[rule]?.precision;
+  const bt = precision === undefined || precision === null ? "" : ` ${t.backtest(new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 }).format(precision))}`;
+  return `<p class="muted" data-test="track-record">${e(answers + bt)}</p>`;
+}
+
+export function accountPage(ctx: PageContext, view: AccountView, levelFloors: Partial<Record<Level, number>>, fx?: ExchangeRates, track?: TrackRecord): string {
   const { account: a } = view;
   const locale = ctx.locale;
   const m = consoleMessages[locale];
@@ -74,7 +93,7 @@ export function accountPage(ctx: PageContext, view: AccountView, levelFloors: Pa
           `<div class="card" data-rule="${e(al.rule)}"><strong>${e(v.rules[al.rule]?.title ?? al.rule)}</strong> ${levelBadge(al.level, locale)} <span class="muted">${e(formatDateTime(al.firedAt, locale, zone))}</span>` +
           `<div>${answerText(al.response, locale, zone)}</div><div class="muted">${e(m.account.evidence)}</div><ul>` +
           al.evidence.map((ev) => `<li>${e(explainEvidence(ev, locale, a.currency ?? undefined).sentence)}</li>`).join("") +
-          `</ul>${alertForms(al.rule)}</div>`,
+          `</ul>${track ? trackLine(al.rule, track, locale) : ""}${alertForms(al.rule)}</div>`,
         )
         .join("");
   const history = view.history.length === 0

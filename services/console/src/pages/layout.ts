@@ -21,7 +21,7 @@ export function page(ctx: PageContext, title: string, body: string): string {
   const m = consoleMessages[ctx.locale];
   const other: Locale = ctx.locale === "en" ? "zh-CN" : "en";
   const nav = ctx.viewer
-    ? `<nav><a href="/">${e(m.nav.portfolio)}</a><a href="/inbox">${e(m.nav.inbox)}</a>${ctx.viewer.seesQueues && ctx.queuesUrl ? `<a href="${e(ctx.queuesUrl)}">${e(m.nav.queues)}</a>` : ""}</nav>` +
+    ? `<nav><a href="/">${e(m.nav.portfolio)}</a><a href="/overview">${e(m.nav.overview)}</a><a href="/inbox">${e(m.nav.inbox)}</a>${ctx.viewer.seesQueues && ctx.queuesUrl ? `<a href="${e(ctx.queuesUrl)}">${e(m.nav.queues)}</a>` : ""}</nav>` +
       `<span class="who">${e(ctx.viewer.email)} · ${e(m.roles[ctx.viewer.role])}</span>` +
       `<form class="inline" method="post" action="/signout">${csrfField(ctx)}<button class="link" type="submit">${e(m.nav.signOut)}</button></form>`
     : "<nav></nav>";

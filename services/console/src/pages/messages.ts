@@ -3,7 +3,7 @@ import type { Locale, TransitionType } from "@churnwatch/contracts";
 /** Every word the console shows, per locale; typed so a page cannot ship half translated. */
 export interface ConsoleMessages {
   appName: string;
-  nav: { portfolio: string; inbox: string; queues: string; signOut: string; language: string };
+  nav: { portfolio: string; overview: string; inbox: string; queues: string; signOut: string; language: string };
   roles: Record<"accountManager" | "manager" | "executive" | "operations", string>;
   signin: {
     title: string;
@@ -99,7 +99,7 @@ const actorName = (actor: string, locale: Locale) =>
 
 const en: ConsoleMessages = {
   appName: "Churnwatch",
-  nav: { portfolio: "Portfolio", inbox: "Inbox", queues: "Queues", signOut: "Sign out", language: "中文" },
+  nav: { portfolio: "Portfolio", overview: "Overview", inbox: "Inbox", queues: "Queues", signOut: "Sign out", language: "中文" },
   roles: { accountManager: "Account manager", manager: "Manager", executive: "Executive (read-only)", operations: "Operations (read-only)" },
   signin: {
     title: "Sign in",
@@ -179,7 +179,7 @@ const en: ConsoleMessages = {
 
 const zh: ConsoleMessages = {
   appName: "Churnwatch 客户流失预警",
-  nav: { portfolio: "客户组合", inbox: "收件箱", queues: "队列", signOut: "退出登录", language: "English" },
+  nav: { portfolio: "客户组合", overview: "总览", inbox: "收件箱", queues: "队列", signOut: "退出登录", language: "English" },
   roles: { accountManager: "客户经理", manager: "经理", executive: "高管（只读）", operations: "运营（只读）" },
   signin: {
     title: "登录",

@@ -81,3 +81,25 @@ export function barChart(c: BarChart): string {
     : "";
   return `<svg class="chart" role="img" aria-label="${e(c.label)}" viewBox="0 0 ${W} ${H}" width="100%"><title>${e(c.label)}</title>${bars}${base}</svg>`;
 }
+
+/** Horizontal bars, one per group (revenue at risk by region or tier), the figure written beside each. */
+export function horizontalBars(label: string, bars: ReadonlyArray<{ label: string; value: number; shown: string }>): string {
+  const rowH = 24;
+  const labelW = 160;
+  const figureW = 150;
+  const h = bars.length * rowH + 8;
+  const max = Math.max(1, ...bars.map((b) => b.value));
+  const iw = W - labelW - figureW;
+  const rows = bars
+    .map((b, i) => {
+      const y = 4 + i * rowH;
+      const w = round((Math.max(0, b.value) / max) * iw);
+      return (
+        `<text x="${labelW - 8}" y="${y + 16}" text-anchor="end" font-size="12" fill="#111827">${e(b.label)}</text>` +
+        `<rect x="${labelW}" y="${y + 4}" width="${w}" height="${rowH - 8}" fill="#b91c1c"><title>${e(`${b.label}: ${b.shown}`)}</title></rect>` +
+        `<text x="${labelW + w + 6}" y="${y + 16}" font-size="12" fill="#374151">${e(b.shown)}</text>`
+      );
+    })
+    .join("");
+  return `<svg class="chart" role="img" aria-label="${e(label)}" viewBox="0 0 ${W} ${h}" width="100%"><title>${e(label)}</title>${rows}</svg>`;
+}

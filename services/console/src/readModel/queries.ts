@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { AlertTransition, Level, RuleId } from "@churnwatch/contracts";
 import type { ExchangeRates } from "@churnwatch/engine";
+import { reportingRisk } from "./reportingCurrency.ts";
 import { scopeCondition, type DirectoryFacts, type Viewer } from "../auth/roles.ts";
 import type { OpenAlert, SpendSeries } from "../projector/project.ts";
 
@@ -52,19 +53,6 @@ export interface PortfolioRow {
   trend: number[] | null;
   /** Per open alert: its rule and the latest answer, if any. */
   answers: Array<{ rule: RuleId; response: { type: string; actor: string; at: string } | null }>;
-}
-
-/**
- * Revenue at risk in the reporting currency, in SQL so that ranking and paging compare converted amounts:
- * rates travel as one jsonb parameter (code → decimal string, numeric in SQL, never a float). A currency with
- * no rate gives NULL, shown in its own currency and ranked after every converted amount.
- */
-function reportingRisk(fx: ExchangeRates | undefined, values: unknown[]): string {
-  if (!fx) return "NULL::numeric";
-  values.push(fx.reporting, JSON.stringify(fx.rates));
-  const [reporting, rates] = [values.length - 1, values.length];
-  return `CASE WHEN accounts.currency IS NULL OR accounts.currency = $${reporting} THEN accounts.revenue_at_risk
-    ELSE round(accounts.revenue_at_risk * (($${rates}::jsonb)->>accounts.currency)::numeric, 6) END`;
 }
 
 /**

@@ -47,7 +47,14 @@ export interface ConsoleHarness {
   close: () => Promise<void>;
 }
 
-export async function startConsoleHarness(opts: { accounts: FixtureAccount[]; nowMs: number; executives?: string[]; operators?: string[] }): Promise<ConsoleHarness> {
+export async function startConsoleHarness(opts: {
+  accounts: FixtureAccount[];
+  nowMs: number;
+  executives?: string[];
+  operators?: string[];
+  /** More of the console's environment (FX_RATES_PATH, BACKTEST_REPORT_PATH…). */
+  env?: Record<string, string>;
+}): Promise<ConsoleHarness> {
   const db = await createTestDatabase("cw_console");
   const topics = {
     accountState: uniqueName("cw-console-state"),
@@ -73,6 +80,7 @@ export async function startConsoleHarness(opts: { accounts: FixtureAccount[]; no
     CONSOLE_EXECUTIVES: (opts.executives ?? []).join(","),
     CONSOLE_OPERATORS: (opts.operators ?? []).join(","),
     LOG_LEVEL: "silent",
+    ...opts.env,
   });
   const app = createConsole(config, { logger: createLogger("console-test", "silent") });
   await app.start();
