@@ -8,6 +8,7 @@ import { consoleAnswerSchema } from "@churnwatch/contracts";
 import { consumeAll, listEmails, waitFor } from "@churnwatch/testing";
 import { startConsoleHarness, type ConsoleHarness } from "./testSupport/harness.ts";
 import { demoAccounts, demoPeople } from "./testSupport/demoAccounts.ts";
+import { encodeAlertRef } from "./pages/inboxPage.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -103,6 +104,34 @@ describe("the console in a real browser", () => {
     await again.goto(link);
     await again.getByRole("button", { name: /^(Sign in|登录)$/ }).click();
     expect(await again.content()).toMatch(/used or has expired|已使用或已过期/);
+    await context.close();
+  });
+
+  it("answers several inbox alerts at once for a manager, skipping any the manager may not answer", async () => {
+    const context = await browser.newContext({ locale: "en-US" });
+    const page = await context.newPage();
+    await signIn(page, demoPeople.manager.email);
+    await page.getByRole("link", { name: "Inbox" }).click();
+    await page.getByRole("heading", { name: "My open alerts" }).waitFor();
+    // Nothing selected: a reason, not an error page.
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.getByRole("status").filter({ hasText: "Select at least one alert." }).waitFor();
+    const picks = page.locator('tr[data-account="acc-sh-002"] input[type="checkbox"], tr[data-account="acc-us-003"] input[type="checkbox"]');
+    const n = await picks.count();
+    expect(n).toBeGreaterThanOrEqual(2);
+    for (let i = 0; i < n; i++) await picks.nth(i).check();
+    // A reference the page never offered (an account outside any scope, as a forged form would send): skipped.
+    const forged = encodeAlertRef("acc-not-yours", "payments.overdue");
+    await page.locator('tr[data-account="acc-hz-001"] input[type="checkbox"]').first().evaluate((el, v) => el.setAttribute("value", v), forged);
+    await page.locator('tr[data-account="acc-hz-001"] input[type="checkbox"]').first().check();
+    await page.getByLabel("With the selected alerts").selectOption("week");
+    await page.getByRole("button", { name: "Apply" }).click();
+    await page.getByRole("status").filter({ hasText: `${n} alerts answered.` }).waitFor();
+    for (const id of ["acc-sh-002", "acc-us-003"]) expect(await page.locator(`tr[data-account="${id}"]`).first().textContent()).toContain(`Snoozed by ${demoPeople.manager.email}`);
+    const snoozes = await consumeAll(h.topics.consoleAnswers, { until: (m) => m.filter((x) => x.value?.includes('"snooze"')).length >= n });
+    const answered = snoozes.map((x) => consoleAnswerSchema.parse(JSON.parse(x.value ?? "null"))).filter((x) => x.type === "snooze");
+    expect(new Set(answered.map((x) => x.accountId))).toEqual(new Set(["acc-sh-002", "acc-us-003"]));
+    expect(answered.every((x) => x.actor === demoPeople.manager.email)).toBe(true);
     await context.close();
   });
 

@@ -12,6 +12,22 @@ const alertParams = z.object({ accountId: z.string().min(1).max(200), rule: rule
 const SNOOZE_PRESETS = { week: { weeks: 1 }, month: { months: 1 } } as const;
 const snoozeBody = z.object({ preset: z.enum(["week", "month"]) });
 const dismissBody = z.object({ reason: z.string().trim().min(1).max(1_000) });
+const alertRef = z.string().max(600).transform((s, ctx) => {
+  try {
+    const [accountId, rule] = JSON.parse(Buffer.from(s, "base64url").toString("utf8")) as [unknown, unknown];
+    const r = ruleIdSchema.safeParse(rule);
+    if (typeof accountId === "string" && accountId.length > 0 && r.success) return [accountId, r.data] as const;
+  } catch {
+    // handled below
+  }
+  ctx.addIssue({ code: "custom", message: "not an alert reference" });
+  return z.NEVER;
+});
+const bulkBody = z.object({
+  // One checkbox gives a string, several an array.
+  alert: z.preprocess((v) => (typeof v === "string" ? [v] : v), z.array(alertRef).min(1).max(200)),
+  action: z.enum(["acknowledge", "week", "month"]),
+});
 const noteBody = z.object({ text: z.string().trim().min(1).max(4_000) });
 const contactBody = z.object({ kind: z.enum(["visit", "call"]), answered: z.literal("1").optional(), note: z.string().trim().max(2_000).optional() });
 
@@ -45,9 +61,31 @@ export function registerActionRoutes(app: FastifyInstance, { deps, refuse }: Rou
       return back(reply, t.accountId);
     });
   }
+  const snoozeUntil = (preset: keyof typeof SNOOZE_PRESETS) => DateTime.fromMillis(deps.now(), { zone: "UTC" }).plus(SNOOZE_PRESETS[preset]).toISO() ?? nowIso();
   answerRoute("acknowledge", z.object({}), () => ({}));
-  answerRoute("snooze", snoozeBody, (b) => ({ until: DateTime.fromMillis(deps.now(), { zone: "UTC" }).plus(SNOOZE_PRESETS[b.preset]).toISO() ?? nowIso() }));
+  answerRoute("snooze", snoozeBody, (b) => ({ until: snoozeUntil(b.preset) }));
   answerRoute("dismiss", dismissBody, (b) => ({ reason: b.reason }));
+
+  /**
+   * The inbox's bulk answer: acknowledge or snooze every selected alert. Each one is checked as a single answer
+   * is (open, in the viewer's scope); one that is not is skipped, never answered on someone else's behalf.
+   */
+  app.post("/inbox/answers", access("actor"), async (req, reply) => {
+    const form = (req.body ?? {}) as Record<string, unknown>;
+    if (form.alert === undefined) return reply.redirect("/inbox?selected=0", 303);
+    const body = bulkBody.safeParse(form);
+    if (!body.success) return bad(req, reply);
+    const viewer = viewerOf(req);
+    let answered = 0;
+    for (const [accountId, rule] of body.data.alert) {
+      const alert = await openAlert(deps.pool, viewer, accountId, rule);
+      if (!alert) continue;
+      const common = { accountId, alertId: alert.alertId, rule: alert.rule, actor: viewer.email, at: nowIso() };
+      await deps.answers.answer(body.data.action === "acknowledge" ? { type: "acknowledge", ...common } : { type: "snooze", ...common, until: snoozeUntil(body.data.action) });
+      answered++;
+    }
+    return reply.redirect(`/inbox?answered=${answered}`, 303);
+  });
 
   /** Notes and contacts are about the account: it must be in scope, with or without an open alert. */
   const inScope = async (req: FastifyRequest) => {

@@ -47,7 +47,13 @@ export function registerPageRoutes(app: FastifyInstance, { deps, context, html, 
     html(reply, 200, overviewPage(context(req, reply), await overview(deps.pool, viewerOf(req), deps.fx, deps.now()), deps.backtest?.())),
   );
 
-  app.get("/inbox", access("signedIn"), async (req, reply) => html(reply, 200, inboxPage(context(req, reply), await inbox(deps.pool, viewerOf(req)))));
+  app.get("/inbox", access("signedIn"), async (req, reply) => {
+    const q = req.query as { answered?: string; selected?: string };
+    const bulk = consoleMessages[localeOf(req)].inbox.bulk;
+    const answered = q.answered === undefined ? NaN : Number(q.answered);
+    const notice = q.selected === "0" ? bulk.noneSelected : Number.isSafeInteger(answered) && answered >= 0 ? bulk.saved(answered) : undefined;
+    return html(reply, 200, inboxPage(context(req, reply, notice), await inbox(deps.pool, viewerOf(req))));
+  });
 
   app.get("/accounts/:accountId", access("signedIn"), async (req, reply) => {
     const { accountId } = req.params as { accountId: string };

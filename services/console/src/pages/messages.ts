@@ -51,7 +51,13 @@ export interface ConsoleMessages {
   };
   answers: Record<"acknowledge" | "snooze" | "dismiss", (who: string, when: string) => string>;
   unanswered: string;
-  inbox: { title: string; empty: string; columns: { account: string; alert: string; level: string; fired: string; answer: string } };
+  inbox: {
+    title: string;
+    empty: string;
+    columns: { account: string; alert: string; level: string; fired: string; answer: string };
+    /** Answering several alerts at once; "not a risk" stays one at a time, since each needs its own reason. */
+    bulk: { select: (what: string) => string; action: string; acknowledge: string; snoozeWeek: string; snoozeMonth: string; apply: string; saved: (n: number) => string; noneSelected: string };
+  };
   transition: (p: { type: TransitionType; rule: string; level: string; actor: string; note?: string | undefined }) => string;
   errors: { notFound: string; forbidden: string; badRequest: string; signInFirst: string; readOnly: string };
   saved: string;
@@ -165,7 +171,18 @@ const en: ConsoleMessages = {
     dismiss: (who, when) => `Not a risk, said ${who}, ${when}`,
   },
   unanswered: "Unanswered",
-  inbox: { title: "My open alerts", empty: "No open alerts. Well done.", columns: { account: "Account", alert: "Alert", level: "Level", fired: "Fired", answer: "Answer" } },
+  inbox: { title: "My open alerts", empty: "No open alerts. Well done.", columns: { account: "Account", alert: "Alert", level: "Level", fired: "Fired", answer: "Answer" },
+    bulk: {
+      select: (what) => `Select ${what}`,
+      action: "With the selected alerts",
+      acknowledge: "Acknowledge (I'm on it)",
+      snoozeWeek: "Snooze for a week",
+      snoozeMonth: "Snooze for a month",
+      apply: "Apply",
+      saved: (n) => (n === 1 ? "1 alert answered." : `${n} alerts answered.`),
+      noneSelected: "Select at least one alert.",
+    },
+  },
   transition: ({ type, rule, level, actor, note }) => fill(enTransition[type], { rule, level, actor: actorName(actor, "en") }) + (note ? `: “${note}”` : ""),
   errors: {
     notFound: "There is no such page, or it is not yours to see.",
@@ -245,7 +262,18 @@ const zh: ConsoleMessages = {
     dismiss: (who, when) => `${who}标记为非风险，${when}`,
   },
   unanswered: "未处理",
-  inbox: { title: "我的未关闭预警", empty: "没有未关闭的预警。", columns: { account: "客户", alert: "预警", level: "级别", fired: "触发时间", answer: "处理情况" } },
+  inbox: { title: "我的未关闭预警", empty: "没有未关闭的预警。", columns: { account: "客户", alert: "预警", level: "级别", fired: "触发时间", answer: "处理情况" },
+    bulk: {
+      select: (what) => `选择 ${what}`,
+      action: "对所选预警",
+      acknowledge: "确认（我来处理）",
+      snoozeWeek: "暂缓一周",
+      snoozeMonth: "暂缓一个月",
+      apply: "执行",
+      saved: (n) => `已答复 ${n} 条预警。`,
+      noneSelected: "请至少选择一条预警。",
+    },
+  },
   transition: ({ type, rule, level, actor, note }) => fill(zhTransition[type], { rule, level, actor: actorName(actor, "zh-CN") }) + (note ? `：“${note}”` : ""),
   errors: {
     notFound: "页面不存在，或您无权查看。",
