@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { churnEventSchema, eventTypes, type ChurnEvent } from "./events.ts";
+import { churnEventSchema, eventTypes, type ChurnEvent, type EventType } from "./events.ts";
+import { fastValidator } from "./fastValidators.ts";
 
 export const MAX_EVENT_BYTES = 64 * 1024;
 
@@ -29,6 +30,13 @@ export function decodeEvent(value: Buffer | null, maxBytes = MAX_EVENT_BYTES): D
       detail: `type ${JSON.stringify(type)} is not one of ${eventTypes.join(", ")}`,
     };
   }
+  // The fast path only ever accepts; every refusal, and every event it is unsure of, is zod's to judge.
+  if (fastValidator(type as EventType)?.(raw) === true) return { ok: true, event: raw as ChurnEvent };
+  return decodeWithZod(raw);
+}
+
+/** zod's verdict on a value already known to be JSON with a known type: the reference the fast path must match. */
+export function decodeWithZod(raw: unknown): DecodeResult {
   const parsed = churnEventSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: "schema", detail: z.prettifyError(parsed.error) };
   return { ok: true, event: parsed.data };
