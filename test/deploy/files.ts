@@ -1,7 +1,7 @@
 // Reading the deployment files the way their tools do: YAML with merge keys, paths from the repo root.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { parse } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { repoRoot } from "../support/processes.ts";
 
 export const repoPath = (...parts: string[]) => join(repoRoot, ...parts);
@@ -9,6 +9,16 @@ export const readRepoFile = (path: string) => readFileSync(repoPath(path), "utf8
 
 /** One YAML document; `<<` merge keys resolved, as compose and Kubernetes' YAML readers do. */
 export const readYaml = <T = unknown>(path: string): T => parse(readRepoFile(path), { merge: true }) as T;
+
+/** Every document of a multi-document YAML file (`---`), empty ones dropped. */
+export function readYamlDocuments(path: string): unknown[] {
+  return parseAllDocuments(readRepoFile(path), { merge: true })
+    .map((d) => {
+      if (d.errors.length > 0) throw new Error(`${path}: ${d.errors.map((e) => e.message).join("; ")}`);
+      return d.toJS() as unknown;
+    })
+    .filter((d) => d !== null && d !== undefined);
+}
 
 /** Files under a folder of the repo, as repo-relative paths; node_modules and .git skipped. */
 export function filesUnder(dir: string): string[] {
