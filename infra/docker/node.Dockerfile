@@ -4,15 +4,13 @@
 # The repo has no .npmrc: pnpm uses its default registry, or the one the build machine configures.
 FROM node:20
 WORKDIR /app
-# The pnpm version comes from package.json's "packageManager" field. corepack keeps it under COREPACK_HOME,
-# installed at build time, so a container never downloads it (nor asks to) when it starts.
-ENV COREPACK_HOME=/opt/corepack COREPACK_ENABLE_DOWNLOAD_PROMPT=0
-RUN corepack enable
-# `pnpm fetch` needs only the lockfile, so this layer stays cached while sources change.
+# `pnpm fetch` needs only the lockfile, so this layer stays cached while sources change. The pnpm version is
+# package.json's "packageManager", installed the way infra/bin/setup.sh does (npm, not corepack, whose
+# bundled signing keys lag behind new pnpm releases), so a container never downloads it when it starts.
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
-RUN corepack install && pnpm fetch
+RUN npm install -g "pnpm@$(node -p "require('./package.json').packageManager.split('@')[1]")" && pnpm fetch
 COPY . .
-RUN pnpm install --offline --frozen-lockfile && chown -R node:node /opt/corepack
+RUN pnpm install --offline --frozen-lockfile
 # Not root: the Kubernetes manifests run the pods with runAsNonRoot (uid 1000 is the image's `node`).
 USER node
 # Services run their TypeScript through tsx (each service's "start" script).
