@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { defaultTopicNames } from "@churnwatch/contracts";
+import { CONSOLE_ANSWERS_PARTITIONS, defaultTopicNames } from "@churnwatch/contracts";
 import { deleteTopics, kafkaBrokers, testKafka, uniqueName } from "@churnwatch/testing";
 import { topicEnvName } from "./env.ts";
 import { ensurePipelineTopics } from "./topicPlan.ts";
@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 describe("ensure-topics (the deployments' init step)", () => {
-  it("creates every topic of the pipeline with TOPIC_PARTITIONS partitions, the dead letters with one", async () => {
+  it("creates every topic of the pipeline with TOPIC_PARTITIONS partitions, the dead letters with one, console answers with theirs", async () => {
     const id = uniqueName("ensure-topics");
     const names = Object.fromEntries(Object.entries(defaultTopicNames).map(([key, name]) => [topicEnvName(key), `${id}.${name}`]));
     created = Object.values(names);
@@ -31,6 +31,7 @@ describe("ensure-topics (the deployments' init step)", () => {
       expect(partitions[names.TOPIC_ORDERS!]).toBe(4);
       expect(partitions[names.TOPIC_ALERT_INBOX!]).toBe(4);
       expect(partitions[names.TOPIC_DEAD_LETTER!]).toBe(1);
+      expect(partitions[names.TOPIC_CONSOLE_ANSWERS!]).toBe(CONSOLE_ANSWERS_PARTITIONS);
       const configs = await admin.describeConfigs({ resources: [{ type: 2, name: names.TOPIC_ACCOUNT_STATE! }], includeSynonyms: false });
       expect(configs.resources[0]?.configEntries.find((c) => c.configName === "cleanup.policy")?.configValue).toBe("compact");
     } finally {

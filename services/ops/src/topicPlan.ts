@@ -1,3 +1,4 @@
+import { CONSOLE_ANSWERS_PARTITIONS } from "@churnwatch/contracts";
 import { checkKafka, createKafka, createLogger, ensureTopics, type TopicSpec } from "@churnwatch/platform";
 import { loadTopicsConfig, type TopicNames } from "./env.ts";
 
@@ -16,7 +17,8 @@ export function pipelineTopics(names: TopicNames, partitions: number): TopicSpec
     { topic: names.alertHistory, partitions, retainForever: true },
     { topic: names.accountState, partitions, compacted: true },
     { topic: names.alertInbox, partitions, compacted: true },
-    { topic: names.consoleAnswers, partitions, retainForever: true },
+    // Not scaled with the signal worker: the console and the notifier both create it, with this count.
+    { topic: names.consoleAnswers, partitions: CONSOLE_ANSWERS_PARTITIONS, retainForever: true },
   ];
 }
 
