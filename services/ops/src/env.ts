@@ -56,3 +56,23 @@ export function opsKeys(prefix: string) {
     replayLock: `${prefix}dlq-replay-lock`,
   };
 }
+
+export type TopicNames = { [K in keyof typeof defaultTopicNames]: string };
+
+/** `deadLetter` is read from TOPIC_DEAD_LETTER: the same variable names the services read. */
+export const topicEnvName = (key: string) => `TOPIC_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+
+const topicsSchema = z.object({
+  KAFKA_BROKERS: envFields.kafkaBrokers,
+  KAFKA_CLIENT_ID: envFields.name.default("churnwatch-ops"),
+  /** Partitions of every keyed topic; the signal worker runs at most this many useful replicas. */
+  TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  LOG_LEVEL: envFields.logLevel,
+  ...Object.fromEntries(Object.entries(defaultTopicNames).map(([key, name]) => [topicEnvName(key), envFields.name.default(name)])),
+});
+
+export function loadTopicsConfig(env: NodeJS.ProcessEnv = process.env) {
+  const e = parseEnv(topicsSchema, env) as z.infer<typeof topicsSchema> & Record<string, string>;
+  const names = Object.fromEntries(Object.keys(defaultTopicNames).map((key) => [key, e[topicEnvName(key)]])) as TopicNames;
+  return { ...e, names };
+}

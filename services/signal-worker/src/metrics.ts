@@ -34,6 +34,9 @@ export function createSignalMetrics(lag: LagMonitor, cache: StateCache) {
       registers: [registry],
     }),
   };
+  // Both series exist at 0 from start-up: a worker that never completes a sweep then shows a flat line, which
+  // ChurnwatchSweepsStalled fires on, instead of no series at all, which it could not.
+  for (const kind of ["full", "due"] as const) metrics.sweeps.inc({ kind }, 0);
   new Gauge({
     name: "churnwatch_state_cache_bytes",
     help: "JSON size of the account states held in the in-process cache (STATE_CACHE_MB is the bound)",
