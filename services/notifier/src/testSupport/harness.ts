@@ -93,6 +93,8 @@ export interface HarnessOptions {
   tickIntervalMs?: number;
   /** The link keys (a rotation); by default one key, SECRET under the id k1. */
   linkKeys?: LinkKeys;
+  /** CONSOLE_BASE_URL: where refused links send their reader; none by default. */
+  consoleBaseUrl?: string;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -116,6 +118,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     appBaseUrl: `http://127.0.0.1:${apiPort}`,
     linkKeys: opts.linkKeys ?? singleKey(SECRET),
     linkTtlSeconds: 14 * 24 * 3600,
+    consoleBaseUrl: opts.consoleBaseUrl,
     logLevel: "silent",
     retry: { baseMs: 50, maxMs: 400 },
     smtpTimeoutMs: 3_000,
