@@ -8,6 +8,7 @@ import { consoleAnswerSchema } from "@churnwatch/contracts";
 import { consumeAll, listEmails, waitFor } from "@churnwatch/testing";
 import { startConsoleHarness, type ConsoleHarness } from "./testSupport/harness.ts";
 import { demoAccounts, demoPeople } from "./testSupport/demoAccounts.ts";
+import { accessibilityProblems } from "./testSupport/axe.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -116,5 +117,41 @@ describe("the console in a real browser", () => {
     await page.goto(`${h.url}/`);
     await expect.poll(() => page.locator("tbody tr").count()).toBe(3);
     await context.close();
+  });
+
+  /** Signs in from the sign-in page itself, checking that page on the way, then every main page. */
+  async function checkMainPages(locale: "en-US" | "zh-CN", email: string, accountId: string): Promise<Record<string, string[]>> {
+    const context = await browser.newContext({ locale });
+    const page = await context.newPage();
+    const found: Record<string, string[]> = {};
+    await page.goto(`${h.url}/signin`);
+    found["/signin"] = await accessibilityProblems(page);
+    await signIn(page, email);
+    for (const path of ["/", "/?level=critical&q=a", `/accounts/${accountId}`, "/inbox", "/accounts/no-such-account"]) {
+      await page.goto(`${h.url}${path}`);
+      found[path] = await accessibilityProblems(page);
+    }
+    await context.close();
+    return found;
+  }
+
+  it("has no serious or critical axe-core violations on sign-in, portfolio, account page and inbox, in both languages", async () => {
+    // A manager (all three accounts, the action forms) in English; an account manager in Chinese.
+    const en = await checkMainPages("en-US", demoPeople.manager.email, "acc-hz-001");
+    const zh = await checkMainPages("zh-CN", demoPeople.otherOwner.email, "acc-us-003");
+    const problems = [...Object.entries(en).map(([p, v]) => [`en ${p}`, v] as const), ...Object.entries(zh).map(([p, v]) => [`zh-CN ${p}`, v] as const)]
+      .filter(([, v]) => v.length > 0)
+      .map(([p, v]) => `${p}:\n  ${v.join("\n  ")}`);
+    expect(problems.join("\n"), problems.join("\n")).toBe("");
+    expect(Object.keys(en)).toHaveLength(6);
+  });
+
+  it("the accessibility check finds violations where there are some", async () => {
+    const page = await browser.newPage();
+    await page.setContent(`<!doctype html><html><head><title>x</title></head><body><main><img src="/x.png"><input name="q"><p style="color:#ccc">low contrast</p></main></body></html>`);
+    const problems = await accessibilityProblems(page);
+    expect(problems.map((p) => p.split(" ")[0])).toEqual(expect.arrayContaining(["image-alt", "label", "html-has-lang", "color-contrast"]));
+    expect(problems.join("\n")).toContain("img");
+    await page.close();
   });
 });
