@@ -1,25 +1,22 @@
 // The console end to end in a real Chromium (Debian's package, driven by playwright-core: no download):
 // sign in through the emailed link, see only one's own accounts, open one, acknowledge an alert, switch
 // the language. Real Kafka, PostgreSQL and SMTP behind it.
-import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { consoleAnswerSchema } from "@churnwatch/contracts";
-import { consumeAll, listEmails, waitFor } from "@churnwatch/testing";
+import { consumeAll } from "@churnwatch/testing";
 import { startConsoleHarness, type ConsoleHarness } from "./testSupport/harness.ts";
 import { demoAccounts, demoPeople } from "./testSupport/demoAccounts.ts";
 import { accessibilityProblems } from "./testSupport/axe.ts";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+import { launchChromium, signInHere } from "./testSupport/browser.ts";
 
 describe("the console in a real browser", () => {
   let h: ConsoleHarness;
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk (or set CHROMIUM_PATH)`);
+    browser = await launchChromium();
     h = await startConsoleHarness({ accounts: demoAccounts, nowMs: Date.now(), executives: [demoPeople.executive] });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   });
   afterAll(async () => {
     await browser?.close();
@@ -30,15 +27,8 @@ describe("the console in a real browser", () => {
   async function signIn(page: Page, email: string, from = "/"): Promise<string> {
     await page.goto(`${h.url}${from}`);
     expect(new URL(page.url()).pathname).toBe("/signin");
-    await page.getByLabel(/Work email|工作邮箱/).fill(email);
-    await page.getByRole("button", { name: /sign-in link|发送登录链接/ }).click();
-    await page.getByRole("status").waitFor();
-    const mail = await waitFor(async () => (await listEmails(h.maildev.webUrl)).find((m) => m.to.some((t) => t.address === email)), { timeoutMs: 15_000, description: `a sign-in email to ${email}` });
-    const link = /https?:\/\/\S+\/signin\/[A-Za-z0-9_-]+/.exec(mail.text ?? "")?.[0];
-    if (!link) throw new Error(`no sign-in link in: ${mail.text ?? ""}`);
-    await page.goto(link);
-    await page.getByRole("button", { name: /^(Sign in|登录)$/ }).click();
-    await page.waitForURL(`${h.url}${from}`);
+    const link = await signInHere(page, h.maildev.webUrl, email);
+    expect(page.url()).toBe(`${h.url}${from}`);
     return link;
   }
 
