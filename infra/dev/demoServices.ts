@@ -88,6 +88,8 @@ export function serviceEnv(urls: { brokers: string; redisUrl: string; smtpUrl: s
       API_TOKENS: `${demo.apiToken}=*`,
       API_PORT: "8080",
       APP_BASE_URL: "http://localhost:8080",
+      // An expired email link sends its reader to the account in the demo's console.
+      CONSOLE_BASE_URL: demo.consoleUrl,
       // The demo runs at whatever hour you start it: no quiet hours, every day a business day.
       POLICY_CONFIG_PATH: join(repoRoot(), "infra", "config", "policy.demo.json"),
       TICK_INTERVAL_MS: "10000",

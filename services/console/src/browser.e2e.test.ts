@@ -1,44 +1,35 @@
 // The console end to end in a real Chromium (Debian's package, driven by playwright-core: no download):
 // sign in through the emailed link, see only one's own accounts, open one, acknowledge an alert, switch
 // the language. Real Kafka, PostgreSQL and SMTP behind it.
-import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { consoleAnswerSchema } from "@churnwatch/contracts";
-import { consumeAll, listEmails, waitFor } from "@churnwatch/testing";
+import { consumeAll } from "@churnwatch/testing";
 import { startConsoleHarness, type ConsoleHarness } from "./testSupport/harness.ts";
 import { demoAccounts, demoPeople } from "./testSupport/demoAccounts.ts";
 import { encodeAlertRef } from "./pages/inboxPage.ts";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+import { accessibilityProblems } from "./testSupport/axe.ts";
+import { launchChromium, signInHere } from "./testSupport/browser.ts";
 
 describe("the console in a real browser", () => {
   let h: ConsoleHarness;
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk (or set CHROMIUM_PATH)`);
+    browser = await launchChromium();
     h = await startConsoleHarness({ accounts: demoAccounts, nowMs: Date.now(), executives: [demoPeople.executive] });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   });
   afterAll(async () => {
     await browser?.close();
     await h?.close();
   });
 
-  /** Asks for a link, reads it from the SMTP sink, follows it. */
-  async function signIn(page: Page, email: string): Promise<string> {
-    await page.goto(`${h.url}/inbox`);
+  /** Opens a page without a session, asks for a link, reads it from the SMTP sink, follows it back to that page. */
+  async function signIn(page: Page, email: string, from = "/"): Promise<string> {
+    await page.goto(`${h.url}${from}`);
     expect(new URL(page.url()).pathname).toBe("/signin");
-    await page.getByLabel(/Work email|工作邮箱/).fill(email);
-    await page.getByRole("button", { name: /sign-in link|发送登录链接/ }).click();
-    await page.getByRole("status").waitFor();
-    const mail = await waitFor(async () => (await listEmails(h.maildev.webUrl)).find((m) => m.to.some((t) => t.address === email)), { timeoutMs: 15_000, description: `a sign-in email to ${email}` });
-    const link = /https?:\/\/\S+\/signin\/[A-Za-z0-9_-]+/.exec(mail.text ?? "")?.[0];
-    if (!link) throw new Error(`no sign-in link in: ${mail.text ?? ""}`);
-    await page.goto(link);
-    await page.getByRole("button", { name: /^(Sign in|登录)$/ }).click();
-    await page.waitForURL(`${h.url}/`);
+    const link = await signInHere(page, h.maildev.webUrl, email);
+    expect(page.url()).toBe(`${h.url}${from}`);
     return link;
   }
 
@@ -135,18 +126,56 @@ describe("the console in a real browser", () => {
     await context.close();
   });
 
-  it("shows an executive every account, read-only", async () => {
+  it("shows an executive every account, read-only, after signing in from the account page asked for", async () => {
     const context = await browser.newContext({ locale: "zh-CN" });
     const page = await context.newPage();
-    await signIn(page, demoPeople.executive);
-    await expect.poll(() => page.locator("tbody tr").count()).toBe(3);
-    await page.goto(`${h.url}/accounts/acc-us-003`);
+    // Where an expired email link sends its reader: the console's account page, through sign-in, and back.
+    await signIn(page, demoPeople.executive, "/accounts/acc-us-003");
+    await page.getByRole("heading", { name: "Northwind Traders" }).waitFor();
     expect(await page.locator('[data-test="acknowledge"]').count()).toBe(0);
+    await page.goto(`${h.url}/`);
+    await expect.poll(() => page.locator("tbody tr").count()).toBe(3);
     // The overview: revenue at risk by region and tier, the week, and how good the warnings are.
     await page.getByRole("link", { name: "总览" }).click();
     await page.getByRole("heading", { level: 1, name: "总览" }).waitFor();
     expect(await page.getByRole("img", { name: /各区域风险收入/ }).count() + (await page.getByText("未配置报表币种").count())).toBeGreaterThan(0);
     expect(await page.locator('[data-test="quality"]').textContent()).toContain("预警的准确度");
     await context.close();
+  });
+
+  /** Signs in from the sign-in page itself, checking that page on the way, then every main page. */
+  async function checkMainPages(locale: "en-US" | "zh-CN", email: string, accountId: string): Promise<Record<string, string[]>> {
+    const context = await browser.newContext({ locale });
+    const page = await context.newPage();
+    const found: Record<string, string[]> = {};
+    await page.goto(`${h.url}/signin`);
+    found["/signin"] = await accessibilityProblems(page);
+    await signIn(page, email);
+    for (const path of ["/", "/?level=critical&q=a", `/accounts/${accountId}`, "/inbox", "/overview", "/accounts/no-such-account"]) {
+      await page.goto(`${h.url}${path}`);
+      found[path] = await accessibilityProblems(page);
+    }
+    await context.close();
+    return found;
+  }
+
+  it("has no serious or critical axe-core violations on sign-in, portfolio, account page, inbox and overview, in both languages", async () => {
+    // A manager (all three accounts, the action forms) in English; an account manager in Chinese.
+    const en = await checkMainPages("en-US", demoPeople.manager.email, "acc-hz-001");
+    const zh = await checkMainPages("zh-CN", demoPeople.otherOwner.email, "acc-us-003");
+    const problems = [...Object.entries(en).map(([p, v]) => [`en ${p}`, v] as const), ...Object.entries(zh).map(([p, v]) => [`zh-CN ${p}`, v] as const)]
+      .filter(([, v]) => v.length > 0)
+      .map(([p, v]) => `${p}:\n  ${v.join("\n  ")}`);
+    expect(problems.join("\n"), problems.join("\n")).toBe("");
+    expect(Object.keys(en)).toHaveLength(7);
+  });
+
+  it("the accessibility check finds violations where there are some", async () => {
+    const page = await browser.newPage();
+    await page.setContent(`<!doctype html><html><head><title>x</title></head><body><main><img src="/x.png"><input name="q"><p style="color:#ccc">low contrast</p></main></body></html>`);
+    const problems = await accessibilityProblems(page);
+    expect(problems.map((p) => p.split(" ")[0])).toEqual(expect.arrayContaining(["image-alt", "label", "html-has-lang", "color-contrast"]));
+    expect(problems.join("\n")).toContain("img");
+    await page.close();
   });
 });

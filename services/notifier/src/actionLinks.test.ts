@@ -34,7 +34,10 @@ describe("action links", () => {
 
   it("refuses another key's signature, an expired link and garbage", () => {
     expect(verifyActionToken(signActionToken(claims, singleKey(`${RAW_SECRET}x`)), SECRET, NOW)).toEqual({ ok: false, reason: "bad-signature" });
-    expect(verifyActionToken(signActionToken(claims, SECRET), SECRET, claims.exp * 1000)).toEqual({ ok: false, reason: "expired" });
+    const expired = { accountId: claims.accountId, rule: claims.rule, recipient: claims.recipient };
+    expect(verifyActionToken(signActionToken(claims, SECRET), SECRET, claims.exp * 1000)).toEqual({ ok: false, reason: "expired", expired });
+    // Expired and badly signed: nothing of what it claims comes back.
+    expect(verifyActionToken(signActionToken(claims, singleKey(`${RAW_SECRET}x`)), SECRET, claims.exp * 1000)).toEqual({ ok: false, reason: "bad-signature" });
     for (const junk of ["", "abc", "a.b.c", "a.!!", `${"a".repeat(10)}.${"b".repeat(43)}`]) {
       expect(verifyActionToken(junk, SECRET, NOW).ok).toBe(false);
     }
@@ -60,7 +63,7 @@ describe("action links under key rotation", () => {
     const old = signActionToken(episode, before);
     expect(verifyActionToken(old, rotated, NOW)).toEqual({ ok: true, claims: episode, kid: "k1" });
     expect(verifyActionToken(old, retired, NOW)).toEqual({ ok: false, reason: "unknown-key" });
-    expect(verifyActionToken(old, rotated, claims.exp * 1000)).toEqual({ ok: false, reason: "expired" }); // its lifetime, not more
+    expect(verifyActionToken(old, rotated, claims.exp * 1000)).toMatchObject({ ok: false, reason: "expired", expired: { accountId: "acc-42" } }); // its lifetime, not more
   });
 
   it("refuses a tampered kid: another configured key's id, an unknown id, a removed or non-string one", () => {

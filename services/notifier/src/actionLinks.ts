@@ -52,14 +52,22 @@ export function actionUrl(baseUrl: string, claims: ActionClaims, keys: LinkKeys)
   return `${baseUrl.replace(/\/+$/, "")}/actions/${signActionToken(claims, keys)}`;
 }
 
-export type ActionCheck = { ok: true; claims: ActionClaims; kid: string | undefined } | { ok: false; reason: TokenFailure | "expired" };
+/**
+ * An expired link is refused, but its signature held, so which account (and recipient) it was sent about is
+ * known and true: the refusal page can point at that account in the console. Only an expired link says so;
+ * a badly signed one says nothing of what it claims.
+ */
+export type ActionCheck =
+  | { ok: true; claims: ActionClaims; kid: string | undefined }
+  | { ok: false; reason: "expired"; expired: Pick<ActionClaims, "accountId" | "rule" | "recipient"> }
+  | { ok: false; reason: TokenFailure };
 
 /** Verifies a token from a link; the signature is checked before anything in it is believed. */
 export function verifyActionToken(token: string, keys: LinkKeys, nowMs: number): ActionCheck {
   const check = verifyToken(MAC_CONTEXT, token, keys, claimsSchema);
   if (!check.ok) return check;
   const c = check.claims;
-  if (c.x * 1000 <= nowMs) return { ok: false, reason: "expired" };
+  if (c.x * 1000 <= nowMs) return { ok: false, reason: "expired", expired: { accountId: c.a, rule: c.r, recipient: c.w } };
   const claims: ActionClaims = { accountId: c.a, rule: c.r, action: c.k, recipient: c.w, exp: c.x };
   if (c.e !== undefined) claims.alertId = c.e;
   return { ok: true, claims, kid: check.kid };

@@ -32,6 +32,12 @@ describe("loadConfig", () => {
     expect(message).not.toContain("short-secret");
   });
 
+  it("takes an optional console URL without its trailing slash, and refuses one that is not http(s)", () => {
+    expect(loadConfig(minimal).consoleBaseUrl).toBeUndefined();
+    expect(loadConfig({ ...minimal, CONSOLE_BASE_URL: "https://console.example.com/" }).consoleBaseUrl).toBe("https://console.example.com");
+    expect(() => loadConfig({ ...minimal, CONSOLE_BASE_URL: "javascript:alert(1)" })).toThrow(/CONSOLE_BASE_URL/);
+  });
+
   it("rejects a MAIL_FROM with a line break", () => {
     expect(() => loadConfig({ ...minimal, MAIL_FROM: "a@b.c\r\nBcc: x@y.z" })).toThrow(/MAIL_FROM/);
   });

@@ -40,6 +40,11 @@ export const envSchema = z.object({
       return keys;
     }),
   LINK_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  /** The web console: an expired or superseded email link sends its reader to the account there. */
+  CONSOLE_BASE_URL: z
+    .url({ protocol: /^https?$/, error: "an http:// or https:// URL, e.g. https://console.churnwatch.example.com" })
+    .optional()
+    .transform((u) => u?.replace(/\/+$/, "")),
   LOG_LEVEL: envFields.logLevel,
   /** /healthz, /readyz and /metrics; 0 picks a free port. */
   OPS_PORT: envFields.port.default(9465),
@@ -94,6 +99,8 @@ export interface NotifierConfig {
   /** The current key signs new links; previous keys keep the links already sent valid for their lifetime. */
   linkKeys: LinkKeys;
   linkTtlSeconds: number;
+  /** CONSOLE_BASE_URL; undefined: refused links name no console to go to. */
+  consoleBaseUrl?: string | undefined;
   logLevel: string;
   retry: { baseMs: number; maxMs: number };
   smtpTimeoutMs: number;
@@ -159,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): NotifierConfig
     appBaseUrl: e.APP_BASE_URL,
     linkKeys: { current: currentKey, previous: e.LINK_SECRETS_PREVIOUS },
     linkTtlSeconds: e.LINK_TTL_DAYS * DAY_S,
+    consoleBaseUrl: e.CONSOLE_BASE_URL,
     logLevel: e.LOG_LEVEL,
     retry: { baseMs: e.RETRY_BACKOFF_BASE_MS, maxMs: Math.max(e.RETRY_BACKOFF_MAX_MS, e.RETRY_BACKOFF_BASE_MS) },
     smtpTimeoutMs: e.SMTP_TIMEOUT_MS,

@@ -33,6 +33,14 @@ function linkOf(mail: ReceivedEmail | undefined, action: "acknowledge" | "snooze
   return url;
 }
 
+/** The alert resolves an hour on, and a new episode of it fires `gapMs` after that. */
+async function endAndFireAgain(h: Harness, n: AlertNotification, gapMs: number): Promise<void> {
+  h.clock.advance(HOUR);
+  await send(h, next(h, n, { kind: "resolved" }));
+  h.clock.advance(gapMs);
+  await send(h, next(h, n, { kind: "firing", alertId: `${n.accountId}:purchases.decline:${h.clock.ms}`, firedAt: new Date(h.clock.ms).toISOString() }));
+}
+
 const tokenOf = (link: string) => link.slice(link.lastIndexOf("/") + 1);
 
 async function delivery(h: Harness, n: AlertNotification) {
@@ -79,10 +87,7 @@ describe("action links are bound to the alert episode and its people", () => {
     await send(h, n);
     const [first] = await h.waitEmails(h.owner, 1);
     const ack = /href="([^"]+\/actions\/[^"]+)"/.exec(first?.html ?? "")?.[1] ?? "";
-    h.clock.advance(HOUR);
-    await send(h, next(h, n, { kind: "resolved" }));
-    h.clock.advance(2 * DAY);
-    await send(h, next(h, n, { kind: "firing", alertId: `${n.accountId}:purchases.decline:${h.clock.ms}`, firedAt: new Date(h.clock.ms).toISOString() }));
+    await endAndFireAgain(h, n, 2 * DAY);
     const page = await fetch(ack);
     expect(page.status).toBe(410);
     const html = await page.text();
@@ -146,5 +151,59 @@ describe("link keys rotation", () => {
     const retired = actionUrl(h.config.appBaseUrl, { ...claims, action: "snooze" }, singleKey("retired-secret-0123456789abcdef01234", "k0"));
     expect((await fetch(retired)).status).toBe(403);
     await waitFor(() => delivery(h, n), { until: (d) => d.acknowledgedAt !== undefined, description: "acknowledged", timeoutMs: 15_000 });
+  });
+});
+
+describe("a refused link leads into the console", () => {
+  const CONSOLE = "https://console.example.test/cw";
+  const hrefs = (html: string) => [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]?.replaceAll("&amp;", "&"));
+
+  it("sends the reader of a superseded or expired link to the account in the console, in their language; a forged link names no account", async () => {
+    const h = await startHarness({ consoleBaseUrl: `${CONSOLE}/` });
+    const n = h.notification({ account: { ...h.notification().account, locale: "zh-CN" } });
+    await send(h, n);
+    const [first] = await h.waitEmails(h.owner, 1);
+    const ack = /href="([^"]+\/actions\/[^"]+)"/.exec(first?.html ?? "")?.[1] ?? "";
+    const accountLink = /href="([^"]+\/accounts\/[^"]+)"/.exec(first?.html ?? "")?.[1]?.replaceAll("&amp;", "&") ?? "";
+    const inConsole = `${CONSOLE}/accounts/${encodeURIComponent(n.accountId)}`;
+
+    // Superseded: the alert ended and fired again; the old link offers the console's account page.
+    await endAndFireAgain(h, n, 2 * DAY);
+    const changed = await fetch(ack);
+    expect(changed.status).toBe(410);
+    const changedHtml = await changed.text();
+    expect(changedHtml).toContain("该预警已发生变化");
+    expect(hrefs(changedHtml)).toEqual([inConsole]);
+
+    // Expired (past the 14 days): refused, and the page names the account its signature vouched for.
+    h.clock.advance(13 * DAY);
+    for (const res of [await fetch(ack), await fetch(ack, form())]) {
+      expect(res.status).toBe(410);
+      const html = await res.text();
+      expect(html).toContain('<html lang="zh-CN"');
+      expect(html).toContain("链接已过期");
+      expect(html).toContain("在 Churnwatch 控制台中打开该客户");
+      expect(hrefs(html)).toEqual([inConsole]);
+    }
+    const expiredAccount = await fetch(accountLink);
+    expect(expiredAccount.status).toBe(410);
+    expect(hrefs(await expiredAccount.text())).toEqual([inConsole]);
+
+    // The same expired link re-pointed at another account: its signature fails, so only the console's front page.
+    const base = ack.slice(0, ack.lastIndexOf("/") + 1);
+    const forged = await fetch(`${base}${withBody(tokenOf(ack), { a: "acc-someone-else" })}`, { headers: { "accept-language": "en-GB,en" } });
+    expect(forged.status).toBe(403);
+    const forgedHtml = await forged.text();
+    expect(forgedHtml).toContain("This link is not valid.");
+    expect(forgedHtml).toContain("Open the Churnwatch console");
+    expect(hrefs(forgedHtml)).toEqual([`${CONSOLE}/`]);
+    expect(forgedHtml).not.toContain("acc-someone-else");
+    const retargeted = new URL(accountLink);
+    retargeted.pathname = retargeted.pathname.replace(encodeURIComponent(n.accountId), "acc-someone-else");
+    const forgedAccount = await fetch(retargeted, { headers: { "accept-language": "zh-CN,zh;q=0.9" } });
+    expect(forgedAccount.status).toBe(403);
+    const forgedAccountHtml = await forgedAccount.text();
+    expect(forgedAccountHtml).toContain("打开 Churnwatch 控制台");
+    expect(hrefs(forgedAccountHtml)).toEqual([`${CONSOLE}/`]);
   });
 });

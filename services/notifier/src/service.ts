@@ -230,6 +230,7 @@ export function createNotifier(config: NotifierConfig, deps: NotifierDeps): Noti
       tokens: config.api.tokens,
       linkKeys: config.linkKeys,
       linkTtlSeconds: config.linkTtlSeconds,
+      consoleBaseUrl: config.consoleBaseUrl,
       now,
       logger,
       afterCommit: relayAll,

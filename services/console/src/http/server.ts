@@ -59,7 +59,10 @@ export async function buildConsole(deps: ConsoleDeps): Promise<FastifyInstance> 
     const email = req.session.get("email");
     const viewer = email ? viewerFor(email, await directoryFacts(deps.pool, email), deps.policy) : undefined;
     if (!viewer) {
-      if (req.method === "GET") return reply.redirect("/signin", 303);
+      if (req.method === "GET") {
+        req.session.set("next", req.url);
+        return reply.redirect("/signin", 303);
+      }
       return refuse(req, reply, 401, consoleMessages[localeOf(req)].errors.signInFirst);
     }
     req.viewer = viewer;

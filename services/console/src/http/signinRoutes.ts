@@ -6,13 +6,11 @@ import { directoryFacts } from "../readModel/queries.ts";
 import { confirmSigninPage, signinPage } from "../pages/signinPages.ts";
 import { messagePage } from "../pages/layout.ts";
 import { consoleMessages } from "../pages/messages.ts";
-import { localeOf } from "./session.ts";
+import { localeOf, safePath } from "./session.ts";
 import { access, type RouteKit } from "./routeKit.ts";
 
 const signinBody = z.object({ email: z.email().max(320) });
 const localeBody = z.object({ locale: localeSchema, back: z.string().max(2_000).optional() });
-/** Only a path of this console: never `//host` or a URL, so the switch cannot redirect elsewhere. */
-const safeBack = (back: string | undefined) => (back && /^\/(?![/\\])/.test(back) ? back : "/");
 
 export function registerSigninRoutes(app: FastifyInstance, { deps, context, html }: RouteKit): void {
   app.get("/signin", access("public"), async (req, reply) => html(reply, 200, signinPage(context(req, reply), false)));
@@ -45,11 +43,13 @@ export function registerSigninRoutes(app: FastifyInstance, { deps, context, html
     const email = await deps.signin.consume(token);
     const m = consoleMessages[localeOf(req)].signin;
     if (!email) return html(reply, 410, messagePage(context(req, reply), m.title, m.invalid));
+    // Back to the page asked for (an expired email link's account, say) when this browser asked for one.
+    const next = safePath(req.session.get("next"));
     // A fresh session: nothing set before sign-in (but the chosen language) carries over.
     req.session.regenerate(["locale"]);
     req.session.set("email", email);
     deps.logger.info("signed in");
-    return reply.redirect("/", 303);
+    return reply.redirect(next, 303);
   });
 
   app.post("/signout", access("signedIn"), async (req, reply) => {
@@ -60,6 +60,6 @@ export function registerSigninRoutes(app: FastifyInstance, { deps, context, html
   app.post("/locale", access("public"), async (req, reply) => {
     const body = localeBody.safeParse(req.body ?? {});
     if (body.success) req.session.set("locale", body.data.locale);
-    return reply.redirect(safeBack(body.success ? body.data.back : undefined), 303);
+    return reply.redirect(safePath(body.success ? body.data.back : undefined), 303);
   });
 }

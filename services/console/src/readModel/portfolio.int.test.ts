@@ -80,4 +80,18 @@ describe("portfolio ranking with a reporting currency (PostgreSQL)", () => {
     const rows = await allPages({ q: "cny-mid" }, fx);
     expect(rows.map((r) => [r.account_id, r.reporting_risk === r.revenue_at_risk])).toEqual([["cny-mid", true]]);
   });
+
+  it("offers each region and owner in the viewer's scope once, as filter choices", async () => {
+    const other = { name: "Sam Carter", email: "sam.carter@example.com" };
+    const more: FixtureAccount[] = [
+      { ...account("west-1", 3_000, "CNY"), region: "West", owner: other },
+      { ...account("west-2", 3_000, "CNY"), region: "West", owner: other },
+    ];
+    await applyProjections(pool, more.map((a) => projectAccountState(a.accountId, changelogValue(fixtureState(a, now), 1), defaultConfig)));
+    const all = (await portfolio(pool, executive, {})).options;
+    expect(all.regions).toEqual(["East", "West"]);
+    expect(all.owners).toEqual([owner, other]);
+    const mine = (await portfolio(pool, { email: owner.email, role: "accountManager", canAct: true, seesQueues: false }, {})).options;
+    expect(mine).toEqual({ regions: ["East"], owners: [owner] });
+  });
 });

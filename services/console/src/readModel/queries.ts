@@ -109,10 +109,13 @@ export type PortfolioView = Awaited<ReturnType<typeof portfolio>>;
 async function filterOptions(pool: pg.Pool, viewer: Viewer) {
   const scope = scopeCondition(viewer, 1);
   const values = scope.values;
+  // One scan of the viewer's accounts for both lists, and the owners made distinct as text pairs before any
+  // JSON is built: a DISTINCT over 10,000 jsonb objects, in a second scan, was most of this query's time.
   const r = await pool.query<{ regions: string[] | null; owners: Array<{ email: string; name: string }> | null }>(
-    `SELECT (SELECT array_agg(DISTINCT region ORDER BY region) FROM accounts WHERE ${scope.sql} AND region IS NOT NULL) AS regions,
-            (SELECT json_agg(DISTINCT jsonb_build_object('email', owner_email, 'name', owner_name))
-               FROM accounts WHERE ${scope.sql} AND owner_email IS NOT NULL) AS owners`,
+    `WITH scoped AS MATERIALIZED (SELECT region, owner_email, owner_name FROM accounts WHERE ${scope.sql})
+     SELECT (SELECT array_agg(DISTINCT region ORDER BY region) FROM scoped WHERE region IS NOT NULL) AS regions,
+            (SELECT json_agg(json_build_object('email', owner_email, 'name', owner_name))
+               FROM (SELECT DISTINCT owner_email, owner_name FROM scoped WHERE owner_email IS NOT NULL) o) AS owners`,
     values,
   );
   const row = r.rows[0];

@@ -1,5 +1,5 @@
 // Account states as the signal worker's changelog carries them, for the console's tests and its demo.
-import type { Locale, Tier } from "@churnwatch/contracts";
+import type { AlertTransition, Locale, Tier } from "@churnwatch/contracts";
 import { emptyState, type AccountState } from "@churnwatch/engine";
 import { firingAlertRecord, type FiringAlert } from "@churnwatch/testing";
 
@@ -57,3 +57,28 @@ export function fixtureState(a: FixtureAccount, nowMs: number): AccountState {
 
 /** A changelog message's value as the signal worker writes it (hash fields, `v` the version). */
 export const changelogValue = (state: AccountState, version: number) => JSON.stringify({ v: String(version), s: JSON.stringify(state) });
+
+/** The account as it was `i` of `versions` versions in: no alerts for the first two, then their scores climbing to now. */
+export function grown(a: FixtureAccount, i: number, versions: number): FixtureAccount {
+  const share = (i + 1) / versions;
+  return { ...a, alerts: i < 2 ? [] : (a.alerts ?? []).map((x) => ({ ...x, score: Math.round(x.score * share) })) };
+}
+
+/** Each alert's "fired" and "notified" steps two weeks before `nowMs`, as the alert-history topic carries them. */
+export function firedTransitions(a: FixtureAccount, nowMs: number): AlertTransition[] {
+  return (a.alerts ?? []).flatMap((x, i) =>
+    (["fired", "notified"] as const).map((type, j) => ({
+      transitionId: `${a.accountId}:${x.rule}:${type}`,
+      alertId: `${a.accountId}:${x.rule}:1`,
+      accountId: a.accountId,
+      rule: x.rule,
+      type,
+      level: x.level,
+      score: x.score,
+      at: new Date(nowMs - 14 * DAY_MS + i * 3_600_000 + j * 60_000).toISOString(),
+      cause: type === "fired" ? ("engine" as const) : ("policy" as const),
+      actor: type === "fired" ? "engine" : a.owner.email,
+      configVersion: "demo",
+    })),
+  );
+}

@@ -6,38 +6,10 @@ import { createLogger } from "@churnwatch/platform";
 import { createTestDatabase, createTopics, deleteTopics, freePort, kafkaBrokers, produce, startMaildev, uniqueName, waitFor, type MaildevHandle } from "@churnwatch/testing";
 import { consoleEnvSchema } from "../env.ts";
 import { createConsole } from "../service.ts";
-import { changelogValue, fixtureState, type FixtureAccount } from "./fixtures.ts";
+import { changelogValue, firedTransitions, fixtureState, grown, type FixtureAccount } from "./fixtures.ts";
 
 const WEEK_MS = 7 * 86_400_000;
 const WEEKS = [5, 4, 3, 2, 1, 0];
-
-/** The account as it was `i` versions in: its alerts' scores climbing to what they are now. */
-function grown(a: FixtureAccount, i: number): FixtureAccount {
-  const share = (i + 1) / WEEKS.length;
-  return { ...a, alerts: i < 2 ? [] : (a.alerts ?? []).map((x) => ({ ...x, score: Math.round(x.score * share) })) };
-}
-
-/** Each alert's "fired" and "notified" steps, as the alert-history topic carries them. */
-function firedTransitions(a: FixtureAccount, nowMs: number) {
-  return (a.alerts ?? []).flatMap((x, i) =>
-    (["fired", "notified"] as const).map((type, j) => ({
-      key: a.accountId,
-      value: JSON.stringify({
-        transitionId: `${a.accountId}:${x.rule}:${type}`,
-        alertId: `${a.accountId}:${x.rule}:1`,
-        accountId: a.accountId,
-        rule: x.rule,
-        type,
-        level: x.level,
-        score: x.score,
-        at: new Date(nowMs - 2 * WEEK_MS + i * 3_600_000 + j * 60_000).toISOString(),
-        cause: type === "fired" ? "engine" : "policy",
-        actor: type === "fired" ? "engine" : a.owner.email,
-        configVersion: "demo",
-      }),
-    })),
-  );
-}
 
 export interface ConsoleHarness {
   url: string;
@@ -85,8 +57,8 @@ export async function startConsoleHarness(opts: {
   const app = createConsole(config, { logger: createLogger("console-test", "silent") });
   await app.start();
   // A few weeks of versions per account (its alerts growing), so the charts have a history to draw.
-  await produce(topics.accountState, opts.accounts.flatMap((a) => WEEKS.map((w, i) => ({ key: a.accountId, value: changelogValue(fixtureState(grown(a, i), opts.nowMs - w * WEEK_MS), i + 1) }))));
-  await produce(topics.alertHistory, opts.accounts.flatMap((a) => firedTransitions(a, opts.nowMs)));
+  await produce(topics.accountState, opts.accounts.flatMap((a) => WEEKS.map((w, i) => ({ key: a.accountId, value: changelogValue(fixtureState(grown(a, i, WEEKS.length), opts.nowMs - w * WEEK_MS), i + 1) }))));
+  await produce(topics.alertHistory, opts.accounts.flatMap((a) => firedTransitions(a, opts.nowMs).map((t) => ({ key: a.accountId, value: JSON.stringify(t) }))));
   const transitions = opts.accounts.reduce((n, a) => n + 2 * (a.alerts?.length ?? 0), 0);
   await waitFor(
     async () => {

@@ -28,6 +28,8 @@ const text = {
       "alert-changed": "This alert has changed since this email was sent: it ended and fired again, so this link no longer answers it.",
     } as Record<string, string>,
     openAccount: "Open the account to see the alert as it is now",
+    openInConsole: "Open the account in the Churnwatch console",
+    openConsole: "Open the Churnwatch console",
   },
   "zh-CN": {
     title: { acknowledge: "确认处理该预警", snooze: "暂缓提醒", dismiss: "标记为不构成风险" },
@@ -50,6 +52,8 @@ const text = {
       "alert-changed": "自这封邮件发出后，该预警已发生变化：它曾结束并再次触发，此链接不再适用于当前预警。",
     } as Record<string, string>,
     openAccount: "打开客户页面，查看当前预警",
+    openInConsole: "在 Churnwatch 控制台中打开该客户",
+    openConsole: "打开 Churnwatch 控制台",
   },
 } satisfies Record<Locale, unknown>;
 
@@ -90,9 +94,26 @@ export function formPage(locale: Locale, action: LinkAction, account: string, ru
   );
 }
 
-export function resultPage(locale: Locale, ok: boolean, detail?: string): string {
+/**
+ * Where a refused link sends its reader on: the account in the console when the link's signature told which
+ * account it was about, the console's front page when it did not.
+ */
+export interface Onward {
+  href: string;
+  to: "account" | "console";
+}
+
+/** The console's page for an account, or its front page; the console asks for a sign-in first if need be. */
+export function consoleOnward(consoleBaseUrl: string | undefined, accountId: string | undefined): Onward | undefined {
+  if (consoleBaseUrl === undefined) return undefined;
+  const base = consoleBaseUrl.replace(/\/+$/, "");
+  return accountId === undefined ? { href: `${base}/`, to: "console" } : { href: `${base}/accounts/${encodeURIComponent(accountId)}`, to: "account" };
+}
+
+export function resultPage(locale: Locale, ok: boolean, detail?: string, onward?: Onward): string {
   const t = text[locale];
-  return page(locale, ok ? t.done : t.refused, detail ? `<p>${e(t.reasons[detail] ?? detail)}</p>` : "");
+  const next = onward ? `<p><a href="${e(onward.href)}">${e(onward.to === "account" ? t.openInConsole : t.openConsole)}</a></p>` : "";
+  return page(locale, ok ? t.done : t.refused, `${detail ? `<p>${e(t.reasons[detail] ?? detail)}</p>` : ""}${next}`);
 }
 
 /** A link from an earlier episode of the alert: refused, with the (signed) account page to look at instead. */

@@ -2,14 +2,14 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import formbody from "@fastify/formbody";
 import { DateTime } from "luxon";
 import { z } from "zod";
-import { dedupeTransitions, ruleIdSchema, type AlertTransition, type RuleId } from "@churnwatch/contracts";
+import { dedupeTransitions, ruleIdSchema, type AlertTransition, type Locale, type RuleId } from "@churnwatch/contracts";
 import type { ActionInput } from "@churnwatch/policy";
 import type { Logger } from "@churnwatch/platform";
 import { verifyActionToken, type ActionClaims } from "../actionLinks.ts";
 import type { Lifecycle } from "../lifecycle/lifecycle.ts";
 import type { InboxEntry } from "../lifecycle/inbox.ts";
 import type { LabelStore } from "./labels.ts";
-import { accountPage, alertChangedPage, formPage, resultPage } from "./pages.ts";
+import { accountPage, alertChangedPage, consoleOnward, formPage, resultPage } from "./pages.ts";
 import { signAccountLink, verifyAccountLink } from "../links.ts";
 import type { LinkKeys } from "../linkKeys.ts";
 import { linkRefusal, type LinkRefusal } from "./linkScope.ts";
@@ -30,6 +30,8 @@ export interface ApiDeps {
   tokens: readonly ApiToken[];
   /** Verify the links in emails (current and previous keys); the current key signs the account link offered. */
   linkKeys: LinkKeys;
+  /** CONSOLE_BASE_URL: where a refused link sends its reader instead (the account's console page). */
+  consoleBaseUrl?: string | undefined;
   /** LINK_TTL_DAYS in seconds: when a link without an episode was issued (exp minus this). */
   linkTtlSeconds: number;
   now: () => number;
@@ -40,6 +42,13 @@ export interface ApiDeps {
   queues?: Queue[];
   /** Executive digest subscriptions (/api/digests) and their unsubscribe pages. */
   digests?: Pick<DigestRouteDeps, "subscriptions" | "preview">;
+}
+
+/** What a correctly signed link said, even though it was refused (it expired). */
+interface SignedFacts {
+  accountId: string;
+  rule?: RuleId;
+  recipient?: string;
 }
 
 const listQuery = z.object({
@@ -170,13 +179,40 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   if (deps.queues && deps.queues.length > 0) await registerDashboard(app, deps.queues);
 
   // --- the pages behind the links in emails ---
+  /** A link that told nothing true: the browser's language, and the console's front page at most. */
+  const askedLocale = (req: FastifyRequest): Locale => (/^\s*zh\b/i.test(req.headers["accept-language"] ?? "") ? "zh-CN" : "en");
+  const localeOf = (entry: InboxEntry, recipient: string) => {
+    const a = entry.snapshot.account;
+    const who = [a.owner, a.manager, a.sponsor].find((p) => p?.email === recipient);
+    return who?.locale ?? a.locale;
+  };
+  /** The language of the link's recipient on the account (the alert's own entry when it is still there). */
+  const accountLocale = async ({ accountId, rule, recipient }: SignedFacts): Promise<Locale | undefined> => {
+    const alerts = (await store.load(accountId)).alerts;
+    const entry = (rule && alerts[rule]) || Object.values(alerts).find((x) => x !== undefined);
+    if (!entry) return undefined;
+    return recipient === undefined ? entry.snapshot.account.locale : localeOf(entry, recipient);
+  };
+  /**
+   * A refused link. An expired one still had a good signature, so the account it names is true: its reader
+   * is sent to that account in the console, in the account's (or the recipient's) language. Anything else
+   * gets the console's front page, which names no account.
+   */
+  const refusedLink = async (req: FastifyRequest, reply: FastifyReply, reason: string, signed?: SignedFacts) => {
+    const locale = (signed && (await accountLocale(signed))) ?? askedLocale(req);
+    return reply
+      .code(reason === "expired" ? 410 : 403)
+      .type("text/html; charset=utf-8")
+      .header("cache-control", "no-store")
+      .send(resultPage(locale, false, reason, consoleOnward(deps.consoleBaseUrl, signed?.accountId)));
+  };
+
   app.get("/accounts/:accountId", access("signedLink"), async (req, reply) => {
     const { accountId } = req.params as { accountId: string };
     const { exp, sig, kid } = req.query as { exp?: string; sig?: string; kid?: string };
     const check = verifyAccountLink({ accountId, exp, sig, kid }, deps.linkKeys, deps.now());
-    if (!check.ok) {
-      return reply.code(check.reason === "expired" ? 410 : 403).type("text/html; charset=utf-8").send(resultPage("en", false, check.reason));
-    }
+    // "expired" is only ever said after the MAC over this accountId held.
+    if (!check.ok) return refusedLink(req, reply, check.reason, check.reason === "expired" ? { accountId } : undefined);
     const inbox = await store.load(accountId);
     const all = Object.values(inbox.alerts).filter((x): x is InboxEntry => x !== undefined);
     const first = all[0];
@@ -198,11 +234,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       .send(accountPage(locale, first?.snapshot.account.name ?? accountId, alerts, history));
   });
 
-  const localeOf = (entry: InboxEntry, recipient: string) => {
-    const a = entry.snapshot.account;
-    const who = [a.owner, a.manager, a.sponsor].find((p) => p?.email === recipient);
-    return who?.locale ?? a.locale;
-  };
   /**
    * A link that no longer applies: a former recipient learns only why (403); the current one, holding a
    * link from an earlier episode, is offered the account page instead (signed until the link's own expiry,
@@ -211,10 +242,11 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const refuseLink = (reply: FastifyReply, claims: ActionClaims, entry: InboxEntry, why: LinkRefusal) => {
     deps.logger.warn({ reason: why, accountId: claims.accountId, rule: claims.rule }, "action link refused");
     const locale = localeOf(entry, claims.recipient);
+    const inConsole = consoleOnward(deps.consoleBaseUrl, claims.accountId);
     const html =
       why === "alert-changed"
-        ? alertChangedPage(locale, `.${signAccountLink({ baseUrl: ".", accountId: claims.accountId, keys: deps.linkKeys, exp: claims.exp })}`)
-        : resultPage(locale, false, why);
+        ? alertChangedPage(locale, inConsole?.href ?? `.${signAccountLink({ baseUrl: ".", accountId: claims.accountId, keys: deps.linkKeys, exp: claims.exp })}`)
+        : resultPage(locale, false, why, inConsole);
     return reply.code(why === "alert-changed" ? 410 : 403).type("text/html; charset=utf-8").header("cache-control", "no-store").send(html);
   };
   const refusalFor = (claims: ActionClaims) => (entry: InboxEntry) => linkRefusal(claims, entry, deps.linkTtlSeconds);
@@ -224,11 +256,14 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     const check = verifyActionToken(token, deps.linkKeys, deps.now());
     if (!check.ok) {
       deps.logger.warn({ reason: check.reason }, "action link refused");
-      return void reply.code(check.reason === "expired" ? 410 : 403).type("text/html; charset=utf-8").send(resultPage("en", false, check.reason));
+      return void (await refusedLink(req, reply, check.reason, check.reason === "expired" ? check.expired : undefined));
     }
     const inbox = await store.load(check.claims.accountId);
     const entry = inbox.alerts[check.claims.rule];
-    if (!entry) return void reply.code(404).type("text/html; charset=utf-8").send(resultPage("en", false, "no-alert"));
+    if (!entry) {
+      const html = resultPage(askedLocale(req), false, "no-alert", consoleOnward(deps.consoleBaseUrl, check.claims.accountId));
+      return void reply.code(404).type("text/html; charset=utf-8").send(html);
+    }
     const why = refusalFor(check.claims)(entry);
     if (why) return void refuseLink(reply, check.claims, entry, why);
     return { claims: check.claims, entry, token };

@@ -93,6 +93,10 @@ export interface HarnessOptions {
   tickIntervalMs?: number;
   /** The link keys (a rotation); by default one key, SECRET under the id k1. */
   linkKeys?: LinkKeys;
+  /** CONSOLE_BASE_URL: where refused links send their reader; none by default. */
+  consoleBaseUrl?: string;
+  /** A console's answers topic to read (it exists already, and stays: its console deletes it); one of its own by default. */
+  answersTopic?: string;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -116,6 +120,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     appBaseUrl: `http://127.0.0.1:${apiPort}`,
     linkKeys: opts.linkKeys ?? singleKey(SECRET),
     linkTtlSeconds: 14 * 24 * 3600,
+    consoleBaseUrl: opts.consoleBaseUrl,
     logLevel: "silent",
     retry: { baseMs: 50, maxMs: 400 },
     smtpTimeoutMs: 3_000,
@@ -123,7 +128,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     keyPrefix: `test:notifier:${id}:`,
     sentMarkerTtlSeconds: 600,
     ops: { port: 0, token: OPS_TOKEN },
-    kafka: { brokers: KAFKA_BROKERS, historyTopic: `history-int-${id}`, inboxTopic: `inbox-int-${id}`, subscriptionsTopic: `digest-subscriptions-int-${id}`, answersTopic: `console-answers-int-${id}`, answersGroup: `answers-int-${id}` },
+    kafka: { brokers: KAFKA_BROKERS, historyTopic: `history-int-${id}`, inboxTopic: `inbox-int-${id}`, subscriptionsTopic: `digest-subscriptions-int-${id}`, answersTopic: opts.answersTopic ?? `console-answers-int-${id}`, answersGroup: `answers-int-${id}` },
     signalKeyPrefix: `test:signals:${id}:`,
     policy: parsePolicyConfig(opts.policy ?? {}),
     // Ticks are driven by the test (notifier.tick()) so they follow the test clock; the scheduler stays slow.
@@ -153,7 +158,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     await sink.close();
     const admin = new Kafka({ brokers: KAFKA_BROKERS, clientId: `cleanup-${id}` }).admin();
     await admin.connect();
-    await admin.deleteTopics({ topics: [config.kafka.historyTopic, config.kafka.inboxTopic, config.kafka.subscriptionsTopic, config.kafka.answersTopic] }).catch(() => undefined);
+    const own = [config.kafka.historyTopic, config.kafka.inboxTopic, config.kafka.subscriptionsTopic, ...(opts.answersTopic ? [] : [config.kafka.answersTopic])];
+    await admin.deleteTopics({ topics: own }).catch(() => undefined);
     await admin.disconnect();
   });
   addressScans.push(async () => {
