@@ -85,6 +85,9 @@ function resourceSampler(processes: Record<string, number>, lag: () => Promise<n
   };
 }
 
+/** The lag of the last sample before `t`. */
+const lagBefore = (samples: readonly Sample[], t: number) => samples.filter((x) => x.t <= t).at(-1)?.lag ?? 0;
+
 /** Least-squares slope of y over x. */
 function slope(points: ReadonlyArray<[number, number]>): number {
   const n = points.length;
@@ -210,6 +213,9 @@ runBench(async () => {
       const endT = (loadEnd - loadStart) / 1000 + startT;
       const achieved = ((load.sent - parts * Math.ceil(accounts / parts)) / (loadEnd - loadStart)) * 1000; // the account.upserted first aside
       const lagAtEnd = await lag();
+      // What the worker managed while the producer shared the machine with it: sent minus what piled up.
+      const lagAtStart = lagBefore(sampler.samples, startT);
+      const consumed = ((achieved * (loadEnd - loadStart)) / 1000 - (lagAtEnd - lagAtStart)) / ((loadEnd - loadStart) / 1000);
       const drainMs = await waitFor(async () => ((await lag()) === 0 ? Date.now() - loadEnd : false), { timeoutMs: 1_800_000, intervalMs: 200, description: "lag 0 after the overload" });
       await new Promise((resolve) => setTimeout(resolve, 10_000)); // RSS after the drain, once the worker is idle again
       await sampler.stop();
@@ -222,6 +228,7 @@ runBench(async () => {
       console.log(`overload · ${machineLine()} · ${accounts} accounts, ${PARTITIONS} partitions, history orders, worker in its own process`);
       console.log(`sustainable rate: ${fmt(sustainable)} events/s (${Number(args.rate) > 0 ? "given" : `calibrated: a backlog of ${fmt(Number(args["calibrate-events"]))} drained`})`);
       console.log(`overload: asked ${fmt(rate)} events/s for ${seconds} s, achieved ${fmt(achieved)} events/s (${fmt(achieved / sustainable, 2)} × sustainable), ${fmt(load.sent)} events; lag at the end ${fmt(lagAtEnd)}, max ${fmt(Math.max(...s.map((x) => x.lag)))}`);
+      console.log(`the worker meanwhile consumed ${fmt(consumed)} events/s (sent − lag growth): arrivals at ${fmt(achieved / consumed, 2)} × what it kept up with while sharing the machine with the producer`);
       console.log(`worker RSS: at rest ${fmt(atRest[atRest.length - 1] ?? 0)} MB, peak ${fmt(peak)} MB, end of the overload ${fmt(during[during.length - 1]?.rss.worker ?? 0)} MB, after the drain ${fmt(s[s.length - 1]?.rss.worker ?? 0)} MB; at each quarter of the overload ${quarters.map((q) => fmt(q)).join(" / ")} MB`);
       console.log(`drain: overload end → lag 0 in ${fmt(drainMs / 1000, 1)} s (${fmt(lagAtEnd / (drainMs / 1000))} events/s)`);
     } else {

@@ -39,11 +39,12 @@ export interface MailSink {
   emailsTo(address: string): Promise<ReceivedEmail[]>;
   onRecipient(decide: (address: string) => RcptDecision): void;
   /**
-   * Called right after the server has answered a message's DATA with its 250 (the reply is written, the
-   * message is in the store or on its way there): the moment a client holds an accepted email it has not yet
-   * recorded, for faults that strike inside that window.
+   * Called twice for each message the server takes: "received", once it holds the whole message (stored, as an
+   * MTA has queued it) and before it answers, and "answered", right after it has written its 250. Between the two
+   * and a moment after, the client holds an email the server took and has not yet recorded it: faults strike
+   * there.
    */
-  onAccepted(hook: () => void): void;
+  onAccepted(hook: (when: "received" | "answered") => void): void;
   close(): Promise<void>;
 }
 
@@ -99,8 +100,9 @@ export async function createMailSink(): Promise<MailSink> {
     onAccepted(hook) {
       server.smtp.onData = function (this: unknown, stream, session, callback) {
         store.call(this, stream, session, (err, message) => {
+          if (!err) hook("received");
           callback(err, message); // smtp-server writes the 250 here, synchronously once the stream has ended
-          if (!err) hook();
+          if (!err) hook("answered");
         });
       };
     },
