@@ -16,8 +16,10 @@ export interface ProducedEvent {
 
 export interface SteadyLoad {
   accounts: string[];
-  /** Every event whose send the broker acknowledged, in the order sent (per account too). */
+  /** Every event whose send the broker acknowledged, in the order sent (per account too); empty without `log`. */
   produced: ProducedEvent[];
+  /** How many events the broker acknowledged (with or without the log). */
+  readonly sent: number;
   /** Sends that failed and were retried (the broker was away): the retry may write an event twice. */
   retries: number;
   start(): void;
@@ -29,20 +31,36 @@ export interface SteadyLoad {
  * ago, so the worker records them without judging), after one account.upserted each. A failed send is retried
  * until the broker takes it: the log then holds the event once, Kafka perhaps twice.
  */
-export function steadyLoad(producer: Producer, topics: { accounts: string; orders: string }, opts: { accounts: number; ratePerSecond: number; tag: string }): SteadyLoad {
+export function steadyLoad(
+  producer: Producer,
+  topics: { accounts: string; orders: string },
+  opts: {
+    accounts: number;
+    ratePerSecond: number;
+    tag: string;
+    /** Keep every event for the oracle (default); a soak of millions cannot. */
+    log?: boolean;
+    /** Event time between orders (default a minute): a long run must stay inside its year of history. */
+    stepMs?: number;
+  },
+): SteadyLoad {
   const accounts = Array.from({ length: opts.accounts }, (_, a) => `${opts.tag}-acc-${a}`);
   const produced: ProducedEvent[] = [];
   let running = false;
   let loop: Promise<void> | undefined;
   let retries = 0;
+  let sent = 0;
   let seq = 0;
+  const keepLog = opts.log ?? true;
+  const step = opts.stepMs ?? 60_000;
   const base = Date.now() - 365 * DAY;
   const send = async (topic: string, events: ChurnEvent[]) => {
     const sentAt = Date.now();
     for (;;) {
       try {
         await producer.send({ topic, messages: events.map((e) => ({ key: e.accountId, value: JSON.stringify(e) })) });
-        for (const event of events) produced.push({ event, sentAt });
+        sent += events.length;
+        if (keepLog) for (const event of events) produced.push({ event, sentAt });
         return;
       } catch {
         retries++;
@@ -56,6 +74,9 @@ export function steadyLoad(producer: Producer, topics: { accounts: string; order
     get retries() {
       return retries;
     },
+    get sent() {
+      return sent;
+    },
     start() {
       running = true;
       loop = (async () => {
@@ -66,7 +87,7 @@ export function steadyLoad(producer: Producer, topics: { accounts: string; order
           const batch: ChurnEvent[] = [];
           for (let i = 0; i < perTick; i++, seq++) {
             const account = accounts[seq % accounts.length] as string;
-            batch.push(orderPlaced(account, base + seq * 60_000, (100 + (seq % 997) / 100).toFixed(2)));
+            batch.push(orderPlaced(account, base + seq * step, (100 + (seq % 997) / 100).toFixed(2)));
           }
           await send(topics.orders, batch);
           next += 100;

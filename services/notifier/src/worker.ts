@@ -262,10 +262,20 @@ export interface AlertWorkerOptions {
   lockMs?: number;
 }
 
+/**
+ * How many times a job may come back from a notifier that died holding it before BullMQ fails it for good.
+ * BullMQ's default, 1, failed an email job whose notifier was killed twice while sending it (a crash loop, an
+ * OOM kill after a restart): no retry, and no email when neither attempt got through
+ * (test/faults/notifier-kill.e2e.test.ts). Stalls cost no attempt; a job that kills its notifier every time
+ * still ends in the failed set, after this many.
+ */
+const MAX_STALLS = 10;
+
 export function createAlertWorker(o: AlertWorkerOptions): Worker {
   const worker = new Worker(o.queueName, o.processor, {
     connection: o.connection,
     concurrency: o.concurrency,
+    maxStalledCount: MAX_STALLS,
     ...(o.lockMs !== undefined ? { lockDuration: o.lockMs, stalledInterval: o.lockMs } : {}),
     // BullMQ calls this for every non-builtin backoff type; "jitter" is the one the producer sets.
     settings: { backoffStrategy: (attemptsMade: number) => jitteredBackoff(attemptsMade, o.retry) },

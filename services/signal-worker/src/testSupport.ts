@@ -44,7 +44,9 @@ export async function isolatedEnvironment(tag: string, overrides: Record<string,
   await createTopics(config.KAFKA_BROKERS, [config.TOPIC_DEAD_LETTER]);
   const redis = new Redis(config.REDIS_URL);
   const store = createRedisSignalStore(redis, { prefix: config.KEY_PREFIX, seenTtlSeconds: 3600 });
-  const queue = new Queue(config.ALERT_QUEUE, { connection: redis.duplicate() });
+  // BullMQ leaves a connection it was handed open: cleanup closes it, or it outlives the test's Redis.
+  const queueConnection = redis.duplicate();
+  const queue = new Queue(config.ALERT_QUEUE, { connection: queueConnection });
 
   return {
     env,
@@ -65,6 +67,7 @@ export async function isolatedEnvironment(tag: string, overrides: Record<string,
     async cleanup() {
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
+      await queueConnection.quit();
       await deleteKeysByPrefix(redis, config.KEY_PREFIX);
       await redis.quit();
       // The notifier of an end-to-end test writes its inbox changelog and digest subscriptions next to these.

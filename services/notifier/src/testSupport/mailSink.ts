@@ -19,13 +19,14 @@ export interface ReceivedEmail {
 
 type Callback = (err?: Error | null) => void;
 type RcptHandler = (address: { address: string }, session: unknown, callback: Callback) => void;
+type DataHandler = (stream: NodeJS.ReadableStream, session: unknown, callback: (err?: Error | null, message?: string) => void) => void;
 
 // maildev 2.x ships no types; this is the slice of its programmatic API used here.
 interface MaildevServer {
   listen(): Promise<void>;
   close(callback: (err?: Error) => void): void;
   getAllEmail(done: (err: Error | null, emails: ReceivedEmail[]) => void): void;
-  smtp: { onRcptTo: RcptHandler };
+  smtp: { onRcptTo: RcptHandler; onData: DataHandler };
 }
 type MaildevCtor = new (config: Record<string, unknown>) => MaildevServer;
 
@@ -37,6 +38,13 @@ export interface MailSink {
   /** Emails received for one recipient (maildev's store is shared by every sink in the process). */
   emailsTo(address: string): Promise<ReceivedEmail[]>;
   onRecipient(decide: (address: string) => RcptDecision): void;
+  /**
+   * Called twice for each message the server takes: "received", once it holds the whole message (stored, as an
+   * MTA has queued it) and before it answers, and "answered", right after it has written its 250. Between the two
+   * and a moment after, the client holds an email the server took and has not yet recorded it: faults strike
+   * there.
+   */
+  onAccepted(hook: (when: "received" | "answered") => void): void;
   close(): Promise<void>;
 }
 
@@ -65,6 +73,7 @@ export async function createMailSink(): Promise<MailSink> {
   }
   let listening = false;
   const accept = server.smtp.onRcptTo;
+  const store = server.smtp.onData;
   return {
     smtpUrl: `smtp://127.0.0.1:${port}`,
     async listen() {
@@ -86,6 +95,15 @@ export async function createMailSink(): Promise<MailSink> {
           },
           (err: Error) => callback(err),
         );
+      };
+    },
+    onAccepted(hook) {
+      server.smtp.onData = function (this: unknown, stream, session, callback) {
+        store.call(this, stream, session, (err, message) => {
+          if (!err) hook("received");
+          callback(err, message); // smtp-server writes the 250 here, synchronously once the stream has ended
+          if (!err) hook("answered");
+        });
       };
     },
     async close() {
