@@ -18,16 +18,16 @@ describe("fault: the notifier killed while it sends", () => {
   it("delivers after kills before and inside the window, once per attempt the server took, with one Message-ID", async () => {
     const rig = await notifierKillRig("f-nkill", scope.cleanups, { lockMs: 1_000 });
     await rig.start();
-    const atRecipient = rig.killAtNext("recipient", { timeoutMs: 20_000 });
+    const atRecipient = rig.killAtNext("recipient", { timeoutMs: 40_000 });
     await rig.enqueue();
     await atRecipient;
     await rig.start();
-    await rig.killAtNext("received", { timeoutMs: 20_000 });
+    await rig.killAtNext("received", { timeoutMs: 40_000 });
     await rig.start();
-    await rig.settled(20_000);
+    await rig.settled(60_000);
     const count = await rig.count();
     expect(await rig.failedJobs()).toEqual([]);
     expect(count).toMatchObject({ alerts: 1, lost: 0, emails: 2, distinctMessageIds: 1, duplicates: 1, sameMessageId: true });
     await rig.stop();
-  }, 40_000);
+  }, 120_000);
 });
