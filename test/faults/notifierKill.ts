@@ -130,9 +130,16 @@ export async function notifierKillRig(tag: string, cleanups: Array<() => Promise
     },
     kill,
     async killAtNext(moment, { timeoutMs = 60_000, failFast = true } = {}) {
-      const target = current;
+      // The process killed is whichever runs when the moment comes: armed before a start, it is the new one.
+      let target: RunningService | undefined;
       let fired = false;
-      armed = { moment, fire: () => (fired = true) };
+      armed = {
+        moment,
+        fire: () => {
+          fired = true;
+          target = current;
+        },
+      };
       // waitFor counts a throw as "not yet": the failure comes back as a value and is thrown here.
       const failed = await waitFor(async () => (fired || !failFast ? [] : await failedJobs()), { until: (f) => fired || f.length > 0, timeoutMs, intervalMs: 50, description: `an SMTP transaction at ${moment}` });
       if (failed.length > 0) throw new Error(`waiting to kill at ${moment}, but a job failed for good: ${failed.join("; ")}`);
