@@ -8,7 +8,7 @@ import type { BacktestSummary } from "../backtestSummary.ts";
 import { overviewMessages } from "./overviewMessages.ts";
 import { csrfField, page, type PageContext } from "./layout.ts";
 import { consoleMessages } from "./messages.ts";
-import { answerText, iso, levelBadge } from "./format.ts";
+import { answerText, iso, levelBadge, percent } from "./format.ts";
 import { barChart, scoreChart } from "./svg.ts";
 
 const day = (at: Date | string, locale: Locale, zone: string) => DateTime.fromISO(iso(at)).setZone(zone).setLocale(locale).toLocaleString(DateTime.DATE_MED);
@@ -30,10 +30,10 @@ export interface TrackRecord {
 function trackLine(rule: RuleId, track: TrackRecord, locale: Locale): string {
   const t = overviewMessages[locale].track;
   const a = track.answers.find((x) => x.rule === rule);
-  const share = a && a.answered > 0 ? new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 }).format(a.notARisk / a.answered) : "";
+  const share = a && a.answered > 0 ? percent(a.notARisk / a.answered, locale) : "";
   const answers = a && a.answered > 0 ? t.answers({ answered: a.answered, days: ANSWER_WINDOW_DAYS, notARisk: a.notARisk, share }) : t.noAnswers(ANSWER_WINDOW_DAYS);
   const precision = track.backtest?.perRule[rule]?.precision;
-  const bt = precision === undefined || precision === null ? "" : ` ${t.backtest(new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 }).format(precision))}`;
+  const bt = precision === undefined || precision === null ? "" : ` ${t.backtest(percent(precision, locale))}`;
   return `<p class="muted" data-test="track-record">${e(answers + bt)}</p>`;
 }
 

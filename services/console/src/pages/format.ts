@@ -4,6 +4,10 @@ import { consoleMessages } from "./messages.ts";
 
 export const iso = (at: Date | string) => (typeof at === "string" ? at : at.toISOString());
 
+/** A share as a percentage in the page's locale, or a dash when there is none. */
+export const percent = (x: number | null | undefined, locale: Locale, digits = 0) =>
+  x === null || x === undefined ? "—" : new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: digits }).format(x);
+
 export const levelBadge = (level: Level | null, locale: Locale) =>
   level ? `<span class="level level-${level}">${e(vocabulary[locale].levels[level])}</span>` : "";
 

@@ -1,14 +1,14 @@
-import { levels, type Level, type Locale } from "@churnwatch/contracts";
+import type { Level, Locale } from "@churnwatch/contracts";
 import { escapeHtml as e, formatDateTime, formatMoney, vocabulary } from "@churnwatch/explain";
 import type { BacktestRead } from "../backtestSummary.ts";
 import type { OverviewView, RiskTotal, WeekItem } from "../readModel/overview.ts";
 import { ANSWER_WINDOW_DAYS } from "../readModel/overview.ts";
-import { levelBadge } from "./format.ts";
+import { levelBadge, percent } from "./format.ts";
 import { page, type PageContext } from "./layout.ts";
 import { overviewMessages } from "./overviewMessages.ts";
 import { horizontalBars } from "./svg.ts";
 
-const pct = (x: number | null, locale: Locale) => (x === null ? "—" : new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(x));
+const pct = (x: number | null, locale: Locale) => percent(x, locale, 1);
 const num = (x: number, locale: Locale, digits = 0) => new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(x);
 
 function totalsSection(title: string, totals: readonly RiskTotal[], view: OverviewView, locale: Locale, name: (key: string) => string): string {
@@ -87,7 +87,6 @@ export function overviewPage(ctx: PageContext, view: OverviewView, backtest: Bac
   const m = overviewMessages[locale];
   const v = vocabulary[locale];
   const byLevel = (["critical", "high", "medium", "low"] as const satisfies readonly Level[])
-    .filter((l) => levels.includes(l))
     .map((l) => `<div><dt>${levelBadge(l, locale)}</dt><dd class="num">${num(view.levels[l] ?? 0, locale)}</dd></div>`)
     .join("");
   const tierName = (key: string) => v.tiers[key as keyof typeof v.tiers] ?? key;

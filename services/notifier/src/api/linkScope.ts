@@ -1,5 +1,5 @@
 import type { ActionClaims } from "../actionLinks.ts";
-import type { InboxEntry } from "../lifecycle/inbox.ts";
+import { sameAddress, type InboxEntry } from "../lifecycle/inbox.ts";
 
 /**
  * Whether a verified action link still applies to the alert it names. The signature only proves what the
@@ -8,8 +8,6 @@ import type { InboxEntry } from "../lifecycle/inbox.ts";
  * episode nobody saw would write a false label for the backtest, and a former owner has no say any more.
  */
 export type LinkRefusal = "not-recipient" | "alert-changed";
-
-const sameAddress = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 export function linkRefusal(claims: ActionClaims, entry: InboxEntry, linkTtlSeconds: number): LinkRefusal | undefined {
   // Compared with the account as the latest notification described it (owner, manager, sponsor now).

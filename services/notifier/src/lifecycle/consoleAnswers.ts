@@ -1,6 +1,6 @@
 import type { ConsoleAnswer } from "@churnwatch/contracts";
 import type { ActionInput } from "@churnwatch/policy";
-import type { ActionGuard, InboxEntry } from "./inbox.ts";
+import { sameAddress, type ActionGuard, type InboxEntry } from "./inbox.ts";
 
 /** An answer given in the console that the lifecycle applies (notes change no alert). */
 export type AlertAnswer = Exclude<ConsoleAnswer, { type: "note" }>;
@@ -18,8 +18,6 @@ export function answerAction(a: AlertAnswer): ActionInput {
       return { type: "dismiss", actor: a.actor, reason: a.reason };
   }
 }
-
-const sameAddress = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /**
  * Why an answer from the console must not change the alert, checked inside the inbox commit (the alert may

@@ -156,6 +156,9 @@ export function needsTicks(inbox: AccountInbox): boolean {
   return entries(inbox).some(([, e]) => e.record.state === "firing" || e.record.resolvedNoticeDueAt !== undefined);
 }
 
+/** People are matched by address as the directory writes them: case and stray spaces aside. */
+export const sameAddress = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
 export function entries(inbox: AccountInbox): Array<[RuleId, InboxEntry]> {
   return Object.entries(inbox.alerts).filter((kv): kv is [RuleId, InboxEntry] => kv[1] !== undefined);
 }
